@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './money/index.js';
+export * from './provider/index.js';
+export * from './signatures/index.js';
+export * from './statuses.js';

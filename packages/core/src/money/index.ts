@@ -1,0 +1,3 @@
+export * from './currencies.js';
+export * from './decimal.js';
+export * from './minor-units.js';

@@ -1,0 +1,3 @@
+export * from './abstract-provider.js';
+export * from './types.js';
+export * from './webhook-payload.js';

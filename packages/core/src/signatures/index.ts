@@ -1,0 +1,3 @@
+export * from './hmac.js';
+export * from './standard-webhooks.js';
+export * from './timestamped.js';

@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  hmacSha256,
+  signStandardWebhook,
+  signTimestamped,
+  TenderError,
+  verifyHmacSha256,
+  verifyStandardWebhook,
+  verifyTimestamped,
+} from '../src/index.js';
+
+const body = Buffer.from('{"id":"evt_1",  "amount": "10.00", "name":"Zoë"}\n');
+
+describe('HMAC', () => {
+  it('verifies against any secret of a rotation list', () => {
+    const signature = hmacSha256('new', body);
+    expect(verifyHmacSha256(['old', 'new'], body, signature)).toBe(true);
+    expect(verifyHmacSha256(['old'], body, signature)).toBe(false);
+  });
+
+  it('fails on one flipped byte', () => {
+    const signature = hmacSha256('s', body);
+    const tampered = Buffer.from(body);
+    tampered[5] = tampered[5]! ^ 1;
+    expect(verifyHmacSha256(['s'], tampered, signature)).toBe(false);
+  });
+});
+
+describe('timestamped (t=,v1=) signatures', () => {
+  it('verifies a fresh signature and rejects stale or tampered ones', () => {
+    const header = signTimestamped('whsec', body);
+    expect(() => verifyTimestamped(header, body, { secrets: ['whsec'] })).not.toThrow();
+    const stale = signTimestamped('whsec', body, Math.floor(Date.now() / 1000) - 301);
+    expect(() => verifyTimestamped(stale, body, { secrets: ['whsec'] })).toThrow(/tolerance/);
+    expect(() =>
+      verifyTimestamped(header, Buffer.from(JSON.stringify(JSON.parse(body.toString()))), { secrets: ['whsec'] }),
+    ).toThrow(/does not match/);
+    expect(() => verifyTimestamped('garbage', body, { secrets: ['whsec'] })).toThrow(TenderError);
+  });
+});
+
+describe('Standard Webhooks', () => {
+  const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+
+  it('verifies its own signature', () => {
+    const headers = signStandardWebhook(secret, 'msg_1', body);
+    const result = verifyStandardWebhook(
+      { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'] },
+      body,
+      [secret],
+    );
+    expect(result.id).toBe('msg_1');
+  });
+
+  it('rejects a changed id, an old timestamp and a wrong secret', () => {
+    const headers = signStandardWebhook(secret, 'msg_1', body);
+    const base = { id: 'msg_2', timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'] };
+    expect(() => verifyStandardWebhook(base, body, [secret])).toThrow(/does not match/);
+    const old = signStandardWebhook(secret, 'msg_1', body, Math.floor(Date.now() / 1000) - 600);
+    expect(() =>
+      verifyStandardWebhook({ id: 'msg_1', timestamp: old['webhook-timestamp'], signature: old['webhook-signature'] }, body, [
+        secret,
+      ]),
+    ).toThrow(/tolerance/);
+    expect(() =>
+      verifyStandardWebhook({ ...base, id: 'msg_1' }, body, [`whsec_${Buffer.from('other').toString('base64')}`]),
+    ).toThrow(/does not match/);
+  });
+});
