@@ -3,3 +3,4 @@ export * from './money/index.js';
 export * from './provider/index.js';
 export * from './signatures/index.js';
 export * from './statuses.js';
+export * from './webhook-receiver.js';
