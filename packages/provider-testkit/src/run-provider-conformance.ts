@@ -1,0 +1,102 @@
+import { describe, it } from '@jest/globals';
+import { checkProviderClass, checkProviderInterface } from './checks/interface.js';
+import { authorize, cancel, capture, initiate, newConformancePayment, refund } from './checks/operations.js';
+import { checkAcceptsValidOptions, checkRejectsInvalidOptions } from './checks/options.js';
+import {
+  checkEventIds,
+  checkRejectsMissingSignature,
+  checkRejectsTamperedBody,
+  checkRejectsWrongSecret,
+  checkWebhookRoundTrip,
+  newConformanceEvent,
+  primaryAction,
+} from './checks/webhooks.js';
+import { ConformanceFailure } from './conformance-failure.js';
+import type { ConformanceSkips, ProviderConformanceFixtures, ProviderFactory } from './fixtures.js';
+
+/**
+ * Registers the provider conformance suite in the caller's jest run:
+ *
+ *   runProviderConformance(() => new MyProvider({}, MyProvider.validateOptions(options)), fixtures);
+ *
+ * Call it at the top level of a test file (or inside a describe). Every check is its own test, so a
+ * failure names exactly what to fix.
+ */
+export function runProviderConformance(factory: ProviderFactory, fixtures: ProviderConformanceFixtures): void {
+  const { providerClass } = fixtures;
+  const title = fixtures.name ?? `${String(providerClass.identifier)} provider conformance`;
+  const normalize = fixtures.normalizeResult;
+  const payment = () => newConformancePayment(providerClass.identifier, fixtures.payment);
+  const skipped = (check: keyof ConformanceSkips, name: string, test: () => Promise<void>) => {
+    const reason = fixtures.skip?.[check];
+    if (reason) it.skip(`${name} (skipped: ${reason})`, () => {});
+    else it(name, test);
+  };
+
+  describe(title, () => {
+    describe('interface', () => {
+      it('declares a static identifier and validateOptions', () => {
+        checkProviderClass(providerClass);
+      });
+      it('implements every PaymentProvider method', async () => {
+        checkProviderInterface(await factory());
+      });
+    });
+
+    describe('options', () => {
+      it('accepts fixtures.validOptions', () => {
+        checkAcceptsValidOptions(providerClass, fixtures.validOptions);
+      });
+      it('is given at least one invalid options case', () => {
+        if (fixtures.invalidOptions.length === 0) {
+          throw new ConformanceFailure('Add at least one entry to fixtures.invalidOptions (e.g. the options without a secret).');
+        }
+      });
+      for (const invalid of fixtures.invalidOptions) {
+        it(`rejects invalid options naming "${invalid.description ?? invalid.mentions}"`, () => {
+          checkRejectsInvalidOptions(providerClass, invalid);
+        });
+      }
+    });
+
+    describe('payment operations', () => {
+      it('initiatePayment returns the gateway payment id and JSON data', async () => {
+        await initiate(await factory(), payment());
+      });
+      it('authorizePayment is idempotent', async () => {
+        await authorize(await factory(), payment(), normalize);
+      });
+      it('capturePayment is idempotent', async () => {
+        await capture(await factory(), payment(), normalize);
+      });
+      skipped('refund', 'refundPayment is idempotent', async () => {
+        await refund(await factory(), payment(), normalize);
+      });
+      skipped('cancel', 'cancelPayment is idempotent', async () => {
+        await cancel(await factory(), payment(), normalize);
+      });
+    });
+
+    describe('webhooks', () => {
+      for (const action of fixtures.webhookActions ?? ['captured']) {
+        const expectation =
+          action === 'not_supported' ? 'as not_supported, with its event id' : 'with its event id and a decimal-string amount';
+        it(`reads a signed "${action}" webhook ${expectation}`, async () => {
+          await checkWebhookRoundTrip(await factory(), fixtures, newConformanceEvent(action, fixtures.payment));
+        });
+      }
+      it('keeps the event id of a redelivery and gives different events different ids', async () => {
+        await checkEventIds(await factory(), fixtures, primaryAction(fixtures));
+      });
+      skipped('tamperedBody', 'rejects a body changed after signing (unauthorized)', async () => {
+        await checkRejectsTamperedBody(await factory(), fixtures);
+      });
+      skipped('wrongSecret', 'rejects a webhook signed with the wrong secret (unauthorized)', async () => {
+        await checkRejectsWrongSecret(await factory(), fixtures);
+      });
+      skipped('missingSignature', 'rejects a webhook without its signature (unauthorized)', async () => {
+        await checkRejectsMissingSignature(await factory(), fixtures);
+      });
+    });
+  });
+}
