@@ -26,16 +26,35 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-/** A provider's data is stored as JSON: anything that does not survive a round trip is lost. */
-export function assertJsonSerializable(value: unknown, label: string): void {
-  let copy: unknown;
-  try {
-    copy = JSON.parse(JSON.stringify(value ?? null));
-  } catch (error) {
-    throw new ConformanceFailure(`${label} is not JSON-serializable: ${describeError(error)}`);
+/** Path of the first value JSON storage would change (a Date, Map, class instance, NaN, bigint…), if any. */
+function findNonJson(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = item === undefined ? `${path}[${index}]` : findNonJson(item, `${path}[${index}]`);
+      if (found) return found;
+    }
+    return undefined;
   }
+  if (typeof value === 'object') {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return path;
+    for (const [key, item] of Object.entries(value)) {
+      // An undefined property is simply absent once stored: harmless.
+      const found = item === undefined ? undefined : findNonJson(item, `${path}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return path;
+}
+
+/** A provider's data is stored as JSON: anything that does not survive the round trip unchanged is lost. */
+export function assertJsonSerializable(value: unknown, label: string): void {
+  const found = findNonJson(value ?? null, label);
   conformanceAssert(
-    JSON.stringify(copy) === JSON.stringify(value ?? null),
-    `${label} changes when stored as JSON (Dates, Maps, undefined values, class instances?): return plain JSON data.`,
+    found === undefined,
+    `${found} is not plain JSON (a Date, Map, class instance, bigint or non-finite number?): the payment module stores provider data as JSON, so return strings, numbers, booleans, arrays and plain objects.`,
   );
 }
