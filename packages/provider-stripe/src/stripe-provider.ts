@@ -1,0 +1,410 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AbstractPaymentProvider,
+  type AccountHolderInput,
+  type AccountHolderOutput,
+  type AuthorizePaymentOutput,
+  type CapturePaymentInput,
+  type GetPaymentStatusOutput,
+  headerValue,
+  type InitiatePaymentInput,
+  type InitiatePaymentOutput,
+  PaymentActions,
+  type PaymentDataInput,
+  type PaymentDataOutput,
+  type PaymentMethodOutput,
+  type ProviderContext,
+  type ProviderData,
+  type ProviderDependencies,
+  type ProviderWebhookPayload,
+  parseJsonObject,
+  type RefundPaymentInput,
+  TenderError,
+  type UpdatePaymentInput,
+  type UpdatePaymentOutput,
+  type WebhookActionAndData,
+} from '@tender/core';
+import type Stripe from 'stripe';
+import { createStripeClient } from './client.js';
+import { paymentIntentOfError, stripeErrorCode, toTenderError } from './errors.js';
+import { fromStripeAmount, toStripeAmount } from './money.js';
+import { type StripeProviderOptions, stripeOptionsSchema } from './options.js';
+import { withStripeRetries } from './retry.js';
+import { sessionStatusFromPaymentIntent } from './status.js';
+import {
+  referencedId,
+  SESSION_ID_METADATA_KEY,
+  STRIPE_EVENT_RULES,
+  type StripeEventObject,
+  sessionIdFromMetadata,
+} from './webhook-events.js';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook-signature.js';
+
+/** How a variant shapes the PaymentIntents it creates. */
+export interface StripeVariantConfig {
+  /** The one Stripe payment method type the variant offers; undefined for the card / automatic provider. */
+  paymentMethodType?: string;
+  /** Methods that cannot hold an authorization (iDEAL, BLIK, OXXO, …) always capture at once. */
+  captureAlways?: boolean;
+}
+
+/** Fields of `initiatePayment`'s `data` that are passed on to the PaymentIntent. */
+interface InitiateExtras {
+  payment_description?: string;
+  setup_future_usage?: Stripe.PaymentIntentCreateParams.SetupFutureUsage;
+  payment_method?: string;
+  receipt_email?: string;
+  metadata?: Record<string, string>;
+}
+
+type Intent = Stripe.PaymentIntent;
+
+const asData = (value: object): ProviderData => value as unknown as ProviderData;
+
+/**
+ * The Stripe provider on the official SDK. Each variant (card, iDEAL, BLIK, …) is a subclass with its own
+ * static `identifier`, the way Medusa registers `pp_stripe_stripe`, `pp_stripe-ideal_stripe`, ….
+ */
+export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeProviderOptions> {
+  static override optionsSchema = stripeOptionsSchema;
+
+  static override validateOptions(options: unknown): StripeProviderOptions {
+    return AbstractPaymentProvider.validateOptions.call(this, options) as StripeProviderOptions;
+  }
+
+  /** The variant's PaymentIntent shape. */
+  protected abstract readonly variant: StripeVariantConfig;
+
+  protected readonly stripe: Stripe;
+
+  constructor(dependencies: ProviderDependencies, options: unknown) {
+    // Validated here too, so constructing a provider directly fails as early as registering it.
+    const validated = (new.target as unknown as typeof StripeProviderBase).validateOptions(options);
+    super(dependencies, validated);
+    this.stripe = createStripeClient(validated, dependencies);
+  }
+
+  // ---- payments -------------------------------------------------------------------------------------------
+
+  async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const currency = input.currency_code.toLowerCase();
+    const extras = (input.data ?? {}) as InitiateExtras;
+    const customer = referencedId(input.context?.account_holder?.data?.id);
+    const description = extras.payment_description ?? this.options.paymentDescription;
+    const params: Stripe.PaymentIntentCreateParams = {
+      amount: toStripeAmount(input.amount, currency),
+      currency,
+      // session_id last, so caller metadata can never hide which session a webhook is about.
+      metadata: { ...extras.metadata, [SESSION_ID_METADATA_KEY]: input.session_id },
+      capture_method: this.variant.captureAlways || this.options.capture ? 'automatic' : 'manual',
+      ...this.paymentMethodParams(),
+      ...(description ? { description } : {}),
+      ...(customer ? { customer } : {}),
+      ...(extras.setup_future_usage ? { setup_future_usage: extras.setup_future_usage } : {}),
+      ...(extras.payment_method ? { payment_method: extras.payment_method } : {}),
+      ...(extras.receipt_email ? { receipt_email: extras.receipt_email } : {}),
+    };
+    const intent = await this.call('create PaymentIntent', (options) => this.stripe.paymentIntents.create(params, options), {
+      context: input.context,
+      fallbackKey: `tender:initiate:${input.session_id}`,
+    });
+    return { id: intent.id, data: asData(intent), status: sessionStatusFromPaymentIntent(intent) };
+  }
+
+  override async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const id = this.intentId(input.data);
+    const currency = input.currency_code.toLowerCase();
+    const amount = toStripeAmount(input.amount, currency);
+    if (input.data.amount === amount && input.data.currency === currency) return { data: input.data };
+    const intent = await this.call(
+      'update PaymentIntent',
+      (options) => this.stripe.paymentIntents.update(id, { amount, currency }, options),
+      { context: input.context, fallbackKey: `tender:update:${id}:${amount}:${currency}` },
+    );
+    return { data: asData(intent), status: sessionStatusFromPaymentIntent(intent) };
+  }
+
+  async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+    return this.getPaymentStatus(input);
+  }
+
+  async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {
+    const intent = await this.retrieveIntent(this.intentId(input.data));
+    return { status: sessionStatusFromPaymentIntent(intent), data: asData(intent) };
+  }
+
+  override async retrievePayment(input: PaymentDataInput): Promise<PaymentDataOutput> {
+    return { data: asData(await this.retrieveIntent(this.intentId(input.data))) };
+  }
+
+  async capturePayment(input: CapturePaymentInput): Promise<PaymentDataOutput> {
+    const id = this.intentId(input.data);
+    const params: Stripe.PaymentIntentCaptureParams = {};
+    if (input.amount !== undefined) {
+      const currency = input.currency_code ?? (input.data.currency as string | undefined);
+      if (!currency) throw new TenderError('invalid_data', 'capturePayment with an amount needs currency_code.');
+      params.amount_to_capture = toStripeAmount(input.amount, currency);
+    }
+    try {
+      const intent = await this.request((options) => this.stripe.paymentIntents.capture(id, params, options), {
+        context: input.context,
+        fallbackKey: `tender:capture:${id}:${params.amount_to_capture ?? 'full'}`,
+      });
+      return { data: asData(intent) };
+    } catch (error) {
+      const current = await this.currentIntentAfter(error, id);
+      if (current?.status === 'succeeded') return { data: asData(current) };
+      throw toTenderError(error, 'capture PaymentIntent');
+    }
+  }
+
+  async refundPayment(input: RefundPaymentInput): Promise<PaymentDataOutput> {
+    const id = this.intentId(input.data);
+    const currency = input.currency_code ?? (input.data.currency as string | undefined);
+    if (!currency) throw new TenderError('invalid_data', 'refundPayment needs currency_code (or data.currency).');
+    const amount = toStripeAmount(input.amount, currency);
+    try {
+      const refund = await this.request((options) => this.stripe.refunds.create({ payment_intent: id, amount }, options), {
+        context: input.context,
+        // Two refunds of the same amount are legitimate, so without a caller key only this call's retries share one.
+        fallbackKey: `tender:refund:${randomUUID()}`,
+      });
+      return { data: { ...input.data, latest_refund: asData(refund) } };
+    } catch (error) {
+      if (stripeErrorCode(error) === 'charge_already_refunded') return { data: input.data };
+      throw toTenderError(error, 'refund PaymentIntent');
+    }
+  }
+
+  async cancelPayment(input: PaymentDataInput): Promise<PaymentDataOutput> {
+    const id = typeof input.data?.id === 'string' ? input.data.id : undefined;
+    // A session that never reached Stripe has nothing to cancel there.
+    if (!id) return { data: input.data };
+    try {
+      const intent = await this.request((options) => this.stripe.paymentIntents.cancel(id, {}, options), {
+        context: input.context,
+        fallbackKey: `tender:cancel:${id}`,
+      });
+      return { data: asData(intent) };
+    } catch (error) {
+      const current = await this.currentIntentAfter(error, id);
+      if (current?.status === 'canceled') return { data: asData(current) };
+      throw toTenderError(error, 'cancel PaymentIntent');
+    }
+  }
+
+  // ---- account holders and payment methods ----------------------------------------------------------------
+
+  async createAccountHolder(input: AccountHolderInput): Promise<AccountHolderOutput> {
+    const existing = input.context.account_holder;
+    if (existing) return { id: existing.id, data: existing.data };
+    const { customer } = input.context;
+    const created = await this.call(
+      'create Customer',
+      (options) =>
+        this.stripe.customers.create(
+          { email: customer.email, name: customer.name, metadata: { tender_customer_id: customer.id } },
+          options,
+        ),
+      { context: input.context, fallbackKey: `tender:account-holder:${customer.id}` },
+    );
+    return { id: created.id, data: asData(created) };
+  }
+
+  async updateAccountHolder(input: AccountHolderInput & { data: ProviderData }): Promise<AccountHolderOutput> {
+    const id = this.customerId(input.data);
+    const { customer } = input.context;
+    const updated = await this.call(
+      'update Customer',
+      (options) => this.stripe.customers.update(id, { email: customer.email, name: customer.name }, options),
+      {
+        context: input.context,
+        fallbackKey: `tender:account-holder-update:${id}:${customer.email ?? ''}:${customer.name ?? ''}`,
+      },
+    );
+    return { id: updated.id, data: asData(updated) };
+  }
+
+  async deleteAccountHolder(input: { data: ProviderData; context?: ProviderContext }): Promise<void> {
+    const id = this.customerId(input.data);
+    try {
+      await this.request((options) => this.stripe.customers.del(id, {}, options), { context: input.context });
+    } catch (error) {
+      if (stripeErrorCode(error) === 'resource_missing') return;
+      throw toTenderError(error, 'delete Customer');
+    }
+  }
+
+  async listPaymentMethods(input: {
+    account_holder_data: ProviderData;
+    context?: ProviderContext;
+  }): Promise<PaymentMethodOutput[]> {
+    const id = this.customerId(input.account_holder_data);
+    const list = await this.call('list PaymentMethods', (options) =>
+      this.stripe.customers.listPaymentMethods(id, { limit: 100 }, options),
+    );
+    return list.data.map((method) => ({ id: method.id, data: asData(method) }));
+  }
+
+  /** Starts saving a payment method: a SetupIntent whose client_secret the storefront confirms. */
+  async savePaymentMethod(input: {
+    account_holder_data: ProviderData;
+    data?: ProviderData;
+    context?: ProviderContext;
+  }): Promise<PaymentMethodOutput> {
+    const customer = this.customerId(input.account_holder_data);
+    const paymentMethod = typeof input.data?.payment_method === 'string' ? input.data.payment_method : undefined;
+    const params: Stripe.SetupIntentCreateParams = {
+      customer,
+      usage: 'off_session',
+      ...(paymentMethod ? { payment_method: paymentMethod } : {}),
+      ...(this.variant.paymentMethodType ? { allowed_payment_method_types: [this.variant.paymentMethodType] } : {}),
+    };
+    const intent = await this.call('create SetupIntent', (options) => this.stripe.setupIntents.create(params, options), {
+      context: input.context,
+      fallbackKey: `tender:setup:${randomUUID()}`,
+    });
+    return { id: intent.id, data: asData(intent) };
+  }
+
+  // ---- webhooks --------------------------------------------------------------------------------------------
+
+  async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData> {
+    verifyStripeSignature(
+      payload.rawData,
+      headerValue(payload.headers, STRIPE_SIGNATURE_HEADER),
+      this.options.webhookSecret,
+      this.options.tolerance,
+    );
+    const event = parseJsonObject(payload.rawData) as { id?: unknown; type?: unknown; data?: { object?: unknown } };
+    const object = event.data?.object;
+    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !object || typeof object !== 'object') {
+      throw new TenderError('invalid_data', 'Stripe event needs string "id" and "type" and an object in "data.object".');
+    }
+    const eventId = event.id;
+    const eventType = event.type;
+    const notSupported: WebhookActionAndData = { action: PaymentActions.NOT_SUPPORTED, event_id: eventId, event_type: eventType };
+
+    const rule = STRIPE_EVENT_RULES[eventType];
+    if (!rule) return notSupported;
+    const stripeObject = object as StripeEventObject;
+    const action = rule.action(stripeObject);
+    if (!action) return notSupported;
+    const sessionId = await this.resolveSessionId(stripeObject);
+    if (!sessionId) return notSupported;
+
+    const minor = rule.amount(stripeObject);
+    const currency = stripeObject.currency;
+    if (typeof minor !== 'number' || typeof currency !== 'string') {
+      throw new TenderError('invalid_data', `Stripe event ${eventId} (${eventType}) has no amount or currency on its object.`);
+    }
+    return {
+      action,
+      event_id: eventId,
+      event_type: eventType,
+      data: { session_id: sessionId, amount: fromStripeAmount(minor, currency), currency_code: currency.toLowerCase() },
+    };
+  }
+
+  /**
+   * The Tender session an event's object belongs to: our metadata on the object itself (PaymentIntents, and
+   * the charges Stripe copies it to), else on the PaymentIntent the object points to. Objects that lead to
+   * no session id are not Tender's (another integration on the same account): undefined.
+   */
+  protected async resolveSessionId(object: StripeEventObject): Promise<string | undefined> {
+    const direct = sessionIdFromMetadata(object);
+    if (direct || object.object === 'payment_intent') return direct;
+    const expanded = object.payment_intent;
+    if (expanded && typeof expanded === 'object') {
+      const fromExpanded = sessionIdFromMetadata(expanded as StripeEventObject);
+      if (fromExpanded) return fromExpanded;
+    }
+    let intentId = referencedId(object.payment_intent);
+    if (!intentId) {
+      const chargeId = referencedId(object.charge);
+      if (!chargeId) return undefined;
+      const charge = await this.lookup('retrieve Charge', (options) => this.stripe.charges.retrieve(chargeId, {}, options));
+      if (!charge) return undefined;
+      const fromCharge = sessionIdFromMetadata(charge);
+      if (fromCharge) return fromCharge;
+      intentId = referencedId(charge.payment_intent);
+      if (!intentId) return undefined;
+    }
+    const id = intentId;
+    const intent = await this.lookup('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
+    return sessionIdFromMetadata(intent);
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------------------
+
+  private paymentMethodParams(): Partial<Stripe.PaymentIntentCreateParams> {
+    if (this.variant.paymentMethodType) return { allowed_payment_method_types: [this.variant.paymentMethodType] };
+    return this.options.automaticPaymentMethods
+      ? { automatic_payment_methods: { enabled: true } }
+      : { allowed_payment_method_types: ['card'] };
+  }
+
+  private intentId(data: ProviderData | undefined): string {
+    const id = data?.id;
+    if (typeof id !== 'string' || !id.startsWith('pi_')) {
+      throw new TenderError(
+        'invalid_data',
+        'Payment data has no Stripe PaymentIntent id (data.id "pi_…"): was initiatePayment called?',
+      );
+    }
+    return id;
+  }
+
+  private customerId(data: ProviderData | undefined): string {
+    const id = data?.id;
+    if (typeof id !== 'string' || !id.startsWith('cus_')) {
+      throw new TenderError('invalid_data', 'Account holder data has no Stripe Customer id (data.id "cus_…").');
+    }
+    return id;
+  }
+
+  private async retrieveIntent(id: string): Promise<Intent> {
+    return this.call('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
+  }
+
+  /** After a refused capture or cancel: the PaymentIntent's state, to tell "already done" from a real refusal. */
+  private async currentIntentAfter(error: unknown, id: string): Promise<Intent | undefined> {
+    if (stripeErrorCode(error) !== 'payment_intent_unexpected_state') return undefined;
+    return paymentIntentOfError(error) ?? this.retrieveIntent(id);
+  }
+
+  /** A retrieve whose "no such object" means "not ours", not a failure. */
+  private async lookup<T>(operation: string, call: (options: Stripe.RequestOptions) => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.request(call, {});
+    } catch (error) {
+      if (stripeErrorCode(error) === 'resource_missing') return undefined;
+      throw toTenderError(error, operation);
+    }
+  }
+
+  /**
+   * One SDK call with retries. Writes carry the caller's idempotency key (stable across the caller's own
+   * retries), else a key derived from the operation, so a retried write is never applied twice.
+   */
+  private request<T>(
+    call: (options: Stripe.RequestOptions) => Promise<T>,
+    keys: { context?: ProviderContext; fallbackKey?: string },
+  ): Promise<T> {
+    const idempotencyKey = keys.context?.idempotency_key ?? keys.fallbackKey;
+    const options: Stripe.RequestOptions = idempotencyKey ? { idempotencyKey } : {};
+    return withStripeRetries(() => call(options), this.options);
+  }
+
+  private async call<T>(
+    operation: string,
+    call: (options: Stripe.RequestOptions) => Promise<T>,
+    keys: { context?: ProviderContext; fallbackKey?: string } = {},
+  ): Promise<T> {
+    try {
+      return await this.request(call, keys);
+    } catch (error) {
+      throw toTenderError(error, operation);
+    }
+  }
+}
