@@ -1,0 +1,3 @@
+export * from './emulator.js';
+export * from './http-server.js';
+export * from './notification.js';

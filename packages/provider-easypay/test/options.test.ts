@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { TenderError } from '@tender/core';
+import { EASYPAY_SANDBOX_URL, EasypayPaymentProvider } from '@tender/provider-easypay';
+
+const valid = { accountId: 'acc', apiKey: 'key', webhookSecret: 'a-secret-of-16-chars' };
+
+function rejection(options: unknown): TenderError {
+  try {
+    EasypayPaymentProvider.validateOptions(options);
+  } catch (error) {
+    if (error instanceof TenderError) return error;
+    throw error;
+  }
+  throw new Error('validateOptions accepted invalid options');
+}
+
+describe('Easypay provider options', () => {
+  it('applies defaults: sandbox URL, Multibanco sale', () => {
+    expect(EasypayPaymentProvider.validateOptions(valid)).toMatchObject({
+      apiBaseUrl: EASYPAY_SANDBOX_URL,
+      method: 'mb',
+      type: 'sale',
+    });
+  });
+
+  it.each(['accountId', 'apiKey', 'webhookSecret'])('names a missing %s as required', (name) => {
+    const options: Record<string, unknown> = { ...valid };
+    delete options[name];
+    const error = rejection(options);
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toContain(`${name}: required`);
+  });
+
+  it('rejects missing options altogether, naming every credential', () => {
+    const error = rejection(undefined);
+    for (const name of ['accountId', 'apiKey', 'webhookSecret']) expect(error.message).toContain(name);
+  });
+
+  it('rejects a short webhook secret', () => {
+    expect(rejection({ ...valid, webhookSecret: 'short' }).message).toContain('webhookSecret: must be at least 16 characters');
+  });
+
+  it('rejects an unknown method and a non-URL apiBaseUrl', () => {
+    expect(rejection({ ...valid, method: 'paypal' }).message).toContain('method');
+    expect(rejection({ ...valid, apiBaseUrl: 'not a url' }).message).toContain('apiBaseUrl');
+  });
+
+  it('refuses Multibanco authorisations', () => {
+    expect(rejection({ ...valid, method: 'mb', type: 'authorisation' }).message).toContain(
+      'type: Multibanco references cannot be authorisations',
+    );
+    expect(EasypayPaymentProvider.validateOptions({ ...valid, method: 'cc', type: 'authorisation' })).toMatchObject({
+      type: 'authorisation',
+    });
+  });
+});
