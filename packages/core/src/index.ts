@@ -4,3 +4,4 @@ export * from './provider/index.js';
 export * from './signatures/index.js';
 export * from './statuses.js';
 export * from './webhook-receiver.js';
+export * from './cart-port.js';

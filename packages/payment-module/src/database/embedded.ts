@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres(
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'max_connections=300'],
     onLog: options.onLog ?? (() => {}),
-    onError: options.onLog ?? (() => {}),
+    onError: (error: unknown) => options.onLog?.(String(error)),
   });
   await pg.initialise();
   await pg.start();

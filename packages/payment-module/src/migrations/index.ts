@@ -1,0 +1,4 @@
+import { Migration20261125000000_initial } from './Migration20261125000000_initial.js';
+
+/** Every migration, in order. Listed explicitly so the module works from any install path or bundle. */
+export const migrationsList = [{ name: 'Migration20261125000000_initial', class: Migration20261125000000_initial }];

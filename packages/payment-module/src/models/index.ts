@@ -1,0 +1,34 @@
+import { AccountHolder } from './account-holder.js';
+import { Capture } from './capture.js';
+import { Payment } from './payment.js';
+import { PaymentCollection } from './payment-collection.js';
+import { PaymentProviderRecord } from './payment-provider.js';
+import { PaymentSession } from './payment-session.js';
+import { Refund } from './refund.js';
+import { RefundReason } from './refund-reason.js';
+import { WebhookEvent } from './webhook-event.js';
+
+export {
+  AccountHolder,
+  Capture,
+  Payment,
+  PaymentCollection,
+  PaymentProviderRecord,
+  PaymentSession,
+  Refund,
+  RefundReason,
+  WebhookEvent,
+};
+export { DEFAULT_TENANT } from './common.js';
+
+export const entities = [
+  PaymentCollection,
+  PaymentSession,
+  Payment,
+  Capture,
+  Refund,
+  RefundReason,
+  PaymentProviderRecord,
+  AccountHolder,
+  WebhookEvent,
+];

@@ -1,0 +1,116 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
+import { type AwilixContainer, asValue, createContainer } from 'awilix';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded.js';
+import { migrateDatabase, openDatabase } from '../database/orm.js';
+import { type EventBus, InProcessEventBus } from '../events/event-bus.js';
+import { createLogger, type Logger } from '../logger.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import type { ServiceContext } from '../services/context.js';
+import { PaymentModuleService } from '../services/payment-module-service.js';
+import { WebhookInbox } from '../webhooks/inbox.js';
+import type { WebhookProcessor } from '../webhooks/inbox-event.js';
+import { WebhookMetrics } from '../webhooks/metrics.js';
+import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
+import { type WorkerOptions, WebhookWorker } from '../webhooks/worker.js';
+import type { PaymentModuleOptions } from './options.js';
+
+export interface PaymentModule extends WebhookReceiver {
+  service: PaymentModuleService;
+  webhooks: WebhookEventsApi;
+  metrics: WebhookMetrics;
+  events: EventBus;
+  logger: Logger;
+  /** Holds `paymentModuleService`, `cartPort`, `eventBus`, `logger`, `orm`, `providerRegistry`. */
+  container: AwilixContainer;
+  orm: MikroORM;
+  registry: ProviderRegistry;
+  /** The in-process worker, when one runs. */
+  worker: WebhookWorker | undefined;
+  databaseUrl: string;
+  migrate(): Promise<string[]>;
+  /** A worker that is not started; for separate worker processes and tests. */
+  createWorker(options?: WorkerOptions): WebhookWorker;
+  close(): Promise<void>;
+}
+
+/**
+ * The one entry point: connects (or starts an embedded PostgreSQL), validates every provider's
+ * options, wires the container and starts the in-process webhook worker.
+ */
+export async function createPaymentModule(options: PaymentModuleOptions = {}): Promise<PaymentModule> {
+  const logger = options.logger ?? createLogger();
+  const requestedUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  let embedded: EmbeddedDatabase | undefined;
+  // Validate providers before touching the database, so a bad option fails fast and leaves nothing running.
+  const registry = new ProviderRegistry(options.providers ?? [], { logger, fetch: options.fetch });
+  if (!requestedUrl) {
+    embedded = await startEmbeddedPostgres();
+    logger.info({ url: embedded.url.replace(/:[^:@/]+@/, ':***@') }, 'started embedded PostgreSQL');
+  }
+  const databaseUrl = requestedUrl ?? embedded!.url;
+  let orm: MikroORM;
+  try {
+    orm = await openDatabase({ url: databaseUrl, poolSize: options.poolSize });
+    if (options.migrate ?? Boolean(embedded)) await migrateDatabase(orm);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  const events =
+    options.eventBus ?? new InProcessEventBus((error, event) => logger.error({ err: error, event: event.name }, 'event subscriber failed'));
+  const ctx: ServiceContext = { orm, registry, events, logger };
+  const service = new PaymentModuleService(ctx);
+  const metrics = new WebhookMetrics();
+
+  const container = createContainer({ strict: true });
+  container.register({
+    orm: asValue(orm),
+    logger: asValue(logger),
+    eventBus: asValue(events),
+    providerRegistry: asValue(registry),
+    paymentModuleService: asValue(service),
+    cartPort: asValue(options.cart ?? null),
+  });
+
+  const processor: WebhookProcessor | undefined = options.workflow
+    ? (event) => options.workflow!(container).run({ input: { ...event, webhook_event_id: event.id } })
+    : undefined;
+  const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
+    if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
+    return new WebhookWorker(orm, processor, metrics, events, logger, workerOptions);
+  };
+  let worker: WebhookWorker | undefined;
+  if (processor && options.worker !== false) {
+    worker = createWorker(options.worker || undefined);
+    worker.start();
+  } else if (!processor) {
+    logger.warn('no workflow configured: webhooks are stored but not processed');
+  }
+  const notify = () => worker?.notify();
+  const inbox = new WebhookInbox(ctx, service, metrics, options.tenants, notify);
+  const webhooks = new WebhookEventsApi(ctx, notify);
+  container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks) });
+
+  return {
+    service,
+    webhooks,
+    metrics,
+    events,
+    logger,
+    container,
+    orm,
+    registry,
+    worker,
+    databaseUrl,
+    receiveWebhook: (webhook: IncomingWebhook): Promise<WebhookReceipt> => inbox.receiveWebhook(webhook),
+    migrate: () => migrateDatabase(orm),
+    createWorker,
+    async close() {
+      await worker?.stop();
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { CartPort } from '@tender/core';
+import type { AwilixContainer } from 'awilix';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../logger.js';
+import type { ProviderRegistration } from '../providers/registry.js';
+import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
+import type { TenantDirectory } from '../webhooks/inbox.js';
+import type { WorkerOptions } from '../webhooks/worker.js';
+
+/** What `processPaymentWorkflow` looks like to the module: `workflow(container).run({ input })`. */
+export type WorkflowFactory = (container: AwilixContainer) => {
+  run(args: { input: InboxEvent & { webhook_event_id: string } }): Promise<ProcessingResult>;
+};
+
+export interface PaymentModuleOptions {
+  /** PostgreSQL URL. When absent (and DATABASE_URL is unset) an embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  providers?: ProviderRegistration[];
+  /** Applies pending migrations on start. Default: true for the embedded database, false otherwise. */
+  migrate?: boolean;
+  /** Runs each stored webhook, e.g. `processPaymentWorkflow` from @tender/process-payment-workflow. */
+  workflow?: WorkflowFactory;
+  /** The host's cart module, used by the workflow to complete carts. */
+  cart?: CartPort;
+  eventBus?: EventBus;
+  logger?: Logger;
+  /** The in-process worker; `false` to run workers only as separate processes (`startWorker()`). */
+  worker?: false | WorkerOptions;
+  /** Which non-default tenants exist (the tenant config store provides one). */
+  tenants?: TenantDirectory;
+  poolSize?: number;
+  /** Provider dependencies: a fetch for providers that call HTTP APIs. */
+  fetch?: typeof fetch;
+}

@@ -1,0 +1,23 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { TenderError } from '@tender/core';
+import { PaymentCollection } from '../models/index.js';
+
+/**
+ * Runs `work` in a transaction that first takes the collection's row lock (SELECT … FOR UPDATE), so
+ * every read inside it sees the state no concurrent change can alter until commit. Nothing inside
+ * may call a provider: the lock would be held across the network.
+ */
+export async function withCollectionLock<T>(
+  orm: MikroORM,
+  collectionId: string,
+  work: (em: EntityManager, collection: PaymentCollection) => Promise<T>,
+): Promise<T> {
+  return orm.em.fork().transactional(async (em) => {
+    const collection = await em.findOne(PaymentCollection, { id: collectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!collection || collection.deleted_at) {
+      throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
+    }
+    return work(em, collection);
+  });
+}

@@ -1,0 +1,431 @@
+import {
+  addAmounts,
+  type AmountInput,
+  assertPositiveAmount,
+  compareAmounts,
+  minAmount,
+  type ProviderContext,
+  subtractAmounts,
+  TenderError,
+} from '@tender/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PaymentEvents } from '../events/event-bus.js';
+import { generateId, IdPrefix } from '../ids.js';
+import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
+import { recomputeCollection } from './collection-state.js';
+import type { ServiceContext } from './context.js';
+import type { PaymentDTO } from './dto.js';
+import { withCollectionLock } from './locking.js';
+import { loadPayments } from './payment-loader.js';
+import { callProvider } from './provider-call.js';
+
+export interface CapturePaymentInput {
+  payment_id: string;
+  /** Defaults to everything authorized and not yet captured. */
+  amount?: AmountInput;
+  captured_by?: string;
+  /** Give the same key when retrying the same capture: the provider sees one capture. */
+  idempotency_key?: string;
+}
+
+export interface RefundPaymentInput {
+  payment_id: string;
+  amount?: AmountInput;
+  refund_reason_id?: string;
+  note?: string;
+  created_by?: string;
+  idempotency_key?: string;
+}
+
+const RESERVING = ['pending', 'succeeded'];
+
+function total(rows: { amount: string; status: string }[], statuses: string[]): string {
+  return addAmounts('0', ...rows.filter((r) => statuses.includes(r.status)).map((r) => r.amount));
+}
+
+export class PaymentOperations {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private async paymentOrFail(id: string): Promise<Payment> {
+    const payment = await this.ctx.orm.em.fork().findOne(Payment, { id });
+    if (!payment) throw new TenderError('not_found', `Payment ${id} was not found.`);
+    return payment;
+  }
+
+  private async dto(em: EntityManager, payment: Payment): Promise<PaymentDTO> {
+    const [dto] = await loadPayments(em, [payment]);
+    return dto!;
+  }
+
+  async retrieve(id: string): Promise<PaymentDTO> {
+    const payment = await this.paymentOrFail(id);
+    return this.dto(this.ctx.orm.em.fork(), payment);
+  }
+
+  async list(filter: { payment_collection_id?: string; payment_session_id?: string } = {}): Promise<PaymentDTO[]> {
+    const em = this.ctx.orm.em.fork();
+    const where: Record<string, unknown> = {};
+    if (filter.payment_collection_id) where.payment_collection = filter.payment_collection_id;
+    if (filter.payment_session_id) where.payment_session = filter.payment_session_id;
+    return loadPayments(em, await em.find(Payment, where, { orderBy: { created_at: 'asc' }, limit: 500 }));
+  }
+
+  /**
+   * Asks the provider whether the session is authorized and, when it is, creates the session's one
+   * payment. Idempotent: a session that has a payment returns it without calling the provider. When
+   * the provider reports the money already captured (auto-capture), the capture is recorded without
+   * a second provider capture.
+   */
+  async authorizeSession(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
+    const em = this.ctx.orm.em.fork();
+    const session = await em.findOne(PaymentSession, { id: sessionId, deleted_at: null });
+    if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+    const existing = await em.findOne(Payment, { payment_session: sessionId });
+    if (existing) return this.dto(em, existing);
+
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    const authorization = await callProvider(session.provider_id, 'authorize a payment', () =>
+      provider.authorizePayment({
+        data: session.data,
+        context: { ...context, tenant: session.tenant, idempotency_key: `${sessionId}:authorize` },
+      }),
+    );
+
+    const outcome = await withCollectionLock(this.ctx.orm, session.payment_collection, async (lockedEm, collection) => {
+      const locked = await lockedEm.findOneOrFail(PaymentSession, { id: sessionId });
+      const raced = await lockedEm.findOne(Payment, { payment_session: sessionId });
+      if (raced) return { payment: raced, created: false, captured: false };
+      locked.data = { ...locked.data, ...authorization.data };
+      const { status } = authorization;
+      if (status !== 'authorized' && status !== 'captured') {
+        locked.status = status;
+        await lockedEm.flush();
+        await recomputeCollection(lockedEm, collection);
+        await lockedEm.flush();
+        return { status };
+      }
+      const payment = await this.createPayment(lockedEm, locked, collection, status === 'captured');
+      return { payment, created: true, captured: status === 'captured' };
+    });
+
+    if ('status' in outcome) {
+      throw new TenderError('not_allowed', `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`, {
+        details: { status: outcome.status },
+      });
+    }
+    if (outcome.created) {
+      const base = { id: outcome.payment.id, session_id: sessionId, payment_collection_id: session.payment_collection };
+      await this.ctx.events.emit([
+        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: outcome.payment.amount } },
+        ...(outcome.captured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.payment.amount } }] : []),
+      ]);
+    }
+    return this.dto(this.ctx.orm.em.fork(), outcome.payment);
+  }
+
+  private async createPayment(
+    em: EntityManager,
+    session: PaymentSession,
+    collection: PaymentCollection,
+    alreadyCaptured: boolean,
+  ): Promise<Payment> {
+    const now = new Date();
+    const payment = em.create(Payment, {
+      id: generateId(IdPrefix.payment),
+      tenant: session.tenant,
+      payment_collection: collection.id,
+      payment_session: session.id,
+      provider_id: session.provider_id,
+      currency_code: session.currency_code,
+      amount: session.amount,
+      data: session.data,
+      captured_at: alreadyCaptured ? now : null,
+    });
+    session.status = alreadyCaptured ? 'captured' : 'authorized';
+    session.authorized_at = now;
+    if (alreadyCaptured) {
+      em.create(Capture, {
+        id: generateId(IdPrefix.capture),
+        payment: payment.id,
+        amount: session.amount,
+        status: 'succeeded',
+        source: 'provider',
+        idempotency_key: `${payment.id}:provider-capture:${session.amount}`,
+      });
+    }
+    await em.flush();
+    await recomputeCollection(em, collection);
+    await em.flush();
+    return payment;
+  }
+
+  /**
+   * Captures part or all of a payment. The amount is reserved by a pending capture row under the
+   * collection lock, the provider is called with no lock held, and the row is settled afterwards,
+   * so concurrent captures can never together exceed what was authorized.
+   */
+  async capture(input: CapturePaymentInput): Promise<PaymentDTO> {
+    const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
+    const payment = await this.paymentOrFail(input.payment_id);
+    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
+      const locked = await em.findOneOrFail(Payment, { id: payment.id });
+      if (input.idempotency_key) {
+        const previous = await em.findOne(Capture, { idempotency_key: input.idempotency_key });
+        if (previous?.status === 'succeeded') return { done: true as const };
+        if (previous?.status === 'pending') return { capture: previous };
+      }
+      if (locked.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
+      const captures = await em.find(Capture, { payment: payment.id });
+      const remaining = subtractAmounts(locked.amount, total(captures, RESERVING));
+      if (compareAmounts(remaining, '0') <= 0) {
+        throw new TenderError('not_allowed', `Payment ${payment.id} is already fully captured.`);
+      }
+      const amount = requested ?? remaining;
+      if (compareAmounts(amount, remaining) > 0) {
+        throw new TenderError('invalid_data', `Cannot capture ${amount} on payment ${payment.id}: only ${remaining} is authorized and not yet captured.`, {
+          details: { requested: amount, capturable: remaining },
+        });
+      }
+      const id = generateId(IdPrefix.capture);
+      const capture = em.create(Capture, {
+        id,
+        payment: payment.id,
+        amount,
+        status: 'pending',
+        source: 'merchant',
+        idempotency_key: input.idempotency_key ?? id,
+        created_by: input.captured_by ?? null,
+      });
+      await em.flush();
+      return { capture };
+    });
+    if ('done' in reservation) return this.retrieve(payment.id);
+
+    const { capture } = reservation;
+    const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
+    let providerData: Record<string, unknown> | undefined;
+    try {
+      const result = await callProvider(payment.provider_id, 'capture a payment', () =>
+        provider.capturePayment({
+          data: payment.data,
+          amount: capture.amount,
+          currency_code: payment.currency_code,
+          context: { idempotency_key: capture.idempotency_key, tenant: payment.tenant },
+        }),
+      );
+      providerData = result.data;
+    } catch (error) {
+      await this.settle(Capture, capture.id, payment, 'failed', undefined, error);
+      throw error;
+    }
+    const dto = await this.settle(Capture, capture.id, payment, 'succeeded', providerData);
+    await this.ctx.events.emit({
+      name: PaymentEvents.CAPTURED,
+      data: { id: payment.id, capture_id: capture.id, amount: capture.amount, payment_collection_id: payment.payment_collection },
+    });
+    return dto;
+  }
+
+  /** Marks a pending capture/refund succeeded or failed, under the lock, and recomputes the collection. */
+  private async settle(
+    entity: typeof Capture | typeof Refund,
+    rowId: string,
+    payment: Payment,
+    status: 'succeeded' | 'failed',
+    providerData?: Record<string, unknown>,
+    error?: unknown,
+  ): Promise<PaymentDTO> {
+    return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
+      const row = await em.findOneOrFail(entity as typeof Capture, { id: rowId });
+      row.status = status;
+      if (error) row.error = error instanceof Error ? error.message : String(error);
+      const locked = await em.findOneOrFail(Payment, { id: payment.id });
+      if (providerData) locked.data = { ...locked.data, ...providerData };
+      await em.flush();
+      if (entity === Capture && status === 'succeeded') {
+        const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
+        if (compareAmounts(captured, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
+        await em.nativeUpdate(PaymentSession, { id: locked.payment_session }, { status: 'captured' });
+      }
+      await recomputeCollection(em, collection);
+      await em.flush();
+      return this.dto(em, locked);
+    });
+  }
+
+  /**
+   * Records captures the provider reports it has already made (a webhook), without asking it to
+   * capture again. `capturedTotal` is the provider's total captured so far, so a repeated or late
+   * event, or one for a capture Tender itself requested, adds nothing.
+   */
+  async recordProviderCapture(paymentId: string, capturedTotal: AmountInput): Promise<{ recorded: string; payment: PaymentDTO }> {
+    const reported = assertPositiveAmount(capturedTotal, 'captured amount');
+    const payment = await this.paymentOrFail(paymentId);
+    const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
+      const locked = await em.findOneOrFail(Payment, { id: paymentId });
+      const captures = await em.find(Capture, { payment: paymentId });
+      const known = total(captures, RESERVING);
+      const ceiling = subtractAmounts(locked.amount, known);
+      let missing = subtractAmounts(minAmount(reported, locked.amount), known);
+      if (compareAmounts(reported, locked.amount) > 0) {
+        this.ctx.logger.warn({ payment_id: paymentId, reported, authorized: locked.amount }, 'provider reports more captured than authorized');
+      }
+      if (compareAmounts(missing, '0') <= 0) missing = '0';
+      if (compareAmounts(missing, ceiling) > 0) missing = ceiling;
+      if (missing !== '0') {
+        em.create(Capture, {
+          id: generateId(IdPrefix.capture),
+          payment: paymentId,
+          amount: missing,
+          status: 'succeeded',
+          source: 'provider',
+          idempotency_key: `${paymentId}:provider-capture:${reported}`,
+        });
+        await em.flush();
+      }
+      const captured = addAmounts(total(captures, ['succeeded']), missing);
+      if (compareAmounts(captured, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
+      const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
+      if (compareAmounts(captured, '0') > 0) session.status = 'captured';
+      await em.flush();
+      await recomputeCollection(em, collection);
+      await em.flush();
+      return { recorded: missing, payment: await this.dto(em, locked) };
+    });
+    if (result.recorded !== '0') {
+      await this.ctx.events.emit({
+        name: PaymentEvents.CAPTURED,
+        data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
+      });
+    }
+    return result;
+  }
+
+  /** Refunds part of what was captured; the sum of refunds never exceeds the captured amount. */
+  async refund(input: RefundPaymentInput): Promise<PaymentDTO> {
+    const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
+    const payment = await this.paymentOrFail(input.payment_id);
+    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
+      if (input.idempotency_key) {
+        const previous = await em.findOne(Refund, { idempotency_key: input.idempotency_key });
+        if (previous?.status === 'succeeded') return { done: true as const };
+        if (previous?.status === 'pending') return { refund: previous };
+      }
+      const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
+      const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
+      const refundable = subtractAmounts(captured, refunded);
+      if (compareAmounts(refundable, '0') <= 0) {
+        throw new TenderError('not_allowed', `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`);
+      }
+      const amount = requested ?? refundable;
+      if (compareAmounts(amount, refundable) > 0) {
+        throw new TenderError('invalid_data', `Cannot refund ${amount} on payment ${payment.id}: only ${refundable} is captured and not yet refunded.`, {
+          details: { requested: amount, refundable },
+        });
+      }
+      const id = generateId(IdPrefix.refund);
+      const refund = em.create(Refund, {
+        id,
+        payment: payment.id,
+        amount,
+        status: 'pending',
+        source: 'merchant',
+        idempotency_key: input.idempotency_key ?? id,
+        refund_reason: input.refund_reason_id ?? null,
+        note: input.note ?? null,
+        created_by: input.created_by ?? null,
+      });
+      await em.flush();
+      return { refund };
+    });
+    if ('done' in reservation) return this.retrieve(payment.id);
+
+    const { refund } = reservation;
+    const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
+    let providerData: Record<string, unknown> | undefined;
+    try {
+      const result = await callProvider(payment.provider_id, 'refund a payment', () =>
+        provider.refundPayment({
+          data: payment.data,
+          amount: refund.amount,
+          currency_code: payment.currency_code,
+          context: { idempotency_key: refund.idempotency_key, tenant: payment.tenant },
+        }),
+      );
+      providerData = result.data;
+    } catch (error) {
+      await this.settle(Refund, refund.id, payment, 'failed', undefined, error);
+      throw error;
+    }
+    const dto = await this.settle(Refund, refund.id, payment, 'succeeded', providerData);
+    await this.ctx.events.emit({
+      name: PaymentEvents.REFUNDED,
+      data: { id: payment.id, refund_id: refund.id, amount: refund.amount, payment_collection_id: payment.payment_collection },
+    });
+    return dto;
+  }
+
+  /** Records refunds the provider reports (`refundedTotal` is its total refunded so far). */
+  async recordProviderRefund(paymentId: string, refundedTotal: AmountInput): Promise<{ recorded: string; payment: PaymentDTO }> {
+    const reported = assertPositiveAmount(refundedTotal, 'refunded amount');
+    const payment = await this.paymentOrFail(paymentId);
+    const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
+      const locked = await em.findOneOrFail(Payment, { id: paymentId });
+      const captured = total(await em.find(Capture, { payment: paymentId }), ['succeeded']);
+      const known = total(await em.find(Refund, { payment: paymentId }), RESERVING);
+      let missing = subtractAmounts(minAmount(reported, captured), known);
+      if (compareAmounts(missing, '0') <= 0) missing = '0';
+      if (missing !== '0') {
+        em.create(Refund, {
+          id: generateId(IdPrefix.refund),
+          payment: paymentId,
+          amount: missing,
+          status: 'succeeded',
+          source: 'provider',
+          idempotency_key: `${paymentId}:provider-refund:${reported}`,
+        });
+        await em.flush();
+      }
+      await recomputeCollection(em, collection);
+      await em.flush();
+      return { recorded: missing, payment: await this.dto(em, locked) };
+    });
+    if (result.recorded !== '0') {
+      await this.ctx.events.emit({
+        name: PaymentEvents.REFUNDED,
+        data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
+      });
+    }
+    return result;
+  }
+
+  /** Cancels an authorized payment that has not been captured; canceling twice is a no-op. */
+  async cancel(paymentId: string): Promise<PaymentDTO> {
+    const payment = await this.paymentOrFail(paymentId);
+    if (payment.canceled_at) return this.retrieve(paymentId);
+    const captures = await this.ctx.orm.em.fork().find(Capture, { payment: paymentId });
+    if (compareAmounts(total(captures, RESERVING), '0') > 0) {
+      throw new TenderError('not_allowed', `Payment ${paymentId} has captures; refund it instead of canceling.`);
+    }
+    const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
+    const result = await callProvider(payment.provider_id, 'cancel a payment', () =>
+      provider.cancelPayment({ data: payment.data, context: { idempotency_key: `${paymentId}:cancel`, tenant: payment.tenant } }),
+    );
+    const dto = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
+      const locked = await em.findOneOrFail(Payment, { id: paymentId });
+      const lockedCaptures = await em.find(Capture, { payment: paymentId });
+      if (compareAmounts(total(lockedCaptures, RESERVING), '0') > 0) {
+        throw new TenderError('conflict', `Payment ${paymentId} was captured while it was being canceled.`);
+      }
+      if (!locked.canceled_at) locked.canceled_at = new Date();
+      locked.data = { ...locked.data, ...result.data };
+      await em.nativeUpdate(PaymentSession, { id: locked.payment_session }, { status: 'canceled' });
+      await em.flush();
+      await recomputeCollection(em, collection);
+      await em.flush();
+      return this.dto(em, locked);
+    });
+    await this.ctx.events.emit({ name: PaymentEvents.CANCELED, data: { id: paymentId, payment_collection_id: payment.payment_collection } });
+    return dto;
+  }
+}

@@ -1,0 +1,175 @@
+import {
+  type AmountInput,
+  assertPositiveAmount,
+  type ProviderContext,
+  SETTLED_SESSION_STATUSES,
+  type PaymentSessionStatus,
+  TenderError,
+} from '@tender/core';
+import { generateId, IdPrefix } from '../ids.js';
+import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
+import { PaymentEvents } from '../events/event-bus.js';
+import { recomputeCollection } from './collection-state.js';
+import type { ServiceContext } from './context.js';
+import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
+import { withCollectionLock } from './locking.js';
+import { callProvider } from './provider-call.js';
+
+export interface CreatePaymentSessionInput {
+  provider_id: string;
+  amount: AmountInput;
+  currency_code: string;
+  data?: Record<string, unknown>;
+  context?: ProviderContext;
+}
+
+export interface UpdatePaymentSessionInput {
+  id: string;
+  amount?: AmountInput;
+  currency_code?: string;
+  data?: Record<string, unknown>;
+}
+
+export class SessionOperations {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async retrieve(id: string): Promise<PaymentSessionDTO> {
+    const session = await this.ctx.orm.em.fork().findOne(PaymentSession, { id, deleted_at: null });
+    if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
+    return toSessionDTO(session);
+  }
+
+  async list(filter: { payment_collection_id?: string; provider_id?: string; status?: string } = {}): Promise<PaymentSessionDTO[]> {
+    const where: Record<string, unknown> = { deleted_at: null };
+    if (filter.payment_collection_id) where.payment_collection = filter.payment_collection_id;
+    if (filter.provider_id) where.provider_id = filter.provider_id;
+    if (filter.status) where.status = filter.status;
+    const rows = await this.ctx.orm.em.fork().find(PaymentSession, where, { orderBy: { created_at: 'asc' }, limit: 500 });
+    return rows.map(toSessionDTO);
+  }
+
+  /**
+   * The provider session is created first (keyed by the new session's id, so a retry reuses it) and the
+   * row second; when the row cannot be written the provider session is deleted, so none is orphaned.
+   */
+  async create(collectionId: string, input: CreatePaymentSessionInput): Promise<PaymentSessionDTO> {
+    const amount = assertPositiveAmount(input.amount, 'amount');
+    const registered = this.ctx.registry.get(input.provider_id);
+    const em = this.ctx.orm.em.fork();
+    const collection = await em.findOne(PaymentCollection, { id: collectionId, deleted_at: null });
+    if (!collection) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
+    if (!input.currency_code || input.currency_code.toLowerCase() !== collection.currency_code) {
+      throw new TenderError(
+        'invalid_data',
+        `Session currency "${input.currency_code}" does not match the collection's "${collection.currency_code}".`,
+      );
+    }
+    const id = generateId(IdPrefix.session);
+    const provider = await this.ctx.registry.instanceFor(registered.id, collection.tenant);
+    const context: ProviderContext = { ...input.context, idempotency_key: id, tenant: collection.tenant };
+    const initiated = await callProvider(registered.id, 'initiate a payment', () =>
+      provider.initiatePayment({ amount, currency_code: collection.currency_code, session_id: id, data: input.data, context }),
+    );
+    try {
+      return await withCollectionLock(this.ctx.orm, collectionId, async (lockedEm, locked) => {
+        const session = lockedEm.create(PaymentSession, {
+          id,
+          tenant: locked.tenant,
+          payment_collection: locked.id,
+          provider_id: registered.id,
+          currency_code: locked.currency_code,
+          amount,
+          status: initiated.status ?? 'pending',
+          data: { ...initiated.data, id: initiated.id },
+          context: input.context ? { ...input.context } : null,
+        });
+        await lockedEm.flush();
+        await recomputeCollection(lockedEm, locked);
+        await lockedEm.flush();
+        return toSessionDTO(session);
+      });
+    } catch (error) {
+      await callProvider(registered.id, 'delete an orphaned payment', () =>
+        provider.deletePayment({ data: { ...initiated.data, id: initiated.id }, context }),
+      ).catch((cleanupError) =>
+        this.ctx.logger.error({ err: cleanupError, session_id: id, provider_id: registered.id }, 'could not delete provider session after a failed write'),
+      );
+      throw error;
+    }
+  }
+
+  async update(input: UpdatePaymentSessionInput): Promise<PaymentSessionDTO> {
+    const em = this.ctx.orm.em.fork();
+    const current = await em.findOne(PaymentSession, { id: input.id, deleted_at: null });
+    if (!current) throw new TenderError('not_found', `Payment session ${input.id} was not found.`);
+    if ((SETTLED_SESSION_STATUSES as string[]).includes(current.status)) {
+      throw new TenderError('not_allowed', `Payment session ${input.id} is ${current.status} and can no longer be updated.`);
+    }
+    const amount = input.amount === undefined ? current.amount : assertPositiveAmount(input.amount, 'amount');
+    const currency = (input.currency_code ?? current.currency_code).toLowerCase();
+    const provider = await this.ctx.registry.instanceFor(current.provider_id, current.tenant);
+    const updated = await callProvider(current.provider_id, 'update a payment', () =>
+      provider.updatePayment({
+        amount,
+        currency_code: currency,
+        data: { ...current.data, ...input.data },
+        context: { idempotency_key: `${current.id}:update:${amount}`, tenant: current.tenant },
+      }),
+    );
+    return withCollectionLock(this.ctx.orm, current.payment_collection, async (lockedEm, collection) => {
+      const session = await lockedEm.findOneOrFail(PaymentSession, { id: input.id });
+      if ((SETTLED_SESSION_STATUSES as string[]).includes(session.status)) {
+        throw new TenderError('not_allowed', `Payment session ${input.id} was ${session.status} while it was being updated.`);
+      }
+      session.amount = amount;
+      session.currency_code = currency;
+      session.data = { ...session.data, ...input.data, ...updated.data };
+      if (updated.status) session.status = updated.status;
+      await lockedEm.flush();
+      await recomputeCollection(lockedEm, collection);
+      await lockedEm.flush();
+      return toSessionDTO(session);
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    const em = this.ctx.orm.em.fork();
+    const session = await em.findOne(PaymentSession, { id, deleted_at: null });
+    if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
+    if (await em.count(Payment, { payment_session: id })) {
+      throw new TenderError('not_allowed', `Payment session ${id} has a payment; cancel the payment instead of deleting the session.`);
+    }
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    await callProvider(session.provider_id, 'delete a payment', () =>
+      provider.deletePayment({ data: session.data, context: { idempotency_key: `${id}:delete`, tenant: session.tenant } }),
+    );
+    await withCollectionLock(this.ctx.orm, session.payment_collection, async (lockedEm, collection) => {
+      await lockedEm.nativeUpdate(PaymentSession, { id }, { deleted_at: new Date() });
+      await recomputeCollection(lockedEm, collection);
+      await lockedEm.flush();
+    });
+  }
+
+  /**
+   * Records a status a verified webhook reported (failed, canceled, requires_more, pending…).
+   * A session that is authorized or captured keeps its status: money has moved.
+   */
+  async applyWebhookStatus(id: string, status: PaymentSessionStatus): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
+    const session = await this.ctx.orm.em.fork().findOne(PaymentSession, { id });
+    if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
+    const result = await withCollectionLock(this.ctx.orm, session.payment_collection, async (em, collection) => {
+      const locked = await em.findOneOrFail(PaymentSession, { id });
+      const settled = (SETTLED_SESSION_STATUSES as string[]).includes(locked.status);
+      const changed = !settled && locked.status !== status;
+      if (changed) {
+        locked.status = status;
+        await em.flush();
+        await recomputeCollection(em, collection);
+        await em.flush();
+      }
+      return { changed, session: toSessionDTO(locked) };
+    });
+    if (result.changed) await this.ctx.events.emit({ name: PaymentEvents.SESSION_UPDATED, data: { id, status } });
+    return result;
+  }
+}

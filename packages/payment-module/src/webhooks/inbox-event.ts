@@ -1,0 +1,22 @@
+import type { PaymentAction, WebhookActionData } from '@tender/core';
+
+/** An inbox row as the worker hands it to the processor. */
+export interface InboxEvent {
+  id: string;
+  tenant: string;
+  provider_id: string;
+  event_id: string;
+  event_type: string | null;
+  action: PaymentAction;
+  data: WebhookActionData | null;
+  attempts: number;
+}
+
+export interface ProcessingResult {
+  /** `ignored`: nothing to do (unknown session, other tenant…); the reason says why. */
+  outcome: 'processed' | 'ignored';
+  reason?: string;
+  [key: string]: unknown;
+}
+
+export type WebhookProcessor = (event: InboxEvent) => Promise<ProcessingResult>;

@@ -1,0 +1,177 @@
+import { hostname } from 'node:os';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { type EventBus, PaymentEvents } from '../events/event-bus.js';
+import { generateId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import { retryDelayMs } from './backoff.js';
+import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
+import type { WebhookMetrics } from './metrics.js';
+
+export interface WorkerOptions {
+  /** Events claimed per round trip. */
+  batchSize?: number;
+  /** How long a claim lasts; a worker that dies mid-event loses it after this and another takes over. */
+  leaseMs?: number;
+  /** Attempts before an event is marked dead. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Fallback poll for events stored by other processes or due for retry. */
+  pollIntervalMs?: number;
+}
+
+const DEFAULTS = { batchSize: 10, leaseMs: 60_000, maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 3_600_000, pollIntervalMs: 1_000 };
+
+const CLAIM_SQL = `
+update webhook_event w
+   set status = 'processing', attempts = w.attempts + 1, locked_by = ?,
+       locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
+ where w.id in (
+   select id from webhook_event
+    where (status in ('pending', 'failed') and next_attempt_at <= now())
+       or (status = 'processing' and locked_until < now())
+    order by next_attempt_at, id
+    limit ?
+    for update skip locked)
+returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
+
+/**
+ * Claims due inbox rows (SKIP LOCKED, so any number of processes share the table), runs the processor,
+ * and records the outcome. Runs in the app process by default; `startWorker()` runs it on its own.
+ */
+export class WebhookWorker {
+  readonly id = `${hostname()}:${process.pid}:${generateId('wrk').slice(-6)}`;
+  private readonly options: Required<WorkerOptions>;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private loop: Promise<void> | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly processor: WebhookProcessor,
+    private readonly metrics: WebhookMetrics,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+    options: WorkerOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Called after an event is stored: process it now rather than at the next poll. */
+  notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  /** Processes every due event, then resolves. For scripts and tests; the loop keeps running. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const processed = await this.runOnce();
+      total += processed;
+      if (processed === 0) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let processed = 0;
+      try {
+        processed = await this.runOnce();
+      } catch (error) {
+        this.logger.error({ err: error, worker: this.id }, 'webhook worker round failed');
+      }
+      if (processed > 0 || this.pending) {
+        this.pending = false;
+        continue;
+      }
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Resolves the next time the loop finds nothing due. */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.notify();
+    });
+  }
+
+  /** Claims one batch and processes it; returns how many events it handled. */
+  async runOnce(): Promise<number> {
+    const em = this.orm.em.fork();
+    const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, [this.id, this.options.leaseMs, this.options.batchSize]);
+    for (const event of claimed) await this.process(event);
+    return claimed.length;
+  }
+
+  private async process(event: InboxEvent): Promise<void> {
+    const started = Date.now();
+    const log = { webhook_event_id: event.id, event_id: event.event_id, provider: event.provider_id, tenant: event.tenant, action: event.action };
+    try {
+      const result = await this.processor(event);
+      await this.finish(event, result.outcome === 'ignored' ? 'ignored' : 'processed', { result });
+      this.metrics.increment(result.outcome === 'ignored' ? 'ignored' : 'processed');
+      this.logger.info({ ...log, outcome: result.outcome, reason: result.reason, latency_ms: Date.now() - started }, 'webhook processed');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const dead = event.attempts >= this.options.maxAttempts;
+      const delay = retryDelayMs(event.attempts, this.options);
+      await this.finish(event, dead ? 'dead' : 'failed', { error: message, delayMs: delay });
+      this.metrics.increment(dead ? 'dead' : 'failed');
+      this.logger.warn({ ...log, outcome: dead ? 'dead' : 'failed', attempts: event.attempts, reason: message, latency_ms: Date.now() - started }, 'webhook failed');
+      if (dead) await this.events.emit({ name: PaymentEvents.WEBHOOK_DEAD, data: { ...log, error: message } });
+    }
+  }
+
+  private async finish(
+    event: InboxEvent,
+    status: 'processed' | 'ignored' | 'failed' | 'dead',
+    outcome: { result?: unknown; error?: string; delayMs?: number },
+  ): Promise<void> {
+    const em = this.orm.em.fork();
+    // `locked_by = ?` makes a worker whose lease expired (and was taken over) unable to overwrite the new owner.
+    const updated = await em.execute(
+      `update webhook_event
+          set status = ?, result = ?, last_error = ?, locked_by = null, locked_until = null, updated_at = now(),
+              processed_at = case when ? in ('processed', 'ignored') then now() else processed_at end,
+              next_attempt_at = now() + (? * interval '1 millisecond')
+        where id = ? and locked_by = ?`,
+      [
+        status,
+        outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        outcome.error ?? null,
+        status,
+        outcome.delayMs ?? 0,
+        event.id,
+        this.id,
+      ],
+      'run',
+    );
+    if ((updated as { affectedRows?: number }).affectedRows === 0) {
+      this.logger.warn({ webhook_event_id: event.id, worker: this.id }, 'lease lost before the outcome was recorded');
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TenderError } from '@tender/core';
+import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { SystemPaymentProvider } from '@tender/provider-system';
+
+let payments: TestPaymentModule;
+
+beforeAll(async () => {
+  payments = await createTestPaymentModule({ providers: [{ resolve: SystemPaymentProvider, id: 'default' }] });
+});
+afterAll(async () => {
+  await payments?.close();
+});
+
+async function authorizedPayment(amount = '100.00') {
+  const service = payments.service;
+  const collection = await service.createPaymentCollections({ currency_code: 'usd', amount });
+  const session = await service.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount, currency_code: 'usd' });
+  const payment = await service.authorizePaymentSession(session.id);
+  return { collection, session, payment };
+}
+
+describe('authorize → capture → refund → cancel with the system provider', () => {
+  it('walks the full flow with the collection status and amounts after each step', async () => {
+    const service = payments.service;
+    const collection = await service.createPaymentCollections({ currency_code: 'usd', amount: '100.00' });
+    expect(collection).toMatchObject({ status: 'not_paid', amount: '100', authorized_amount: '0' });
+    expect(collection.id).toMatch(/^pay_col_/);
+
+    const session = await service.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '100.00', currency_code: 'usd' });
+    expect(session.id).toMatch(/^payses_/);
+    expect((await service.retrievePaymentCollection(collection.id)).status).toBe('awaiting');
+
+    const payment = await service.authorizePaymentSession(session.id);
+    expect(payment.id).toMatch(/^pay_/);
+    expect(payment.amount).toBe('100');
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'authorized', authorized_amount: '100' });
+    expect((await service.retrievePaymentSession(session.id)).status).toBe('authorized');
+
+    // Split capture: 30 then the rest.
+    await service.capturePayment({ payment_id: payment.id, amount: '30.00' });
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_captured', captured_amount: '30' });
+    const full = await service.capturePayment({ payment_id: payment.id });
+    expect(full.captured_amount).toBe('100');
+    expect(full.captures.map((c) => c.amount)).toEqual(['30', '70']);
+    expect(full.captured_at).not.toBeNull();
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'completed', captured_amount: '100' });
+
+    // Over-capture is rejected and changes nothing.
+    await expect(service.capturePayment({ payment_id: payment.id, amount: '0.01' })).rejects.toThrow(/already fully captured/);
+
+    // Partial and multiple refunds.
+    await service.refundPayment({ payment_id: payment.id, amount: '10.00' });
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: '10' });
+    await service.refundPayment({ payment_id: payment.id, amount: '15.50' });
+    await expect(service.refundPayment({ payment_id: payment.id, amount: '74.51' })).rejects.toThrow(/only 74.5 is captured and not yet refunded/);
+    const refunded = await service.refundPayment({ payment_id: payment.id, amount: '74.50' });
+    expect(refunded.refunds.map((r) => r.amount)).toEqual(['10', '15.5', '74.5']);
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'refunded', refunded_amount: '100' });
+    await expect(service.refundPayment({ payment_id: payment.id, amount: '1' })).rejects.toThrow(/nothing left to refund/);
+
+    // A captured payment cannot be canceled.
+    await expect(service.cancelPayment(payment.id)).rejects.toThrow(/refund it instead/);
+  });
+
+  it('rejects capturing more than authorized with a clear error', async () => {
+    const { payment } = await authorizedPayment('50');
+    const error = await payments.service.capturePayment({ payment_id: payment.id, amount: '50.01' }).catch((e) => e);
+    expect(error).toBeInstanceOf(TenderError);
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toMatch(/only 50 is authorized and not yet captured/);
+    expect((await payments.service.retrievePayment(payment.id)).captures).toHaveLength(0);
+  });
+
+  it('cancels an uncaptured payment, idempotently', async () => {
+    const { collection, session, payment } = await authorizedPayment('20');
+    const canceled = await payments.service.cancelPayment(payment.id);
+    expect(canceled.canceled_at).not.toBeNull();
+    const again = await payments.service.cancelPayment(payment.id);
+    expect(again.canceled_at).toEqual(canceled.canceled_at);
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'canceled', authorized_amount: '0' });
+    expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('canceled');
+    await expect(payments.service.capturePayment({ payment_id: payment.id })).rejects.toThrow(/canceled/);
+  });
+
+  it('authorizing twice returns the same payment', async () => {
+    const { session, payment } = await authorizedPayment('5');
+    const again = await payments.service.authorizePaymentSession(session.id);
+    expect(again.id).toBe(payment.id);
+    expect(await payments.service.listPayments({ payment_session_id: session.id })).toHaveLength(1);
+  });
+
+  it('retrying a capture with the same idempotency key captures once', async () => {
+    const { payment } = await authorizedPayment('40');
+    await payments.service.capturePayment({ payment_id: payment.id, amount: '10', idempotency_key: 'order-1-capture-1' });
+    const again = await payments.service.capturePayment({ payment_id: payment.id, amount: '10', idempotency_key: 'order-1-capture-1' });
+    expect(again.captures).toHaveLength(1);
+    expect(again.captured_amount).toBe('10');
+  });
+
+  it('handles zero- and three-decimal currencies exactly', async () => {
+    const jpy = await payments.service.createPaymentCollections({ currency_code: 'jpy', amount: '1500' });
+    const s1 = await payments.service.createPaymentSession(jpy.id, { provider_id: 'pp_system_default', amount: '1500', currency_code: 'JPY' });
+    const p1 = await payments.service.authorizePaymentSession(s1.id);
+    await payments.service.capturePayment({ payment_id: p1.id, amount: '500' });
+    expect((await payments.service.retrievePaymentCollection(jpy.id)).captured_amount).toBe('500');
+
+    const kwd = await payments.service.createPaymentCollections({ currency_code: 'kwd', amount: '10.125' });
+    const s2 = await payments.service.createPaymentSession(kwd.id, { provider_id: 'pp_system_default', amount: '10.125', currency_code: 'kwd' });
+    const p2 = await payments.service.authorizePaymentSession(s2.id);
+    await payments.service.capturePayment({ payment_id: p2.id, amount: '0.001' });
+    const after = await payments.service.capturePayment({ payment_id: p2.id });
+    expect(after.captures.map((c) => c.amount)).toEqual(['0.001', '10.124']);
+  });
+});
