@@ -17,7 +17,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<MikroORM> 
     clientUrl: options.url,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'tender_migrations', silent: true },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'tender_migrations', silent: true, snapshot: false },
     pool: { min: 0, max: options.poolSize ?? 10 },
     driverOptions: { connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 },
     debug: options.debug ?? false,
