@@ -1,0 +1,3 @@
+export * from './event-types.js';
+export * from './hmac-provider.js';
+export * from './options.js';
