@@ -1,0 +1,98 @@
+import type { WebhookReceiver } from '@tender/core';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { declaresBody } from '../body/declares-body.js';
+import { readNodeBody } from '../body/read-node-body.js';
+import { createWebhookHandler, type WebhookRequestHead } from '../handler.js';
+import { WebhookHttpError } from '../http-errors.js';
+import { DEFAULT_PREFIX, type WebhookHandlerOptions } from '../options.js';
+import { splitRequestTarget } from '../query.js';
+import type { WebhookHttpResponse } from '../responses.js';
+import { normalizePrefix } from '../route.js';
+
+export interface FastifyWebhookPluginOptions extends WebhookHandlerOptions {
+  receiver: WebhookReceiver;
+}
+
+/** Every method is routed here so that the handler, not Fastify's 404, answers 405 with `Allow`. */
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+const FASTIFY_ERROR_TYPES: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
+/**
+ * Fastify's own request errors (bad Content-Length, unparsable media type) carry a safe
+ * message and a 4xx status; anything else stays opaque and becomes a 500.
+ */
+function fromFastifyError(error: unknown): unknown {
+  const { statusCode, code, message } = error as Partial<FastifyError>;
+  if (
+    typeof code === 'string' &&
+    code.startsWith('FST_') &&
+    typeof statusCode === 'number' &&
+    statusCode >= 400 &&
+    statusCode < 500
+  ) {
+    return new WebhookHttpError(statusCode, FASTIFY_ERROR_TYPES[statusCode] ?? 'invalid_data', String(message));
+  }
+  return error;
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, response: WebhookHttpResponse): FastifyReply {
+  reply.code(response.status).headers(response.headers);
+  if (!request.raw.readableEnded && declaresBody(request.raw.headers)) reply.header('connection', 'close');
+  return reply.send(response.body);
+}
+
+/**
+ * Registers `GET|POST /:identifier_:provider[/:tenant]` under `/hooks/payment`, or under the
+ * `prefix` given to `register` (Fastify applies it; then it replaces the default).
+ *
+ * The plugin is encapsulated (no fastify-plugin wrapper) on purpose: it removes the inherited
+ * body parsers and installs one that keeps the raw Buffer, and that must not leak into the
+ * host's other routes, which keep their JSON parsing.
+ */
+export const fastifyWebhookPlugin: FastifyPluginAsync<FastifyWebhookPluginOptions> = async (fastify, options) => {
+  const { receiver, ...handlerOptions } = options;
+  const hostGavePrefix = options.prefix !== undefined;
+  const relativePrefix = hostGavePrefix ? '' : DEFAULT_PREFIX;
+  const handler = createWebhookHandler(receiver, {
+    ...handlerOptions,
+    prefix: normalizePrefix(`${fastify.prefix}${relativePrefix}`),
+  });
+  const heads = new WeakMap<FastifyRequest, WebhookRequestHead>();
+  const headOf = (request: FastifyRequest): WebhookRequestHead => {
+    let head = heads.get(request);
+    if (!head) {
+      const { path, query } = splitRequestTarget(request.raw.url ?? request.url);
+      head = { method: request.method, path, query, headers: request.headers, startedAt: performance.now() };
+      heads.set(request, head);
+    }
+    return head;
+  };
+
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, payload, done) => {
+    readNodeBody(payload, handler.bodyLimit).then(
+      (body) => done(null, body),
+      (error: Error) => done(error, undefined),
+    );
+  });
+
+  fastify.setErrorHandler(async (error, request, reply) => {
+    return send(request, reply, await handler.fail(headOf(request), fromFastifyError(error)));
+  });
+
+  fastify.route({
+    method: ROUTED_METHODS,
+    url: `${relativePrefix}/*`,
+    exposeHeadRoute: false,
+    // Refuse before Fastify reads a body: wrong route, method, declared size or media type.
+    onRequest: async (request, reply) => {
+      const head = headOf(request);
+      if (handler.inspect(head).kind !== 'read-body') return send(request, reply, await handler(head));
+    },
+    handler: async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      return send(request, reply, await handler({ ...headOf(request), rawBody }));
+    },
+  });
+};
