@@ -28,4 +28,7 @@ export function lastRequest(emulator: StripeEmulator, method: string, pathPatter
 }
 
 let counter = 0;
-export const sessionId = () => `payses_test_${Date.now()}_${(counter += 1)}`;
+export function sessionId(): string {
+  counter += 1;
+  return `payses_test_${Date.now()}_${counter}`;
+}

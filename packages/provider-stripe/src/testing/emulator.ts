@@ -17,6 +17,8 @@ export interface RecordedRequest {
   params: FormObject;
   idempotencyKey?: string;
   stripeVersion?: string;
+  /** The SDK's `X-Stripe-Client-Telemetry` header, sent only when telemetry is on. */
+  clientTelemetry?: string;
   /** HTTP status sent, or 0 when the connection was reset. */
   status: number;
   /** True when the response was replayed from the idempotency cache. */
@@ -161,6 +163,7 @@ export async function startStripeEmulator(): Promise<StripeEmulator> {
       params,
       idempotencyKey,
       stripeVersion: request.headers['stripe-version'] as string | undefined,
+      clientTelemetry: request.headers['x-stripe-client-telemetry'] as string | undefined,
       status: 0,
       replayed: false,
     };

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TenderError } from '@tender/core';
+import { StripeProvider, stripeOptionsSchema } from '@tender/provider-stripe';
+import { type StripeEmulator, startStripeEmulator, TEST_API_KEY, TEST_WEBHOOK_SECRET } from '@tender/provider-stripe/testing';
+import { providerFor, sessionId } from './support.js';
+
+function validationError(options: unknown): TenderError {
+  try {
+    StripeProvider.validateOptions(options);
+  } catch (error) {
+    if (error instanceof TenderError) return error;
+    throw error;
+  }
+  throw new Error('validateOptions accepted invalid options');
+}
+
+describe('options', () => {
+  it('applies defaults: manual capture, no telemetry, 300 s tolerance, secrets as a list', () => {
+    const options = StripeProvider.validateOptions({ apiKey: TEST_API_KEY, webhookSecret: TEST_WEBHOOK_SECRET });
+    expect(options).toMatchObject({
+      capture: false,
+      automaticPaymentMethods: false,
+      telemetry: false,
+      tolerance: 300,
+      webhookSecret: [TEST_WEBHOOK_SECRET],
+    });
+  });
+
+  it('a missing apiKey is an error naming apiKey', () => {
+    const error = validationError({ webhookSecret: TEST_WEBHOOK_SECRET });
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toMatch(/apiKey is required/);
+    expect(error.message).toMatch(/"stripe"/);
+  });
+
+  it('a missing webhookSecret is a start-up error naming webhookSecret, not a warning', () => {
+    expect(validationError({ apiKey: TEST_API_KEY }).message).toMatch(/webhookSecret is required/);
+    expect(validationError({ apiKey: TEST_API_KEY, webhookSecret: [] }).message).toMatch(/webhookSecret/);
+    expect(() => new StripeProvider({}, { apiKey: TEST_API_KEY })).toThrow(/webhookSecret is required/);
+  });
+
+  it('refuses a publishable key, and a live key over plain http', () => {
+    expect(validationError({ apiKey: 'pk_test_123', webhookSecret: 'whsec_1' }).message).toMatch(/publishable key/);
+    expect(validationError({ apiKey: 'sk_live_123', webhookSecret: 'whsec_1', apiProtocol: 'http' }).message).toMatch(
+      /apiProtocol/,
+    );
+  });
+
+  it('never echoes the key in an error', () => {
+    const error = validationError({ apiKey: 'pk_live_SECRETVALUE', webhookSecret: 'whsec_1' });
+    expect(error.message).not.toContain('SECRETVALUE');
+  });
+
+  it('accepts several webhook secrets and a string port (from the environment)', () => {
+    const parsed = stripeOptionsSchema.parse({
+      apiKey: TEST_API_KEY,
+      webhookSecret: ['whsec_new', 'whsec_old'],
+      apiPort: '12111',
+    });
+    expect(parsed.webhookSecret).toEqual(['whsec_new', 'whsec_old']);
+    expect(parsed.apiPort).toBe(12111);
+  });
+});
+
+describe('telemetry', () => {
+  let emulator: StripeEmulator;
+  beforeAll(async () => {
+    emulator = await startStripeEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('sends no client telemetry by default, and sends it when enabled', async () => {
+    for (const telemetry of [false, true]) {
+      emulator.reset();
+      const provider = providerFor(emulator, { telemetry });
+      await provider.initiatePayment({ amount: '1', currency_code: 'usd', session_id: sessionId() });
+      await provider.initiatePayment({ amount: '1', currency_code: 'usd', session_id: sessionId() });
+      expect(emulator.requests[1]?.clientTelemetry !== undefined).toBe(telemetry);
+    }
+  });
+});
