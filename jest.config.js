@@ -13,6 +13,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
+    '^@tender/reference-cart$': '<rootDir>/examples/reference-cart/src/index.ts',
     '^@tender/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@tender/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

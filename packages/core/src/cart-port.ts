@@ -11,5 +11,6 @@ export interface CartRef {
  */
 export interface CartPort {
   retrieveCartByPaymentCollection(paymentCollectionId: string): Promise<CartRef | null>;
-  completeCart(cartId: string): Promise<{ order_id: string }>;
+  /** `created` is false when the cart was already completed (by the storefront or an earlier event). */
+  completeCart(cartId: string): Promise<{ order_id: string; created?: boolean }>;
 }

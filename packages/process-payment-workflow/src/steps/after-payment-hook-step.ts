@@ -1,0 +1,10 @@
+import type { Step } from '../step-runner.js';
+import type { RunState } from '../types.js';
+
+/** Runs the host's optional hook; its failure compensates the steps before it. */
+export const afterPaymentHookStep: Step<RunState, void> = {
+  name: 'after-payment-hook',
+  async invoke(state) {
+    await state.deps.afterPaymentHook?.({ input: state.input, session: state.session, payment: state.payment });
+  },
+};

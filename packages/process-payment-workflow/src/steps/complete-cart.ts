@@ -1,0 +1,29 @@
+import { PaymentEvents } from '@tender/payment-module';
+import type { WorkflowDependencies } from '../types.js';
+
+const PAID_STATUSES = new Set(['authorized', 'partially_captured', 'completed']);
+
+/**
+ * Completes the collection's cart once it is paid. Runs after the payment steps have committed and
+ * is not compensable: a failure here leaves the payment recorded, and the inbox retries the event,
+ * so the host's idempotent `completeCart` gets another call.
+ */
+export async function completeCartIfPaid(
+  deps: WorkflowDependencies,
+  paymentCollectionId: string,
+): Promise<{ order_id?: string; collection_status: string; completed_now: boolean }> {
+  const collection = await deps.paymentModuleService.retrievePaymentCollection(paymentCollectionId);
+  if (!PAID_STATUSES.has(collection.status) || !deps.cartPort) {
+    return { collection_status: collection.status, completed_now: false };
+  }
+  const cart = await deps.cartPort.retrieveCartByPaymentCollection(paymentCollectionId);
+  if (!cart) return { collection_status: collection.status, completed_now: false };
+  if (cart.completed_at && cart.order_id) {
+    return { order_id: cart.order_id, collection_status: collection.status, completed_now: false };
+  }
+  const { order_id, created = true } = await deps.cartPort.completeCart(cart.id);
+  if (created) {
+    await deps.eventBus.emit({ name: PaymentEvents.CART_COMPLETED, data: { cart_id: cart.id, order_id, payment_collection_id: paymentCollectionId } });
+  }
+  return { order_id, collection_status: collection.status, completed_now: created };
+}

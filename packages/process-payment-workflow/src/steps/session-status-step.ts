@@ -1,0 +1,35 @@
+import { type PaymentAction, PaymentActions, type PaymentSessionStatus } from '@tender/core';
+import { PaymentEvents } from '@tender/payment-module';
+import type { Step } from '../step-runner.js';
+import type { RunState } from '../types.js';
+
+/** Webhook actions that move no money, and the session status each one records. */
+export const STATUS_FOR_ACTION: Partial<Record<PaymentAction, PaymentSessionStatus>> = {
+  [PaymentActions.FAILED]: 'error',
+  [PaymentActions.CANCELED]: 'canceled',
+  [PaymentActions.REQUIRES_MORE]: 'requires_more',
+  [PaymentActions.PENDING]: 'pending',
+  [PaymentActions.PENDING_AUTHORIZATION]: 'pending_authorization',
+};
+
+const EVENT_FOR_ACTION: Partial<Record<PaymentAction, string>> = {
+  [PaymentActions.FAILED]: PaymentEvents.FAILED,
+  [PaymentActions.CANCELED]: PaymentEvents.CANCELED,
+};
+
+/** Records the status; the service refuses to move an authorized or captured session backwards. */
+export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
+  name: 'update-session-status',
+  async invoke(state) {
+    const status = STATUS_FOR_ACTION[state.input.action]!;
+    const { changed } = await state.deps.paymentModuleService.updatePaymentSessionStatus(state.session.id, status);
+    const eventName = EVENT_FOR_ACTION[state.input.action];
+    if (changed && eventName) {
+      await state.deps.eventBus.emit({
+        name: eventName,
+        data: { session_id: state.session.id, payment_collection_id: state.session.payment_collection_id, event_id: state.input.event_id },
+      });
+    }
+    return { changed };
+  },
+};

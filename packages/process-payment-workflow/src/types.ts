@@ -1,0 +1,46 @@
+import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
+import type { EventBus, Logger, PaymentDTO, PaymentModuleService, PaymentSessionDTO } from '@tender/payment-module';
+
+export interface ProcessPaymentInput {
+  action: PaymentAction;
+  data?: WebhookActionData | null;
+  event_id?: string;
+  /** The tenant the webhook arrived for; a session of another tenant is never touched. */
+  tenant?: string;
+  webhook_event_id?: string;
+}
+
+export interface ProcessPaymentResult {
+  outcome: 'processed' | 'ignored';
+  reason?: string;
+  action: PaymentAction;
+  session_id?: string;
+  payment_id?: string;
+  payment_collection_id?: string;
+  collection_status?: string;
+  order_id?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A host step run after the payment is recorded and before the cart is completed (a fraud check, a
+ * stock reservation…). Throwing from it compensates the authorization this run created.
+ */
+export type AfterPaymentHook = (args: { input: ProcessPaymentInput; session: PaymentSessionDTO; payment?: PaymentDTO }) => Promise<void>;
+
+/** What the workflow resolves from the module's container. */
+export interface WorkflowDependencies {
+  paymentModuleService: PaymentModuleService;
+  eventBus: EventBus;
+  logger: Logger;
+  cartPort: CartPort | null;
+  afterPaymentHook?: AfterPaymentHook | null;
+}
+
+/** State the payment steps share within one run. */
+export interface RunState {
+  input: ProcessPaymentInput;
+  session: PaymentSessionDTO;
+  deps: WorkflowDependencies;
+  payment?: PaymentDTO;
+}

@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { CapturePaymentInput, PaymentAction, PaymentDataInput, RefundPaymentInput } from '@tender/core';
+import type { DomainEvent } from '@tender/payment-module';
+import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } from '@tender/process-payment-workflow';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { PostgresCartStore } from '@tender/reference-cart';
+import { asValue } from 'awilix';
+
+/** The real system provider, counting the calls that would move money at a gateway. */
+class CountingProvider extends SystemPaymentProvider {
+  static override identifier = 'counting';
+  static calls = { authorize: 0, capture: 0, refund: 0, cancel: 0 };
+  override async authorizePayment(input: PaymentDataInput) {
+    CountingProvider.calls.authorize++;
+    return super.authorizePayment(input);
+  }
+  override async capturePayment(input: CapturePaymentInput) {
+    CountingProvider.calls.capture++;
+    return super.capturePayment(input);
+  }
+  override async refundPayment(input: RefundPaymentInput) {
+    CountingProvider.calls.refund++;
+    return super.refundPayment(input);
+  }
+  override async cancelPayment(input: PaymentDataInput) {
+    CountingProvider.calls.cancel++;
+    return super.cancelPayment(input);
+  }
+}
+
+let payments: TestPaymentModule;
+let carts: PostgresCartStore;
+let events: DomainEvent[];
+
+beforeAll(async () => {
+  payments = await createTestPaymentModule({
+    providers: [{ resolve: CountingProvider, id: 'default' }],
+    workflow: processPaymentWorkflow,
+    worker: false,
+    poolSize: 20,
+  });
+  carts = new PostgresCartStore(payments.databaseUrl, { max: 20 });
+  await carts.migrate();
+  payments.container.register({ cartPort: asValue(carts) });
+  payments.events.subscribe('*', (event) => {
+    events.push(event);
+  });
+});
+afterAll(async () => {
+  await carts?.close();
+  await payments?.close();
+});
+beforeEach(() => {
+  events = [];
+  CountingProvider.calls = { authorize: 0, capture: 0, refund: 0, cancel: 0 };
+});
+
+let eventSeq = 0;
+function run(action: PaymentAction, session_id: string | undefined, amount = '25.00', extra: Partial<ProcessPaymentInput> = {}) {
+  return processPaymentWorkflow(payments.container).run({
+    input: { action, data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined, event_id: `evt_${++eventSeq}`, ...extra },
+  });
+}
+
+async function checkout(amount = '25.00') {
+  const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount });
+  const session = await payments.service.createPaymentSession(collection.id, { provider_id: 'pp_counting_default', amount, currency_code: 'usd' });
+  const cart = await carts.createCart(collection.id);
+  return { collection, session, cart };
+}
+
+const names = () => events.map((e) => e.name);
+
+describe('each action', () => {
+  it('authorized: creates the payment and completes the cart', async () => {
+    const { collection, session, cart } = await checkout();
+    const result = await run('authorized', session.id);
+    expect(result).toMatchObject({ outcome: 'processed', collection_status: 'authorized', completed_now: true });
+    expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('authorized');
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('authorized');
+    expect((await carts.retrieveCart(cart.id))?.order_id).toBe(result.order_id);
+    expect(names()).toEqual(['payment.authorized', 'cart.completed']);
+  });
+
+  it('captured with a payment: records the capture without a second provider capture', async () => {
+    const { collection, session } = await checkout();
+    await run('authorized', session.id);
+    const result = await run('captured', session.id);
+    expect(result.collection_status).toBe('completed');
+    const [payment] = await payments.service.listPayments({ payment_session_id: session.id });
+    expect(payment!.captures).toEqual([expect.objectContaining({ amount: '25', source: 'provider', status: 'succeeded' })]);
+    expect(CountingProvider.calls.capture).toBe(0);
+    expect((await payments.service.retrievePaymentCollection(collection.id)).captured_amount).toBe('25');
+    expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
+    expect(names()).toEqual(['payment.authorized', 'cart.completed', 'payment.captured']);
+  });
+
+  it('captured with no payment yet (auto-capture): authorizes, records the capture, completes the cart', async () => {
+    const { session, cart } = await checkout();
+    const result = await run('captured', session.id);
+    expect(result).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
+    expect(CountingProvider.calls.capture).toBe(0);
+    expect((await carts.retrieveCart(cart.id))?.order_id).toBeTruthy();
+  });
+
+  it('a partial capture total leaves the collection partially captured', async () => {
+    const { session } = await checkout('100');
+    const result = await run('captured', session.id, '40');
+    expect(result.collection_status).toBe('partially_captured');
+    await run('captured', session.id, '100');
+    const [payment] = await payments.service.listPayments({ payment_session_id: session.id });
+    expect(payment!.captures.map((c) => c.amount)).toEqual(['40', '60']);
+  });
+
+  it.each([
+    ['failed', 'error', 'payment.failed', 'failed'],
+    ['canceled', 'canceled', 'payment.canceled', 'canceled'],
+    ['requires_more', 'requires_more', undefined, 'awaiting'],
+    ['pending', 'pending', undefined, 'awaiting'],
+    ['pending_authorization', 'pending_authorization', undefined, 'awaiting'],
+  ] as const)('%s: session becomes %s, the cart is not completed', async (action, sessionStatus, event, collectionStatus) => {
+    const { collection, session, cart } = await checkout();
+    const result = await run(action, session.id);
+    expect(result.outcome).toBe('processed');
+    expect((await payments.service.retrievePaymentSession(session.id)).status).toBe(sessionStatus);
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe(collectionStatus);
+    expect((await carts.retrieveCart(cart.id))?.order_id).toBeNull();
+    // A new session is already `pending`, so that action changes nothing and emits nothing.
+    const expected = action === 'pending' ? [] : ['payment_session.updated', ...(event ? [event] : [])];
+    expect(names()).toEqual(expected);
+  });
+
+  it('refunded: records the refund without calling the provider again', async () => {
+    const { collection, session } = await checkout('30');
+    await run('captured', session.id, '30');
+    await run('refunded', session.id, '10');
+    await run('refunded', session.id, '10'); // the same running total again: nothing new
+    expect(CountingProvider.calls.refund).toBe(0);
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: '10' });
+    await run('refunded', session.id, '30');
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'refunded', refunded_amount: '30' });
+  });
+
+  it('refunded before the capture is recorded fails so the inbox retries it later', async () => {
+    const { session } = await checkout();
+    await expect(run('refunded', session.id, '5')).rejects.toThrow(/arrived before its capture was recorded/);
+  });
+});
+
+describe('out of order', () => {
+  it('captured before authorized ends captured with one order', async () => {
+    const { collection, session, cart } = await checkout();
+    await run('captured', session.id);
+    await run('authorized', session.id);
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('completed');
+    expect(await payments.service.listPayments({ payment_session_id: session.id })).toHaveLength(1);
+    expect(await carts.countOrders(cart.id)).toBe(1);
+  });
+
+  it('a late failed or canceled never downgrades a captured payment', async () => {
+    const { collection, session } = await checkout();
+    await run('captured', session.id);
+    for (const action of ['failed', 'canceled', 'requires_more', 'pending'] as const) await run(action, session.id);
+    expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('completed');
+    expect(names()).not.toContain('payment.failed');
+  });
+});
+
+describe('duplicates and races', () => {
+  it('the same action 10 times concurrently: one payment, one capture, one order', async () => {
+    const { session, cart } = await checkout();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => run('captured', session.id)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const list = await payments.service.listPayments({ payment_session_id: session.id });
+    expect(list).toHaveLength(1);
+    expect(list[0]!.captures).toHaveLength(1);
+    expect(await carts.countOrders(cart.id)).toBe(1);
+    expect(names().filter((n) => n === 'cart.completed')).toHaveLength(1);
+  });
+
+  it('webhook and storefront completing the same cart at once: one order', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { session, cart } = await checkout();
+      await payments.service.authorizePaymentSession(session.id);
+      const [webhook, storefront] = await Promise.all([run('authorized', session.id), carts.completeCart(cart.id)]);
+      expect(await carts.countOrders(cart.id)).toBe(1);
+      expect(webhook.order_id).toBe(storefront.order_id);
+    }
+  });
+});
+
+describe('compensation and failures', () => {
+  it('a failing cart completion leaves the payment recorded and the event retryable', async () => {
+    const { collection, session, cart } = await checkout();
+    const failing = {
+      retrieveCartByPaymentCollection: (id: string) => carts.retrieveCartByPaymentCollection(id),
+      completeCart: async () => {
+        throw new Error('order service is down');
+      },
+    };
+    payments.container.register({ cartPort: asValue(failing) });
+    try {
+      await expect(run('authorized', session.id)).rejects.toThrow(/order service is down/);
+    } finally {
+      payments.container.register({ cartPort: asValue(carts) });
+    }
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('authorized');
+    expect(await carts.countOrders(cart.id)).toBe(0);
+    const retry = await run('authorized', session.id);
+    expect(retry.completed_now).toBe(true);
+    expect(await carts.countOrders(cart.id)).toBe(1);
+  });
+
+  it('a failing step after authorization cancels the authorization this run created', async () => {
+    const { collection, session, cart } = await checkout();
+    payments.container.register({
+      afterPaymentHook: asValue(async () => {
+        throw new Error('fraud check rejected the order');
+      }),
+    });
+    try {
+      const error = await run('authorized', session.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StepFailedError);
+      expect((error as StepFailedError).compensated).toEqual(['authorize-payment-session']);
+    } finally {
+      payments.container.register({ afterPaymentHook: asValue(null) });
+    }
+    const [payment] = await payments.service.listPayments({ payment_session_id: session.id });
+    expect(payment!.canceled_at).not.toBeNull();
+    expect(CountingProvider.calls.cancel).toBe(1);
+    expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('canceled');
+    expect(await carts.countOrders(cart.id)).toBe(0);
+  });
+});
+
+describe('what is ignored', () => {
+  it('an event without a session id, or with an unknown one, touches nothing and says why', async () => {
+    const { cart } = await checkout();
+    expect(await run('authorized', undefined)).toMatchObject({ outcome: 'ignored', reason: 'the event names no payment session' });
+    expect(await run('captured', 'payses_unknown')).toMatchObject({ outcome: 'ignored', reason: 'payment session payses_unknown does not exist' });
+    expect(await carts.countOrders(cart.id)).toBe(0);
+    expect(events).toEqual([]);
+  });
+
+  it('a session of another tenant is never touched', async () => {
+    const { session } = await checkout();
+    const result = await run('captured', session.id, '25', { tenant: 'tenant-b' });
+    expect(result).toMatchObject({ outcome: 'ignored', reason: `payment session ${session.id} belongs to another tenant` });
+    expect(await payments.service.listPayments({ payment_session_id: session.id })).toHaveLength(0);
+  });
+
+  it('not_supported needs no change', async () => {
+    expect((await run('not_supported', undefined)).outcome).toBe('ignored');
+  });
+});
