@@ -1,0 +1,93 @@
+import { describe, expect, it } from '@jest/globals';
+import { TenderError } from '@tender/core';
+import { HmacPaymentProvider } from '@tender/provider-hmac';
+
+function rejection(options: unknown): TenderError {
+  try {
+    HmacPaymentProvider.validateOptions(options);
+  } catch (error) {
+    if (error instanceof TenderError) return error;
+    throw error;
+  }
+  throw new Error('validateOptions accepted the options');
+}
+
+describe('HMAC provider options', () => {
+  it('fills in the documented defaults', () => {
+    expect(HmacPaymentProvider.validateOptions({ secrets: ['0123456789abcdef'] })).toEqual({
+      scheme: 'x-signature',
+      secrets: ['0123456789abcdef'],
+      signatureHeader: 'x-signature',
+      signatureEncoding: 'hex',
+      mode: 'events',
+      events: {
+        eventIdField: 'id',
+        typeField: 'type',
+        sessionIdField: 'data.session_id',
+        amountField: 'data.amount',
+        currencyField: 'data.currency',
+        actions: {},
+      },
+      orderPayment: {
+        idField: 'orderPayment.id',
+        statusField: 'orderPayment.status',
+        sessionIdField: 'orderPayment.reference',
+        amountField: 'orderPayment.amount',
+        currencyField: 'orderPayment.currency',
+        statuses: { PAID: 'captured' },
+      },
+      amountUnit: 'major',
+      apiTimeoutMs: 10000,
+    });
+  });
+
+  it('fills timestamp defaults when the timestamp option is present', () => {
+    expect(HmacPaymentProvider.validateOptions({ secrets: ['0123456789abcdef'], timestamp: {} })).toMatchObject({
+      timestamp: { header: 'x-timestamp', toleranceSeconds: 300, signed: true },
+    });
+  });
+
+  it.each([
+    ['no options at all', undefined, /secrets/],
+    ['an empty secrets list', { secrets: [] }, /secrets: configure at least one webhook secret/],
+    ['a short secret', { secrets: ['short'] }, /secrets\.0: a webhook secret needs at least 16 characters/],
+    ['an unknown scheme', { secrets: ['0123456789abcdef'], scheme: 'md5' }, /scheme/],
+    ['an unknown mode', { secrets: ['0123456789abcdef'], mode: 'orders' }, /mode/],
+    [
+      'an action that does not exist',
+      { secrets: ['0123456789abcdef'], events: { actions: { 'payment.done': 'paid' } } },
+      /events\.actions\.payment\.done/,
+    ],
+    [
+      'an order status mapped to nothing',
+      { secrets: ['0123456789abcdef'], orderPayment: { statuses: { PAID: 'done' } } },
+      /orderPayment\.statuses\.PAID/,
+    ],
+    [
+      'a non-http apiBaseUrl',
+      { secrets: ['0123456789abcdef'], apiBaseUrl: 'ftp://127.0.0.1/' },
+      /apiBaseUrl must be an http\(s\) URL/,
+    ],
+    [
+      'a currency that is not ISO 4217',
+      { secrets: ['0123456789abcdef'], defaultCurrency: 'EURO' },
+      /defaultCurrency: use an ISO 4217 code/,
+    ],
+    ['a zero tolerance', { secrets: ['0123456789abcdef'], timestamp: { toleranceSeconds: 0 } }, /timestamp\.toleranceSeconds/],
+    [
+      'a Standard Webhooks secret without whsec_',
+      { scheme: 'standard-webhooks', secrets: ['0123456789abcdef'] },
+      /secrets\.0: Standard Webhooks secrets look like "whsec_<base64>"/,
+    ],
+    [
+      'a timestamp option under Standard Webhooks',
+      { scheme: 'standard-webhooks', secrets: ['whsec_MDEyMzQ1Njc4OWFiY2RlZg=='], timestamp: {} },
+      /timestamp: timestamp applies to scheme "x-signature" only/,
+    ],
+  ])('rejects %s, naming the option', (_label, options, message) => {
+    const error = rejection(options);
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toMatch(/^Invalid options for payment provider "hmac"/);
+    expect(error.message).toMatch(message);
+  });
+});
