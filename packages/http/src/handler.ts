@@ -129,7 +129,8 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
     return {
       status,
       method: head.method.toUpperCase(),
-      path: head.path,
+      // Never the query: some providers put a shared key there (ifthenpay's anti-phishing key).
+      path: splitRequestTarget(head.path).path,
       ...(route.kind === 'webhook' ? { provider: route.provider, tenant: route.tenant } : {}),
       latency_ms: performance.now() - startedAt,
     };

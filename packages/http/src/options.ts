@@ -15,6 +15,7 @@ export interface WebhookLogger {
 export interface WebhookResult {
   status: number;
   method: string;
+  /** Without the query string, which may carry a provider's shared key. */
   path: string;
   provider?: string;
   tenant?: string;
