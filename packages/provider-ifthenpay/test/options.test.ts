@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { TenderError } from '@tender/core';
+import { IFTHENPAY_API_URL, IfthenpayPaymentProvider } from '@tender/provider-ifthenpay';
+
+const valid = { antiPhishingKey: 'anti-phishing-key', mbKey: 'ABC-123456' };
+
+function rejection(options: unknown): TenderError {
+  try {
+    IfthenpayPaymentProvider.validateOptions(options);
+  } catch (error) {
+    if (error instanceof TenderError) return error;
+    throw error;
+  }
+  throw new Error('validateOptions accepted invalid options');
+}
+
+describe('Ifthenpay provider options', () => {
+  it('applies defaults: Multibanco on the Ifthenpay API', () => {
+    expect(IfthenpayPaymentProvider.validateOptions(valid)).toMatchObject({
+      method: 'multibanco',
+      apiBaseUrl: IFTHENPAY_API_URL,
+    });
+  });
+
+  it('names a missing anti-phishing key as required', () => {
+    const error = rejection({ mbKey: 'ABC-123456' });
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toContain('antiPhishingKey: required');
+  });
+
+  it('requires the key of the configured method', () => {
+    expect(rejection({ antiPhishingKey: 'anti-phishing-key' }).message).toContain('mbKey: required');
+    const mbway = rejection({ antiPhishingKey: 'anti-phishing-key', method: 'mbway', mbKey: 'ABC-1' });
+    expect(mbway.message).toContain('mbWayKey: required');
+    expect(
+      IfthenpayPaymentProvider.validateOptions({ antiPhishingKey: 'anti-phishing-key', method: 'mbway', mbWayKey: 'X-1' }),
+    ).toMatchObject({
+      method: 'mbway',
+    });
+  });
+
+  it('rejects a short anti-phishing key, an unknown method and a bad URL', () => {
+    expect(rejection({ ...valid, antiPhishingKey: 'short' }).message).toContain('antiPhishingKey: must be at least 8 characters');
+    expect(rejection({ ...valid, method: 'payshop' }).message).toContain('method');
+    expect(rejection({ ...valid, apiBaseUrl: 'nope' }).message).toContain('apiBaseUrl');
+  });
+
+  it('declares that the payment module must verify the callback amount', () => {
+    expect(IfthenpayPaymentProvider.verifiesSessionAmount).toBe(true);
+  });
+});
