@@ -43,7 +43,9 @@ export class PostgresCartStore implements CartPort {
   }
 
   async retrieveCartByPaymentCollection(paymentCollectionId: string): Promise<CartRef | null> {
-    const { rows } = await this.pool.query('select id, completed_at, order_id from cart where payment_collection_id = $1', [paymentCollectionId]);
+    const { rows } = await this.pool.query('select id, completed_at, order_id from cart where payment_collection_id = $1', [
+      paymentCollectionId,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -51,7 +53,9 @@ export class PostgresCartStore implements CartPort {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const { rows } = await client.query('select id, order_id, payment_collection_id from cart where id = $1 for update', [cartId]);
+      const { rows } = await client.query('select id, order_id, payment_collection_id from cart where id = $1 for update', [
+        cartId,
+      ]);
       const cart = rows[0];
       if (!cart) throw new Error(`Cart ${cartId} does not exist.`);
       if (cart.order_id) {
@@ -59,7 +63,11 @@ export class PostgresCartStore implements CartPort {
         return { order_id: cart.order_id, created: false };
       }
       const orderId = `order_${randomUUID()}`;
-      await client.query('insert into "order" (id, cart_id, payment_collection_id) values ($1, $2, $3)', [orderId, cartId, cart.payment_collection_id]);
+      await client.query('insert into "order" (id, cart_id, payment_collection_id) values ($1, $2, $3)', [
+        orderId,
+        cartId,
+        cart.payment_collection_id,
+      ]);
       await client.query('update cart set completed_at = now(), order_id = $2 where id = $1', [cartId, orderId]);
       await client.query('commit');
       return { order_id: orderId, created: true };

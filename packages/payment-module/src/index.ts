@@ -14,8 +14,8 @@ export { PaymentModuleService, type PaymentProviderDTO } from './services/paymen
 export type * from './services/payments.js';
 export type * from './services/sessions.js';
 export { retryDelayMs } from './webhooks/backoff.js';
-export type * from './webhooks/inbox-event.js';
 export type { TenantDirectory } from './webhooks/inbox.js';
+export type * from './webhooks/inbox-event.js';
 export { WEBHOOK_COUNTERS, WebhookMetrics } from './webhooks/metrics.js';
 export * from './webhooks/webhook-events-api.js';
-export { type WorkerOptions, WebhookWorker } from './webhooks/worker.js';
+export { WebhookWorker, type WorkerOptions } from './webhooks/worker.js';

@@ -11,7 +11,16 @@ export function createLogger(options: { level?: string } = {}): Logger {
     name: 'tender',
     level: options.level ?? process.env.TENDER_LOG_LEVEL ?? 'info',
     redact: {
-      paths: ['*.apiKey', '*.webhookSecret', '*.webhookSecrets', '*.secret', '*.secrets', 'headers.authorization', 'headers["stripe-signature"]', 'headers["x-signature"]'],
+      paths: [
+        '*.apiKey',
+        '*.webhookSecret',
+        '*.webhookSecrets',
+        '*.secret',
+        '*.secrets',
+        'headers.authorization',
+        'headers["stripe-signature"]',
+        'headers["x-signature"]',
+      ],
       censor: '[redacted]',
     },
   });

@@ -64,12 +64,24 @@ describe('bad input gets a typed TenderError and leaves the database unchanged',
       'invalid_data',
       /does not match the collection's "usd"/,
     );
-    await expectTenderError(s.createPaymentCollections({ currency_code: 'xxx', amount: '1' }), 'invalid_data', /Unknown currency code/);
-    await expectTenderError(s.createPaymentCollections({ currency_code: 'usd', amount: '-1' }), 'invalid_data', /greater than zero/);
+    await expectTenderError(
+      s.createPaymentCollections({ currency_code: 'xxx', amount: '1' }),
+      'invalid_data',
+      /Unknown currency code/,
+    );
+    await expectTenderError(
+      s.createPaymentCollections({ currency_code: 'usd', amount: '-1' }),
+      'invalid_data',
+      /greater than zero/,
+    );
     await expectTenderError(s.retrievePaymentCollection('pay_col_missing'), 'not_found', /pay_col_missing was not found/);
     await expectTenderError(s.authorizePaymentSession('payses_missing'), 'not_found', /payses_missing was not found/);
     await expectTenderError(s.capturePayment({ payment_id: 'pay_missing' }), 'not_found', /pay_missing was not found/);
-    await expectTenderError(s.refundPayment({ payment_id: 'pay_missing', amount: '1' }), 'not_found', /pay_missing was not found/);
+    await expectTenderError(
+      s.refundPayment({ payment_id: 'pay_missing', amount: '1' }),
+      'not_found',
+      /pay_missing was not found/,
+    );
     await expectTenderError(s.cancelPayment('pay_missing'), 'not_found', /pay_missing was not found/);
     expect(await rowCounts()).toEqual(before);
   });

@@ -50,7 +50,9 @@ describe('concurrency on real PostgreSQL', () => {
     const s = await session('30');
     const payment = await payments.service.authorizePaymentSession(s.id);
     await payments.service.capturePayment({ payment_id: payment.id });
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => payments.service.refundPayment({ payment_id: payment.id, amount: '7' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => payments.service.refundPayment({ payment_id: payment.id, amount: '7' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect((await payments.service.retrievePayment(payment.id)).refunded_amount).toBe('28');
   });

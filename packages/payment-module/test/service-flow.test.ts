@@ -15,7 +15,11 @@ afterAll(async () => {
 async function authorizedPayment(amount = '100.00') {
   const service = payments.service;
   const collection = await service.createPaymentCollections({ currency_code: 'usd', amount });
-  const session = await service.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount, currency_code: 'usd' });
+  const session = await service.createPaymentSession(collection.id, {
+    provider_id: 'pp_system_default',
+    amount,
+    currency_code: 'usd',
+  });
   const payment = await service.authorizePaymentSession(session.id);
   return { collection, session, payment };
 }
@@ -27,19 +31,29 @@ describe('authorize → capture → refund → cancel with the system provider',
     expect(collection).toMatchObject({ status: 'not_paid', amount: '100', authorized_amount: '0' });
     expect(collection.id).toMatch(/^pay_col_/);
 
-    const session = await service.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '100.00', currency_code: 'usd' });
+    const session = await service.createPaymentSession(collection.id, {
+      provider_id: 'pp_system_default',
+      amount: '100.00',
+      currency_code: 'usd',
+    });
     expect(session.id).toMatch(/^payses_/);
     expect((await service.retrievePaymentCollection(collection.id)).status).toBe('awaiting');
 
     const payment = await service.authorizePaymentSession(session.id);
     expect(payment.id).toMatch(/^pay_/);
     expect(payment.amount).toBe('100');
-    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'authorized', authorized_amount: '100' });
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'authorized',
+      authorized_amount: '100',
+    });
     expect((await service.retrievePaymentSession(session.id)).status).toBe('authorized');
 
     // Split capture: 30 then the rest.
     await service.capturePayment({ payment_id: payment.id, amount: '30.00' });
-    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_captured', captured_amount: '30' });
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'partially_captured',
+      captured_amount: '30',
+    });
     const full = await service.capturePayment({ payment_id: payment.id });
     expect(full.captured_amount).toBe('100');
     expect(full.captures.map((c) => c.amount)).toEqual(['30', '70']);
@@ -51,9 +65,14 @@ describe('authorize → capture → refund → cancel with the system provider',
 
     // Partial and multiple refunds.
     await service.refundPayment({ payment_id: payment.id, amount: '10.00' });
-    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: '10' });
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'partially_refunded',
+      refunded_amount: '10',
+    });
     await service.refundPayment({ payment_id: payment.id, amount: '15.50' });
-    await expect(service.refundPayment({ payment_id: payment.id, amount: '74.51' })).rejects.toThrow(/only 74.5 is captured and not yet refunded/);
+    await expect(service.refundPayment({ payment_id: payment.id, amount: '74.51' })).rejects.toThrow(
+      /only 74.5 is captured and not yet refunded/,
+    );
     const refunded = await service.refundPayment({ payment_id: payment.id, amount: '74.50' });
     expect(refunded.refunds.map((r) => r.amount)).toEqual(['10', '15.5', '74.5']);
     expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'refunded', refunded_amount: '100' });
@@ -78,7 +97,10 @@ describe('authorize → capture → refund → cancel with the system provider',
     expect(canceled.canceled_at).not.toBeNull();
     const again = await payments.service.cancelPayment(payment.id);
     expect(again.canceled_at).toEqual(canceled.canceled_at);
-    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'canceled', authorized_amount: '0' });
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'canceled',
+      authorized_amount: '0',
+    });
     expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('canceled');
     await expect(payments.service.capturePayment({ payment_id: payment.id })).rejects.toThrow(/canceled/);
   });
@@ -93,20 +115,32 @@ describe('authorize → capture → refund → cancel with the system provider',
   it('retrying a capture with the same idempotency key captures once', async () => {
     const { payment } = await authorizedPayment('40');
     await payments.service.capturePayment({ payment_id: payment.id, amount: '10', idempotency_key: 'order-1-capture-1' });
-    const again = await payments.service.capturePayment({ payment_id: payment.id, amount: '10', idempotency_key: 'order-1-capture-1' });
+    const again = await payments.service.capturePayment({
+      payment_id: payment.id,
+      amount: '10',
+      idempotency_key: 'order-1-capture-1',
+    });
     expect(again.captures).toHaveLength(1);
     expect(again.captured_amount).toBe('10');
   });
 
   it('handles zero- and three-decimal currencies exactly', async () => {
     const jpy = await payments.service.createPaymentCollections({ currency_code: 'jpy', amount: '1500' });
-    const s1 = await payments.service.createPaymentSession(jpy.id, { provider_id: 'pp_system_default', amount: '1500', currency_code: 'JPY' });
+    const s1 = await payments.service.createPaymentSession(jpy.id, {
+      provider_id: 'pp_system_default',
+      amount: '1500',
+      currency_code: 'JPY',
+    });
     const p1 = await payments.service.authorizePaymentSession(s1.id);
     await payments.service.capturePayment({ payment_id: p1.id, amount: '500' });
     expect((await payments.service.retrievePaymentCollection(jpy.id)).captured_amount).toBe('500');
 
     const kwd = await payments.service.createPaymentCollections({ currency_code: 'kwd', amount: '10.125' });
-    const s2 = await payments.service.createPaymentSession(kwd.id, { provider_id: 'pp_system_default', amount: '10.125', currency_code: 'kwd' });
+    const s2 = await payments.service.createPaymentSession(kwd.id, {
+      provider_id: 'pp_system_default',
+      amount: '10.125',
+      currency_code: 'kwd',
+    });
     const p2 = await payments.service.authorizePaymentSession(s2.id);
     await payments.service.capturePayment({ payment_id: p2.id, amount: '0.001' });
     const after = await payments.service.capturePayment({ payment_id: p2.id });

@@ -1,7 +1,7 @@
 import { type PaymentAction, PaymentActions, TenderError } from '@tender/core';
 import type { PaymentSessionDTO } from '@tender/payment-module';
 import type { AwilixContainer } from 'awilix';
-import { type Step, runSteps } from './step-runner.js';
+import { runSteps, type Step } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
 import { authorizeStep } from './steps/authorize-step.js';
 import { completeCartIfPaid } from './steps/complete-cart.js';
@@ -74,7 +74,9 @@ export function processPaymentWorkflow(container: AwilixContainer) {
 
       const cart = COMPLETES_CART.has(input.action)
         ? await completeCartIfPaid(deps, session.payment_collection_id)
-        : { collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status };
+        : {
+            collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status,
+          };
       return {
         outcome: 'processed',
         ...base,

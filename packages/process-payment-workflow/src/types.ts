@@ -26,7 +26,11 @@ export interface ProcessPaymentResult {
  * A host step run after the payment is recorded and before the cart is completed (a fraud check, a
  * stock reservation…). Throwing from it compensates the authorization this run created.
  */
-export type AfterPaymentHook = (args: { input: ProcessPaymentInput; session: PaymentSessionDTO; payment?: PaymentDTO }) => Promise<void>;
+export type AfterPaymentHook = (args: {
+  input: ProcessPaymentInput;
+  session: PaymentSessionDTO;
+  payment?: PaymentDTO;
+}) => Promise<void>;
 
 /** What the workflow resolves from the module's container. */
 export interface WorkflowDependencies {

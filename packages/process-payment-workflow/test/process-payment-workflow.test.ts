@@ -59,13 +59,22 @@ beforeEach(() => {
 let eventSeq = 0;
 function run(action: PaymentAction, session_id: string | undefined, amount = '25.00', extra: Partial<ProcessPaymentInput> = {}) {
   return processPaymentWorkflow(payments.container).run({
-    input: { action, data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined, event_id: `evt_${++eventSeq}`, ...extra },
+    input: {
+      action,
+      data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined,
+      event_id: `evt_${++eventSeq}`,
+      ...extra,
+    },
   });
 }
 
 async function checkout(amount = '25.00') {
   const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount });
-  const session = await payments.service.createPaymentSession(collection.id, { provider_id: 'pp_counting_default', amount, currency_code: 'usd' });
+  const session = await payments.service.createPaymentSession(collection.id, {
+    provider_id: 'pp_counting_default',
+    amount,
+    currency_code: 'usd',
+  });
   const cart = await carts.createCart(collection.id);
   return { collection, session, cart };
 }
@@ -137,9 +146,15 @@ describe('each action', () => {
     await run('refunded', session.id, '10');
     await run('refunded', session.id, '10'); // the same running total again: nothing new
     expect(CountingProvider.calls.refund).toBe(0);
-    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: '10' });
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'partially_refunded',
+      refunded_amount: '10',
+    });
     await run('refunded', session.id, '30');
-    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'refunded', refunded_amount: '30' });
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'refunded',
+      refunded_amount: '30',
+    });
   });
 
   it('refunded before the capture is recorded fails so the inbox retries it later', async () => {
@@ -238,8 +253,14 @@ describe('compensation and failures', () => {
 describe('what is ignored', () => {
   it('an event without a session id, or with an unknown one, touches nothing and says why', async () => {
     const { cart } = await checkout();
-    expect(await run('authorized', undefined)).toMatchObject({ outcome: 'ignored', reason: 'the event names no payment session' });
-    expect(await run('captured', 'payses_unknown')).toMatchObject({ outcome: 'ignored', reason: 'payment session payses_unknown does not exist' });
+    expect(await run('authorized', undefined)).toMatchObject({
+      outcome: 'ignored',
+      reason: 'the event names no payment session',
+    });
+    expect(await run('captured', 'payses_unknown')).toMatchObject({
+      outcome: 'ignored',
+      reason: 'payment session payses_unknown does not exist',
+    });
     expect(await carts.countOrders(cart.id)).toBe(0);
     expect(events).toEqual([]);
   });

@@ -12,7 +12,12 @@ const CONNECTION_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
-const CONNECTION_MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Client has encountered a connection error/i, /connect ECONNREFUSED/i];
+const CONNECTION_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /connect ECONNREFUSED/i,
+];
 
 /** True when an error (or anything in its cause chain) says the database is down or unreachable. */
 export function isDatabaseUnavailable(error: unknown): boolean {

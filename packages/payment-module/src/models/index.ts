@@ -8,6 +8,7 @@ import { Refund } from './refund.js';
 import { RefundReason } from './refund-reason.js';
 import { WebhookEvent } from './webhook-event.js';
 
+export { DEFAULT_TENANT } from './common.js';
 export {
   AccountHolder,
   Capture,
@@ -19,7 +20,6 @@ export {
   RefundReason,
   WebhookEvent,
 };
-export { DEFAULT_TENANT } from './common.js';
 
 export const entities = [
   PaymentCollection,

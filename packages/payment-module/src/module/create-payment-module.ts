@@ -12,7 +12,7 @@ import { WebhookInbox } from '../webhooks/inbox.js';
 import type { WebhookProcessor } from '../webhooks/inbox-event.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
-import { type WorkerOptions, WebhookWorker } from '../webhooks/worker.js';
+import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
 import type { PaymentModuleOptions } from './options.js';
 
 export interface PaymentModule extends WebhookReceiver {
@@ -59,7 +59,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   }
 
   const events =
-    options.eventBus ?? new InProcessEventBus((error, event) => logger.error({ err: error, event: event.name }, 'event subscriber failed'));
+    options.eventBus ??
+    new InProcessEventBus((error, event) => logger.error({ err: error, event: event.name }, 'event subscriber failed'));
   const ctx: ServiceContext = { orm, registry, events, logger };
   const service = new PaymentModuleService(ctx);
   const metrics = new WebhookMetrics();

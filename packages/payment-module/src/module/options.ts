@@ -3,8 +3,8 @@ import type { AwilixContainer } from 'awilix';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistration } from '../providers/registry.js';
-import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { TenantDirectory } from '../webhooks/inbox.js';
+import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
 
 /** What `processPaymentWorkflow` looks like to the module: `workflow(container).run({ input })`. */

@@ -29,7 +29,10 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/i;
 function classOf(resolve: ProviderRegistration['resolve']): PaymentProviderClass<any> {
   const candidate = (typeof resolve === 'function' ? resolve : resolve?.default) as PaymentProviderClass<any> | undefined;
   if (typeof candidate !== 'function' || typeof candidate.identifier !== 'string' || !candidate.identifier) {
-    throw new TenderError('invalid_data', 'A provider registration needs `resolve`: a provider class with a static `identifier`.');
+    throw new TenderError(
+      'invalid_data',
+      'A provider registration needs `resolve`: a provider class with a static `identifier`.',
+    );
   }
   return candidate;
 }
@@ -54,10 +57,16 @@ export class ProviderRegistry {
     const providerClass = classOf(registration.resolve);
     const identifier = providerClass.identifier;
     if (identifier.includes('_')) {
-      throw new TenderError('invalid_data', `Provider identifier "${identifier}" must not contain "_" (it separates identifier and id).`);
+      throw new TenderError(
+        'invalid_data',
+        `Provider identifier "${identifier}" must not contain "_" (it separates identifier and id).`,
+      );
     }
     if (!registration.id || !ID_PATTERN.test(registration.id)) {
-      throw new TenderError('invalid_data', `Provider "${identifier}" needs an \`id\` of letters, digits and "-", got "${registration.id}".`);
+      throw new TenderError(
+        'invalid_data',
+        `Provider "${identifier}" needs an \`id\` of letters, digits and "-", got "${registration.id}".`,
+      );
     }
     const id = `pp_${identifier}_${registration.id}`;
     if (this.byId.has(id)) throw new TenderError('invalid_data', `Provider ${id} is registered twice.`);

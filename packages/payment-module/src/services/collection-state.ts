@@ -1,5 +1,5 @@
-import { addAmounts, compareAmounts, type PaymentCollectionStatus } from '@tender/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { addAmounts, compareAmounts, type PaymentCollectionStatus } from '@tender/core';
 import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
 
 export interface CollectionTotals {

@@ -58,7 +58,10 @@ export class CollectionOperations {
     return withCollectionLock(this.ctx.orm, id, async (em, collection) => {
       if (amount !== undefined) {
         if (collection.status !== 'not_paid' && collection.status !== 'awaiting') {
-          throw new TenderError('not_allowed', `Payment collection ${id} is ${collection.status}: its amount can no longer change.`);
+          throw new TenderError(
+            'not_allowed',
+            `Payment collection ${id} is ${collection.status}: its amount can no longer change.`,
+          );
         }
         collection.amount = amount;
       }
@@ -74,7 +77,11 @@ export class CollectionOperations {
     if (!collection) throw new TenderError('not_found', `Payment collection ${id} was not found.`);
     const dto = toCollectionDTO(collection);
     if (options.relations?.includes('payment_sessions')) {
-      const sessions = await em.find(PaymentSession, { payment_collection: id, deleted_at: null }, { orderBy: { created_at: 'asc' } });
+      const sessions = await em.find(
+        PaymentSession,
+        { payment_collection: id, deleted_at: null },
+        { orderBy: { created_at: 'asc' } },
+      );
       dto.payment_sessions = sessions.map(toSessionDTO);
     }
     if (options.relations?.includes('payments')) {
@@ -89,9 +96,11 @@ export class CollectionOperations {
     if (filter.id) where.id = Array.isArray(filter.id) ? { $in: filter.id } : filter.id;
     if (filter.tenant) where.tenant = filter.tenant;
     if (filter.status) where.status = Array.isArray(filter.status) ? { $in: filter.status } : filter.status;
-    const rows = await this.ctx.orm.em
-      .fork()
-      .find(PaymentCollection, where, { orderBy: { created_at: 'desc', id: 'desc' }, limit: page.take ?? 50, offset: page.skip ?? 0 });
+    const rows = await this.ctx.orm.em.fork().find(PaymentCollection, where, {
+      orderBy: { created_at: 'desc', id: 'desc' },
+      limit: page.take ?? 50,
+      offset: page.skip ?? 0,
+    });
     return rows.map(toCollectionDTO);
   }
 
@@ -101,7 +110,10 @@ export class CollectionOperations {
       await withCollectionLock(this.ctx.orm, id, async (em, collection) => {
         const payments = await em.count(Payment, { payment_collection: id });
         if (payments > 0) {
-          throw new TenderError('not_allowed', `Payment collection ${id} has payments and cannot be deleted; cancel or refund them instead.`);
+          throw new TenderError(
+            'not_allowed',
+            `Payment collection ${id} has payments and cannot be deleted; cancel or refund them instead.`,
+          );
         }
         const now = new Date();
         collection.deleted_at = now;

@@ -57,7 +57,10 @@ export class PaymentModuleService {
     return this.collections.update(id, input);
   }
 
-  retrievePaymentCollection(id: string, options?: { relations?: ('payment_sessions' | 'payments')[] }): Promise<PaymentCollectionDTO> {
+  retrievePaymentCollection(
+    id: string,
+    options?: { relations?: ('payment_sessions' | 'payments')[] },
+  ): Promise<PaymentCollectionDTO> {
     return this.collections.retrieve(id, options);
   }
 
@@ -86,12 +89,19 @@ export class PaymentModuleService {
     return this.sessions.retrieve(id);
   }
 
-  listPaymentSessions(filter?: { payment_collection_id?: string; provider_id?: string; status?: string }): Promise<PaymentSessionDTO[]> {
+  listPaymentSessions(filter?: {
+    payment_collection_id?: string;
+    provider_id?: string;
+    status?: string;
+  }): Promise<PaymentSessionDTO[]> {
     return this.sessions.list(filter);
   }
 
   /** Used by the webhook workflow for statuses that move no money; never downgrades an authorized session. */
-  updatePaymentSessionStatus(id: string, status: PaymentSessionStatus): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
+  updatePaymentSessionStatus(
+    id: string,
+    status: PaymentSessionStatus,
+  ): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
     return this.sessions.applyWebhookStatus(id, status);
   }
 
@@ -139,17 +149,28 @@ export class PaymentModuleService {
    * Asks the provider what a webhook means. `provider` is the registry id (`pp_stripe_stripe`) or its
    * route key (`stripe_stripe`); the payload must carry the raw request bytes for signature checks.
    */
-  async getWebhookActionAndData(input: { provider: string; payload: ProviderWebhookPayload; tenant?: string }): Promise<WebhookActionAndData> {
+  async getWebhookActionAndData(input: {
+    provider: string;
+    payload: ProviderWebhookPayload;
+    tenant?: string;
+  }): Promise<WebhookActionAndData> {
     const id = input.provider.startsWith('pp_') ? input.provider : `pp_${input.provider}`;
     const provider = await this.ctx.registry.instanceFor(id, input.tenant);
     if (!Buffer.isBuffer(input.payload.rawData)) {
-      throw new TenderError('invalid_data', 'payload.rawData must be the request body as a Buffer: signatures are checked on the exact bytes.');
+      throw new TenderError(
+        'invalid_data',
+        'payload.rawData must be the request body as a Buffer: signatures are checked on the exact bytes.',
+      );
     }
     return callProvider(id, 'read a webhook', () => provider.getWebhookActionAndData(input.payload));
   }
 
   // Refund reasons
-  async createRefundReason(input: { code: string; label: string; description?: string }): Promise<{ id: string; code: string; label: string }> {
+  async createRefundReason(input: {
+    code: string;
+    label: string;
+    description?: string;
+  }): Promise<{ id: string; code: string; label: string }> {
     if (!input.code || !input.label) throw new TenderError('invalid_data', 'A refund reason needs a code and a label.');
     const em = this.ctx.orm.em.fork();
     const reason = em.create(RefundReason, { id: generateId(IdPrefix.refundReason), ...input });
@@ -177,7 +198,9 @@ export class PaymentModuleService {
       throw new TenderError('not_allowed', `Provider ${input.provider_id} does not support account holders.`);
     }
     const created = await callProvider(input.provider_id, 'create an account holder', () =>
-      provider.createAccountHolder!({ context: { customer: input.customer, tenant, idempotency_key: `${input.customer.id}:account-holder` } }),
+      provider.createAccountHolder!({
+        context: { customer: input.customer, tenant, idempotency_key: `${input.customer.id}:account-holder` },
+      }),
     );
     const holder = em.create(AccountHolder, {
       id: generateId(IdPrefix.accountHolder),

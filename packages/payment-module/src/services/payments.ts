@@ -1,6 +1,7 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  addAmounts,
   type AmountInput,
+  addAmounts,
   assertPositiveAmount,
   compareAmounts,
   minAmount,
@@ -8,7 +9,6 @@ import {
   subtractAmounts,
   TenderError,
 } from '@tender/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
@@ -182,9 +182,13 @@ export class PaymentOperations {
       }
       const amount = requested ?? remaining;
       if (compareAmounts(amount, remaining) > 0) {
-        throw new TenderError('invalid_data', `Cannot capture ${amount} on payment ${payment.id}: only ${remaining} is authorized and not yet captured.`, {
-          details: { requested: amount, capturable: remaining },
-        });
+        throw new TenderError(
+          'invalid_data',
+          `Cannot capture ${amount} on payment ${payment.id}: only ${remaining} is authorized and not yet captured.`,
+          {
+            details: { requested: amount, capturable: remaining },
+          },
+        );
       }
       const id = generateId(IdPrefix.capture);
       const capture = em.create(Capture, {
@@ -268,7 +272,10 @@ export class PaymentOperations {
       const ceiling = subtractAmounts(locked.amount, known);
       let missing = subtractAmounts(minAmount(reported, locked.amount), known);
       if (compareAmounts(reported, locked.amount) > 0) {
-        this.ctx.logger.warn({ payment_id: paymentId, reported, authorized: locked.amount }, 'provider reports more captured than authorized');
+        this.ctx.logger.warn(
+          { payment_id: paymentId, reported, authorized: locked.amount },
+          'provider reports more captured than authorized',
+        );
       }
       if (compareAmounts(missing, '0') <= 0) missing = '0';
       if (compareAmounts(missing, ceiling) > 0) missing = ceiling;
@@ -315,13 +322,20 @@ export class PaymentOperations {
       const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
       const refundable = subtractAmounts(captured, refunded);
       if (compareAmounts(refundable, '0') <= 0) {
-        throw new TenderError('not_allowed', `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`);
+        throw new TenderError(
+          'not_allowed',
+          `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`,
+        );
       }
       const amount = requested ?? refundable;
       if (compareAmounts(amount, refundable) > 0) {
-        throw new TenderError('invalid_data', `Cannot refund ${amount} on payment ${payment.id}: only ${refundable} is captured and not yet refunded.`, {
-          details: { requested: amount, refundable },
-        });
+        throw new TenderError(
+          'invalid_data',
+          `Cannot refund ${amount} on payment ${payment.id}: only ${refundable} is captured and not yet refunded.`,
+          {
+            details: { requested: amount, refundable },
+          },
+        );
       }
       const id = generateId(IdPrefix.refund);
       const refund = em.create(Refund, {
@@ -425,7 +439,10 @@ export class PaymentOperations {
       await em.flush();
       return this.dto(em, locked);
     });
-    await this.ctx.events.emit({ name: PaymentEvents.CANCELED, data: { id: paymentId, payment_collection_id: payment.payment_collection } });
+    await this.ctx.events.emit({
+      name: PaymentEvents.CANCELED,
+      data: { id: paymentId, payment_collection_id: payment.payment_collection },
+    });
     return dto;
   }
 }

@@ -1,14 +1,14 @@
 import {
   type AmountInput,
   assertPositiveAmount,
+  type PaymentSessionStatus,
   type ProviderContext,
   SETTLED_SESSION_STATUSES,
-  type PaymentSessionStatus,
   TenderError,
 } from '@tender/core';
+import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
-import { PaymentEvents } from '../events/event-bus.js';
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
@@ -39,7 +39,9 @@ export class SessionOperations {
     return toSessionDTO(session);
   }
 
-  async list(filter: { payment_collection_id?: string; provider_id?: string; status?: string } = {}): Promise<PaymentSessionDTO[]> {
+  async list(
+    filter: { payment_collection_id?: string; provider_id?: string; status?: string } = {},
+  ): Promise<PaymentSessionDTO[]> {
     const where: Record<string, unknown> = { deleted_at: null };
     if (filter.payment_collection_id) where.payment_collection = filter.payment_collection_id;
     if (filter.provider_id) where.provider_id = filter.provider_id;
@@ -92,7 +94,10 @@ export class SessionOperations {
       await callProvider(registered.id, 'delete an orphaned payment', () =>
         provider.deletePayment({ data: { ...initiated.data, id: initiated.id }, context }),
       ).catch((cleanupError) =>
-        this.ctx.logger.error({ err: cleanupError, session_id: id, provider_id: registered.id }, 'could not delete provider session after a failed write'),
+        this.ctx.logger.error(
+          { err: cleanupError, session_id: id, provider_id: registered.id },
+          'could not delete provider session after a failed write',
+        ),
       );
       throw error;
     }
@@ -137,7 +142,10 @@ export class SessionOperations {
     const session = await em.findOne(PaymentSession, { id, deleted_at: null });
     if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
     if (await em.count(Payment, { payment_session: id })) {
-      throw new TenderError('not_allowed', `Payment session ${id} has a payment; cancel the payment instead of deleting the session.`);
+      throw new TenderError(
+        'not_allowed',
+        `Payment session ${id} has a payment; cancel the payment instead of deleting the session.`,
+      );
     }
     const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
     await callProvider(session.provider_id, 'delete a payment', () =>

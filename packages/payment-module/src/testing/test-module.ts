@@ -8,7 +8,9 @@ export interface TestPaymentModule extends PaymentModule {
 }
 
 /** A migrated module on a database of its own; `close()` also drops the database. */
-export async function createTestPaymentModule(options: Omit<PaymentModuleOptions, 'databaseUrl'> = {}): Promise<TestPaymentModule> {
+export async function createTestPaymentModule(
+  options: Omit<PaymentModuleOptions, 'databaseUrl'> = {},
+): Promise<TestPaymentModule> {
   const database = await createTestDatabase();
   const module = await createPaymentModule({
     logger: createLogger({ level: process.env.TENDER_LOG_LEVEL ?? 'silent' }),

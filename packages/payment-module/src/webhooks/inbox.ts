@@ -62,7 +62,10 @@ export class WebhookInbox implements WebhookReceiver {
     } catch (error) {
       this.metrics.increment('rejected');
       const type = error instanceof TenderError ? error.type : 'internal';
-      this.ctx.logger.warn({ ...log, outcome: 'rejected', type, reason: (error as Error).message, latency_ms: Date.now() - started }, 'webhook rejected');
+      this.ctx.logger.warn(
+        { ...log, outcome: 'rejected', type, reason: (error as Error).message, latency_ms: Date.now() - started },
+        'webhook rejected',
+      );
       throw error;
     }
     this.metrics.increment('verified');
@@ -74,7 +77,14 @@ export class WebhookInbox implements WebhookReceiver {
     const outcome = stored.inserted ? (ignored ? 'ignored' : 'accepted') : 'duplicate';
     if (outcome !== 'accepted') this.metrics.increment(outcome);
     this.ctx.logger.info(
-      { ...log, event_id: eventId, event_type: verified.event_type, action: verified.action, outcome, latency_ms: Date.now() - started },
+      {
+        ...log,
+        event_id: eventId,
+        event_type: verified.event_type,
+        action: verified.action,
+        outcome,
+        latency_ms: Date.now() - started,
+      },
       'webhook stored',
     );
     if (outcome === 'accepted') this.onStored();
@@ -92,7 +102,10 @@ export class WebhookInbox implements WebhookReceiver {
         { provider: providerId, tenant, session_id: session.id, expected: session.amount, received: verified.data.amount },
         'webhook amount does not match the session',
       );
-      throw new TenderError('invalid_data', `Webhook amount ${verified.data.amount} does not match the payment session's amount.`);
+      throw new TenderError(
+        'invalid_data',
+        `Webhook amount ${verified.data.amount} does not match the payment session's amount.`,
+      );
     }
   }
 

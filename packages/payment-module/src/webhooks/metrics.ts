@@ -1,5 +1,14 @@
 /** Counters a host can read (`payments.metrics.snapshot()`) or export (`toPrometheus()`). */
-export const WEBHOOK_COUNTERS = ['received', 'verified', 'rejected', 'duplicate', 'ignored', 'processed', 'failed', 'dead'] as const;
+export const WEBHOOK_COUNTERS = [
+  'received',
+  'verified',
+  'rejected',
+  'duplicate',
+  'ignored',
+  'processed',
+  'failed',
+  'dead',
+] as const;
 export type WebhookCounter = (typeof WEBHOOK_COUNTERS)[number];
 
 export class WebhookMetrics {

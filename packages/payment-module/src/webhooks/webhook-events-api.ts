@@ -53,21 +53,32 @@ export class WebhookEventsApi {
     private readonly onReplay: () => void,
   ) {}
 
-  async list(filter: { status?: string; provider?: string; tenant?: string; take?: number; skip?: number } = {}): Promise<WebhookEventDTO[]> {
+  async list(
+    filter: { status?: string; provider?: string; tenant?: string; take?: number; skip?: number } = {},
+  ): Promise<WebhookEventDTO[]> {
     const where: Record<string, unknown> = {};
     if (filter.status) where.status = filter.status;
     if (filter.provider) where.provider_id = filter.provider.startsWith('pp_') ? filter.provider : `pp_${filter.provider}`;
     if (filter.tenant) where.tenant = filter.tenant;
-    const rows = await this.ctx.orm.em
-      .fork()
-      .find(WebhookEvent, where, { orderBy: { received_at: 'desc', id: 'desc' }, limit: filter.take ?? 50, offset: filter.skip ?? 0, exclude: ['raw_body'] as never });
+    const rows = await this.ctx.orm.em.fork().find(WebhookEvent, where, {
+      orderBy: { received_at: 'desc', id: 'desc' },
+      limit: filter.take ?? 50,
+      offset: filter.skip ?? 0,
+      exclude: ['raw_body'] as never,
+    });
     return rows.map(toDTO);
   }
 
   async retrieve(id: string): Promise<WebhookEventDetailDTO> {
     const row = await this.ctx.orm.em.fork().findOne(WebhookEvent, { id });
     if (!row) throw new TenderError('not_found', `Webhook event ${id} was not found.`);
-    return { ...toDTO(row), method: row.method, headers: row.headers, query: row.query ?? null, raw_body: Buffer.from(row.raw_body) };
+    return {
+      ...toDTO(row),
+      method: row.method,
+      headers: row.headers,
+      query: row.query ?? null,
+      raw_body: Buffer.from(row.raw_body),
+    };
   }
 
   /**

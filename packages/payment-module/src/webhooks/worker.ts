@@ -20,7 +20,14 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
 }
 
-const DEFAULTS = { batchSize: 10, leaseMs: 60_000, maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 3_600_000, pollIntervalMs: 1_000 };
+const DEFAULTS = {
+  batchSize: 10,
+  leaseMs: 60_000,
+  maxAttempts: 10,
+  baseDelayMs: 1_000,
+  maxDelayMs: 3_600_000,
+  pollIntervalMs: 1_000,
+};
 
 const CLAIM_SQL = `
 update webhook_event w
@@ -129,19 +136,37 @@ export class WebhookWorker {
 
   private async process(event: InboxEvent): Promise<void> {
     const started = Date.now();
-    const log = { webhook_event_id: event.id, event_id: event.event_id, provider: event.provider_id, tenant: event.tenant, action: event.action };
+    const log = {
+      webhook_event_id: event.id,
+      event_id: event.event_id,
+      provider: event.provider_id,
+      tenant: event.tenant,
+      action: event.action,
+    };
     try {
       const result = await this.processor(event);
       await this.finish(event, result.outcome === 'ignored' ? 'ignored' : 'processed', { result });
       this.metrics.increment(result.outcome === 'ignored' ? 'ignored' : 'processed');
-      this.logger.info({ ...log, outcome: result.outcome, reason: result.reason, latency_ms: Date.now() - started }, 'webhook processed');
+      this.logger.info(
+        { ...log, outcome: result.outcome, reason: result.reason, latency_ms: Date.now() - started },
+        'webhook processed',
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const dead = event.attempts >= this.options.maxAttempts;
       const delay = retryDelayMs(event.attempts, this.options);
       await this.finish(event, dead ? 'dead' : 'failed', { error: message, delayMs: delay });
       this.metrics.increment(dead ? 'dead' : 'failed');
-      this.logger.warn({ ...log, outcome: dead ? 'dead' : 'failed', attempts: event.attempts, reason: message, latency_ms: Date.now() - started }, 'webhook failed');
+      this.logger.warn(
+        {
+          ...log,
+          outcome: dead ? 'dead' : 'failed',
+          attempts: event.attempts,
+          reason: message,
+          latency_ms: Date.now() - started,
+        },
+        'webhook failed',
+      );
       if (dead) await this.events.emit({ name: PaymentEvents.WEBHOOK_DEAD, data: { ...log, error: message } });
     }
   }

@@ -21,7 +21,11 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
     } catch (error) {
       // The provider says the session is not authorized yet (e.g. still processing): a later event will say so.
       if (TenderError.is(error, 'not_allowed') && state.input.action === 'authorized') {
-        throw new TenderError('conflict', `Provider does not report session ${state.session.id} as authorized yet: ${error.message}`, { cause: error });
+        throw new TenderError(
+          'conflict',
+          `Provider does not report session ${state.session.id} as authorized yet: ${error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -32,6 +36,9 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
     const current = await state.deps.paymentModuleService.retrievePayment(payment.id);
     if (current.captures.length > 0 || current.canceled_at) return;
     await state.deps.paymentModuleService.cancelPayment(payment.id);
-    state.deps.logger.warn({ payment_id: payment.id, session_id: state.session.id }, 'authorization compensated: payment canceled');
+    state.deps.logger.warn(
+      { payment_id: payment.id, session_id: state.session.id },
+      'authorization compensated: payment canceled',
+    );
   },
 };

@@ -23,7 +23,10 @@ export async function completeCartIfPaid(
   }
   const { order_id, created = true } = await deps.cartPort.completeCart(cart.id);
   if (created) {
-    await deps.eventBus.emit({ name: PaymentEvents.CART_COMPLETED, data: { cart_id: cart.id, order_id, payment_collection_id: paymentCollectionId } });
+    await deps.eventBus.emit({
+      name: PaymentEvents.CART_COMPLETED,
+      data: { cart_id: cart.id, order_id, payment_collection_id: paymentCollectionId },
+    });
   }
   return { order_id, collection_status: collection.status, completed_now: created };
 }

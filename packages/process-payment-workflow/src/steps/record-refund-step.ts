@@ -9,9 +9,15 @@ export const recordRefundStep: Step<RunState, { recorded: string }> = {
     const [payment] = await state.deps.paymentModuleService.listPayments({ payment_session_id: state.session.id });
     if (!payment || payment.captures.length === 0) {
       // Out of order: the capture has not been recorded yet. Failing makes the inbox retry later.
-      throw new TenderError('conflict', `Refund for session ${state.session.id} arrived before its capture was recorded; will retry.`);
+      throw new TenderError(
+        'conflict',
+        `Refund for session ${state.session.id} arrived before its capture was recorded; will retry.`,
+      );
     }
-    const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderRefund(payment.id, state.input.data!.amount);
+    const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderRefund(
+      payment.id,
+      state.input.data!.amount,
+    );
     state.payment = updated;
     return { recorded };
   },

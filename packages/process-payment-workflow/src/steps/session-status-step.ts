@@ -27,7 +27,11 @@ export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
     if (changed && eventName) {
       await state.deps.eventBus.emit({
         name: eventName,
-        data: { session_id: state.session.id, payment_collection_id: state.session.payment_collection_id, event_id: state.input.event_id },
+        data: {
+          session_id: state.session.id,
+          payment_collection_id: state.session.payment_collection_id,
+          event_id: state.input.event_id,
+        },
       });
     }
     return { changed };

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { DomainEvent, InboxEvent, ProcessingResult, WorkflowFactory } from '@tender/payment-module';
+import { createLogger, createPaymentModule, retryDelayMs } from '@tender/payment-module';
+import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { createSystemWebhook } from '@tender/provider-system/testing';
+
+const secret = 'whsec_system_test_secret';
+let behaviour: (event: InboxEvent) => Promise<ProcessingResult>;
+const runs = new Map<string, number>();
+
+/** A stand-in workflow that records how often each event ran, so the worker's guarantees are visible. */
+const countingWorkflow: WorkflowFactory = () => ({
+  async run({ input }) {
+    runs.set(input.event_id, (runs.get(input.event_id) ?? 0) + 1);
+    return behaviour(input);
+  },
+});
+
+let payments: TestPaymentModule;
+const events: DomainEvent[] = [];
+
+beforeAll(async () => {
+  payments = await createTestPaymentModule({
+    providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
+    workflow: countingWorkflow,
+    worker: false,
+    poolSize: 20,
+  });
+  payments.events.subscribe('*', (e) => {
+    events.push(e);
+  });
+});
+afterAll(async () => {
+  await payments?.close();
+});
+beforeEach(() => {
+  behaviour = async () => ({ outcome: 'processed' });
+});
+
+async function store(id?: string) {
+  const webhook = createSystemWebhook({ secret, type: 'payment.authorized', session_id: 'payses_1', amount: '1', id });
+  return payments.receiveWebhook({
+    provider: 'system_default',
+    method: 'POST',
+    headers: webhook.headers,
+    query: {},
+    rawBody: webhook.rawBody,
+  });
+}
+
+async function row(id: string) {
+  const [r] = await payments.orm.em
+    .fork()
+    .execute<{ status: string; attempts: number; next_attempt_at: Date; last_error: string | null }[]>(
+      'select status, attempts, next_attempt_at, last_error from webhook_event where id = ?',
+      [id],
+    );
+  return r!;
+}
+
+describe('the webhook worker', () => {
+  it('starts on a new event at once, without waiting for the poll', async () => {
+    // A module with its in-process worker, polling only once a minute: only the inbox's notify can be fast.
+    const app = await createPaymentModule({
+      databaseUrl: payments.databaseUrl,
+      providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
+      workflow: countingWorkflow,
+      worker: { pollIntervalMs: 60_000 },
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      await app.worker!.whenIdle();
+      const processed = new Promise<number>((resolve) => {
+        behaviour = async () => {
+          resolve(Date.now());
+          return { outcome: 'processed' };
+        };
+      });
+      const webhook = createSystemWebhook({ secret, type: 'payment.authorized', session_id: 'payses_1', amount: '1' });
+      const sent = Date.now();
+      const receipt = await app.receiveWebhook({
+        provider: 'system_default',
+        method: 'POST',
+        headers: webhook.headers,
+        query: {},
+        rawBody: webhook.rawBody,
+      });
+      expect((await processed) - sent).toBeLessThan(30_000);
+      await app.worker!.whenIdle();
+      expect((await row(receipt.webhook_event_id)).status).toBe('processed');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('retries a failing event with exponential backoff and marks it dead after maxAttempts', async () => {
+    const worker = payments.createWorker({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 });
+    behaviour = async () => {
+      throw new Error('cart service unavailable');
+    };
+    const receipt = await store();
+    await worker.runOnce();
+    let r = await row(receipt.webhook_event_id);
+    expect(r).toMatchObject({ status: 'failed', attempts: 1, last_error: 'cart service unavailable' });
+    for (let i = 0; i < 5 && r.status !== 'dead'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await worker.runOnce();
+      r = await row(receipt.webhook_event_id);
+    }
+    expect(r).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(events.some((e) => e.name === 'webhook.dead' && e.data.webhook_event_id === receipt.webhook_event_id)).toBe(true);
+
+    // A replay gives it fresh attempts and runs the same pipeline.
+    behaviour = async () => ({ outcome: 'processed' });
+    await payments.webhooks.replay(receipt.webhook_event_id);
+    await worker.drain();
+    expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'processed', attempts: 1 });
+  });
+
+  it('computes backoff delays that grow exponentially, with jitter, under a cap', () => {
+    const opts = { baseDelayMs: 1000, maxDelayMs: 60_000 };
+    expect(retryDelayMs(1, { ...opts, random: () => 0 })).toBe(500);
+    expect(retryDelayMs(1, { ...opts, random: () => 1 })).toBe(1000);
+    expect(retryDelayMs(4, { ...opts, random: () => 1 })).toBe(8000);
+    expect(retryDelayMs(30, { ...opts, random: () => 1 })).toBe(60_000);
+  });
+
+  it('a failed event waits for its next attempt time', async () => {
+    const worker = payments.createWorker({ baseDelayMs: 60_000 });
+    behaviour = async () => {
+      throw new Error('boom');
+    };
+    const receipt = await store();
+    await worker.runOnce();
+    const r = await row(receipt.webhook_event_id);
+    expect(new Date(r.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 20_000);
+    behaviour = async () => ({ outcome: 'processed' });
+    expect(await worker.runOnce()).toBe(0);
+  });
+
+  it('an expired lease (a crashed worker) lets another worker take the event over', async () => {
+    const receipt = await store();
+    // A worker claimed it and died: the row is processing with a lease that has run out.
+    await payments.orm.em
+      .fork()
+      .execute(
+        `update webhook_event set status = 'processing', attempts = 1, locked_by = 'dead-worker', locked_until = now() - interval '1 second' where id = ?`,
+        [receipt.webhook_event_id],
+      );
+    const worker = payments.createWorker();
+    await worker.drain();
+    expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'processed', attempts: 2 });
+  });
+
+  it('a live lease is not taken over', async () => {
+    const receipt = await store();
+    await payments.orm.em
+      .fork()
+      .execute(
+        `update webhook_event set status = 'processing', locked_by = 'busy-worker', locked_until = now() + interval '1 minute' where id = ?`,
+        [receipt.webhook_event_id],
+      );
+    await payments.createWorker().drain();
+    expect((await row(receipt.webhook_event_id)).status).toBe('processing');
+    await payments.orm.em
+      .fork()
+      .execute(`update webhook_event set status = 'processed' where id = ?`, [receipt.webhook_event_id]);
+  });
+
+  it('several workers draining the same inbox run each event exactly once', async () => {
+    runs.clear();
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 2));
+      return { outcome: 'processed' };
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push((await store(`evt_many_${i}`)).event_id);
+    const workers = Array.from({ length: 4 }, () => payments.createWorker({ batchSize: 5 }));
+    await Promise.all(workers.map((w) => w.drain()));
+    expect(ids.map((id) => runs.get(id))).toEqual(ids.map(() => 1));
+  });
+});
