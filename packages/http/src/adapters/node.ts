@@ -132,7 +132,7 @@ export function nodeMiddleware(
 }
 
 /** Last resort when writing the response itself failed: never leave the client hanging. */
-export function crash(res: ServerResponse, error: unknown, options: WebhookHandlerOptions): void {
+function crash(res: ServerResponse, error: unknown, options: WebhookHandlerOptions): void {
   options.logger?.error({ err: error }, 'webhook adapter failed');
   if (!res.headersSent) {
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
