@@ -33,6 +33,7 @@ function fixtures(options: HmacProviderOptionsInput, secret: string): ProviderCo
     signedWebhook: (event: ConformanceWebhookEvent, sign) =>
       createHmacWebhook({
         secret: sign.secret ?? secret,
+        timestamp: sign.timestamp,
         options,
         event: {
           id: event.event_id,
@@ -44,6 +45,8 @@ function fixtures(options: HmacProviderOptionsInput, secret: string): ProviderCo
         },
       }),
     signatureHeaders: options.scheme === 'standard-webhooks' ? ['webhook-signature'] : [options.signatureHeader ?? 'x-signature'],
+    // Only timestamped schemes can tell a replay from a redelivery.
+    replayToleranceSeconds: options.scheme === 'standard-webhooks' || options.timestamp ? 300 : undefined,
     wrongSecret: options.scheme === 'standard-webhooks' ? `whsec_${Buffer.from('some-other-key').toString('base64')}` : undefined,
     webhookActions: orderPayment ? ['captured', 'failed', 'not_supported'] : ['captured', 'failed', 'refunded', 'not_supported'],
   };

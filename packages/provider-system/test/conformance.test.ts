@@ -17,7 +17,7 @@ const EVENT_TYPES: Record<string, string> = {
   not_supported: 'payment.disputed',
 };
 
-function signedWebhook(event: ConformanceWebhookEvent, sign: { secret?: string }) {
+function signedWebhook(event: ConformanceWebhookEvent, sign: { secret?: string; timestamp?: number }) {
   const rawBody = Buffer.from(
     JSON.stringify({
       id: event.event_id,
@@ -27,7 +27,10 @@ function signedWebhook(event: ConformanceWebhookEvent, sign: { secret?: string }
   );
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SYSTEM_SIGNATURE_HEADER]: signTimestamped(sign.secret ?? SECRET, rawBody) },
+    headers: {
+      'content-type': 'application/json',
+      [SYSTEM_SIGNATURE_HEADER]: signTimestamped(sign.secret ?? SECRET, rawBody, sign.timestamp),
+    },
     rawBody,
   };
 }
@@ -43,6 +46,7 @@ runProviderConformance(
     ],
     signedWebhook,
     signatureHeaders: [SYSTEM_SIGNATURE_HEADER],
+    replayToleranceSeconds: 300,
     webhookActions: Object.keys(EVENT_TYPES) as ConformanceWebhookEvent['action'][],
   },
 );

@@ -41,6 +41,8 @@ export interface ConformanceWebhook {
 export interface SignOptions {
   /** When set, sign with this secret instead of the one in the provider's options (the wrong-secret check). */
   secret?: string;
+  /** When set, sign as of this unix time in seconds (the replay check); otherwise now. */
+  timestamp?: number;
 }
 
 /** Checks a provider cannot meaningfully run may be skipped, with the reason shown in the test title. */
@@ -72,6 +74,12 @@ export interface ProviderConformanceFixtures {
   signatureQueryParams?: string[];
   /** A secret the provider is NOT configured with; defaults to a fixed 40-character string. */
   wrongSecret?: string;
+  /**
+   * For schemes with a signed timestamp: the age in seconds past which the provider refuses a delivery.
+   * When set, the suite signs a webhook that much (plus a minute) in the past, via `sign.timestamp`, and
+   * expects it to be rejected as a replay.
+   */
+  replayToleranceSeconds?: number;
   /** Actions `signedWebhook` can express; each gets a round-trip check. Defaults to ["captured"]. */
   webhookActions?: PaymentAction[];
   /** The payment the operation checks initiate. Defaults to 10.50 EUR. */

@@ -5,6 +5,7 @@ import { checkAcceptsValidOptions, checkRejectsInvalidOptions } from './checks/o
 import {
   checkEventIds,
   checkRejectsMissingSignature,
+  checkRejectsReplay,
   checkRejectsTamperedBody,
   checkRejectsWrongSecret,
   checkWebhookRoundTrip,
@@ -94,6 +95,11 @@ export function runProviderConformance(factory: ProviderFactory, fixtures: Provi
       skipped('wrongSecret', 'rejects a webhook signed with the wrong secret (unauthorized)', async () => {
         await checkRejectsWrongSecret(await factory(), fixtures);
       });
+      if (fixtures.replayToleranceSeconds !== undefined) {
+        it(`rejects a delivery signed more than ${fixtures.replayToleranceSeconds}s ago (unauthorized)`, async () => {
+          await checkRejectsReplay(await factory(), fixtures);
+        });
+      }
       skipped('missingSignature', 'rejects a webhook without its signature (unauthorized)', async () => {
         await checkRejectsMissingSignature(await factory(), fixtures);
       });

@@ -3,17 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import {
   type CapturePaymentInput,
+  headerValue,
   hmacSha256,
   type PaymentDataInput,
   type PaymentDataOutput,
   type ProviderWebhookPayload,
+  signTimestamped,
   TenderError,
+  verifyTimestamped,
   type WebhookActionAndData,
 } from '@tender/core';
 import {
   authorize,
   bumpFirstDigit,
   ConformanceFailure,
+  type ConformanceWebhookEvent,
   capture,
   checkAcceptsValidOptions,
   checkEventIds,
@@ -21,6 +25,7 @@ import {
   checkProviderInterface,
   checkRejectsInvalidOptions,
   checkRejectsMissingSignature,
+  checkRejectsReplay,
   checkRejectsTamperedBody,
   checkRejectsWrongSecret,
   checkWebhookRoundTrip,
@@ -124,6 +129,33 @@ class EmptyIdProvider extends AcmePaymentProvider {
   }
 }
 
+/** Signs `t=…,v1=…` like Stripe; `toleranceSeconds: 0` is the defect of never checking the age. */
+function timestampedAcme(toleranceSeconds: number) {
+  return class extends AcmePaymentProvider {
+    override async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData> {
+      verifyTimestamped(headerValue(payload.headers, 'x-acme-timestamped'), payload.rawData, {
+        secrets: [ACME_SECRET],
+        toleranceSeconds,
+      });
+      const headers = { ...payload.headers, 'x-acme-signature': hmacSha256(ACME_SECRET, payload.rawData) };
+      return super.getWebhookActionAndData({ ...payload, headers });
+    }
+  };
+}
+
+const timestampedFixtures: ProviderConformanceFixtures = {
+  ...fixtures,
+  signatureHeaders: ['x-acme-timestamped'],
+  replayToleranceSeconds: 300,
+  signedWebhook: (event, sign) => {
+    const webhook = acmeWebhook(event, sign);
+    return {
+      ...webhook,
+      headers: { 'x-acme-timestamped': signTimestamped(sign.secret ?? ACME_SECRET, webhook.rawBody, sign.timestamp) },
+    };
+  },
+};
+
 const failure = (pattern: RegExp) =>
   expect.objectContaining({ name: 'ConformanceFailure', message: expect.stringMatching(pattern) });
 
@@ -144,6 +176,20 @@ describe('the conformance checks catch defects', () => {
     );
     await expect(checkRejectsWrongSecret(provider, fixtures)).rejects.toEqual(failure(/accepted a webhook signed with a secret/));
     await expect(checkRejectsMissingSignature(provider, fixtures)).rejects.toEqual(failure(/accepted a webhook without/));
+  });
+
+  it('a provider that accepts stale deliveries (replays), and a fixture that ignores sign.timestamp', async () => {
+    await expect(checkRejectsReplay(make(timestampedAcme(300)), timestampedFixtures)).resolves.toBeUndefined();
+    await expect(checkRejectsReplay(make(timestampedAcme(0)), timestampedFixtures)).rejects.toEqual(
+      failure(/accepted a webhook signed 360s ago/),
+    );
+    const ignoresTimestamp = {
+      ...timestampedFixtures,
+      signedWebhook: (e: ConformanceWebhookEvent) => timestampedFixtures.signedWebhook(e, {}),
+    };
+    await expect(checkRejectsReplay(make(timestampedAcme(300)), ignoresTimestamp)).rejects.toEqual(
+      failure(/honour sign.timestamp/),
+    );
   });
 
   it('a provider that rejects with a plain Error instead of TenderError unauthorized', async () => {
@@ -193,7 +239,10 @@ describe('the conformance checks catch defects', () => {
 
   it('option schemas that accept anything or errors that do not name the option', () => {
     class Lenient extends AcmePaymentProvider {
-      static override optionsSchema = z.object({ webhookSecrets: z.array(z.string()).default([]) });
+      // A schema that forgot .min(1): it lets a provider start with no secret at all.
+      static override optionsSchema = z.object({
+        webhookSecrets: z.array(z.string()).default([]),
+      }) as unknown as typeof AcmePaymentProvider.optionsSchema;
     }
     expect(() => checkRejectsInvalidOptions(Lenient, { options: {}, mentions: 'webhookSecrets' })).toThrow(ConformanceFailure);
     class Vague extends AcmePaymentProvider {

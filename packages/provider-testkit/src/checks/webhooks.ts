@@ -127,3 +127,15 @@ export async function checkRejectsMissingSignature(provider: PaymentProvider, fi
   const stripped = withoutCredentials(webhook, headers, query);
   await checkRejected(provider, stripped, `a webhook without its ${[...headers, ...query].join(' / ')}`);
 }
+
+export async function checkRejectsReplay(provider: PaymentProvider, fixtures: ProviderConformanceFixtures) {
+  const tolerance = fixtures.replayToleranceSeconds;
+  conformanceAssert(tolerance !== undefined, 'Set fixtures.replayToleranceSeconds to run the replay check.');
+  const timestamp = Math.floor(Date.now() / 1000) - tolerance - 60;
+  const webhook = await fixtures.signedWebhook(newConformanceEvent(primaryAction(fixtures), fixtures.payment), { timestamp });
+  await checkRejected(
+    provider,
+    webhook,
+    `a webhook signed ${tolerance + 60}s ago (a replay; does fixtures.signedWebhook honour sign.timestamp?)`,
+  );
+}
