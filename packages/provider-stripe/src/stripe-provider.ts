@@ -293,7 +293,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     const sessionId = await this.resolveSessionId(stripeObject);
     if (!sessionId) return notSupported;
 
-    const minor = rule.amount(stripeObject);
+    const minor = rule.refundedTotal ? await this.refundedTotal(stripeObject) : rule.amount(stripeObject);
     const currency = stripeObject.currency;
     if (typeof minor !== 'number' || typeof currency !== 'string') {
       throw new TenderError('invalid_data', `Stripe event ${eventId} (${eventType}) has no amount or currency on its object.`);
@@ -333,6 +333,22 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     const id = intentId;
     const intent = await this.lookup('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
     return sessionIdFromMetadata(intent);
+  }
+
+  /** The cumulative amount refunded on the charge a refund belongs to (see `refundedTotal`). */
+  protected async refundedTotal(refund: StripeEventObject): Promise<number | undefined> {
+    let chargeId = referencedId(refund.charge);
+    const intentId = referencedId(refund.payment_intent);
+    if (!chargeId && intentId) {
+      const intent = await this.lookup('retrieve PaymentIntent', (options) =>
+        this.stripe.paymentIntents.retrieve(intentId, {}, options),
+      );
+      chargeId = referencedId(intent?.latest_charge);
+    }
+    if (!chargeId) return undefined;
+    const id = chargeId;
+    const charge = await this.lookup('retrieve Charge', (options) => this.stripe.charges.retrieve(id, {}, options));
+    return charge?.amount_refunded;
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------------

@@ -18,6 +18,12 @@ interface EventRule {
   action(object: StripeEventObject): PaymentAction | null;
   /** The amount, in Stripe's minor units, the action concerns. */
   amount(object: StripeEventObject): number | null | undefined;
+  /**
+   * The amount is the charge's cumulative `amount_refunded`, read from Stripe when the object is a refund.
+   * Every refund event then reports "refunded so far": the same total whatever the order or repetition of
+   * deliveries, so applying it is idempotent, unlike adding each refund's own amount.
+   */
+  refundedTotal?: true;
 }
 
 const fixed = (action: PaymentAction) => (): PaymentAction => action;
@@ -50,7 +56,7 @@ function refundAction(object: StripeEventObject): PaymentAction | null {
 
 /**
  * The events a Tender checkout subscribes to (see README), and what each means for the payment.
- * charge.refunded carries the charge's cumulative `amount_refunded`; refund.* carry that one refund's amount.
+ * Refund events all report the payment's cumulative refunded amount (see `refundedTotal`).
  * A dispute asks the merchant to act (requires_more): it neither fails nor refunds the payment by itself.
  */
 export const STRIPE_EVENT_RULES: Readonly<Record<string, EventRule>> = {
@@ -65,8 +71,8 @@ export const STRIPE_EVENT_RULES: Readonly<Record<string, EventRule>> = {
   'checkout.session.async_payment_failed': { action: fixed(PaymentActions.FAILED), amount: field('amount_total') },
   'checkout.session.expired': { action: fixed(PaymentActions.CANCELED), amount: field('amount_total') },
   'charge.refunded': { action: fixed(PaymentActions.REFUNDED), amount: field('amount_refunded') },
-  'refund.created': { action: refundAction, amount: field('amount') },
-  'refund.updated': { action: refundAction, amount: field('amount') },
+  'refund.created': { action: refundAction, amount: field('amount'), refundedTotal: true },
+  'refund.updated': { action: refundAction, amount: field('amount'), refundedTotal: true },
   'charge.dispute.created': { action: fixed(PaymentActions.REQUIRES_MORE), amount: field('amount') },
 };
 
