@@ -154,3 +154,18 @@ describe('createHmacWebhook', () => {
     expect(a.id).not.toBe(b.id);
   });
 });
+
+describe('createHmacWebhook refuses what it cannot express', () => {
+  it('minor units without a currency, and options the provider would refuse', () => {
+    expect(() =>
+      createHmacWebhook({
+        secret: SECRET,
+        options: { amountUnit: 'minor' },
+        event: { type: 'payment.completed', amount: '1.00' },
+      }),
+    ).toThrow(/minor units need event.currency or options.defaultCurrency/);
+    expect(() => createHmacWebhook({ secret: SECRET, options: { mode: 'orders' as never }, event: {} })).toThrow(
+      /Invalid options for payment provider "hmac": mode/,
+    );
+  });
+});

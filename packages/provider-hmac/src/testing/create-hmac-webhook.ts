@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hmacSha256, signStandardWebhook, toMinorUnits } from '@tender/core';
-import { type HmacProviderOptions, type HmacProviderOptionsInput, hmacProviderOptions } from '../options.js';
+import { hmacSha256, signStandardWebhook, TenderError, toMinorUnits } from '@tender/core';
+import { HmacPaymentProvider } from '../hmac-provider.js';
+import type { HmacProviderOptions, HmacProviderOptionsInput } from '../options.js';
 
 /** One gateway event. `type` is read in events mode, `status` in order-payment mode. */
 export interface HmacWebhookEvent {
@@ -53,21 +54,24 @@ function setAt(target: Record<string, unknown>, path: string, value: unknown): v
 function resolveOptions(input: CreateHmacWebhookInput): HmacProviderOptions {
   const placeholder =
     input.options?.scheme === 'standard-webhooks' ? 'whsec_cGxhY2Vob2xkZXItc2VjcmV0' : 'placeholder-secret-0000';
-  return hmacProviderOptions.parse({
+  // Validated like the provider's own options, so a typo fails here with the same message.
+  return HmacPaymentProvider.validateOptions({
     ...input.options,
     secrets: [placeholder],
     ...(input.mode ? { mode: input.mode } : {}),
-  });
+  }) as HmacProviderOptions;
 }
 
 function buildBody(event: HmacWebhookEvent & { id: string }, options: HmacProviderOptions): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   const fields = options.mode === 'order-payment' ? options.orderPayment : options.events;
   const currency = event.currency ?? options.defaultCurrency;
-  const amount =
-    event.amount !== undefined && options.amountUnit === 'minor' && currency
-      ? toMinorUnits(event.amount, currency, 'exact')
-      : event.amount;
+  let amount: string | number | undefined = event.amount;
+  if (amount !== undefined && options.amountUnit === 'minor') {
+    if (!currency)
+      throw new TenderError('invalid_data', 'createHmacWebhook: minor units need event.currency or options.defaultCurrency.');
+    amount = toMinorUnits(amount, currency, 'exact');
+  }
   if (options.mode === 'order-payment') {
     setAt(body, options.orderPayment.idField, event.id);
     setAt(body, options.orderPayment.statusField, event.status ?? 'PAID');
