@@ -206,6 +206,7 @@ describe.each(ADAPTERS)('$name adapter', ({ start }) => {
       ['multipart/form-data; boundary=x', '--x--'],
       ['application/octet-stream', 'raw'],
       ['image/png', 'png'],
+      ['not a media type', '{}'],
     ])('415 for Content-Type %s', async (contentType, body) => {
       const response = await send(server.baseUrl, '/hooks/payment/stripe_stripe', {
         headers: { 'content-type': contentType },

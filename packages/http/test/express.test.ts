@@ -49,6 +49,23 @@ describe('expressWebhookRouter', () => {
     expect((logged.obj.err as Error).message).toContain('express.json()');
   });
 
+  it('also refuses a form body that express.urlencoded() parsed first', async () => {
+    const receiver = new RecordingReceiver();
+    const app = express();
+    app.use(express.urlencoded());
+    app.use(expressWebhookRouter(receiver));
+    const baseUrl = await serve(app);
+
+    const response = await send(baseUrl, '/hooks/payment/easypay_default', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=2',
+    });
+
+    expect(response.status).toBe(500);
+    expect(response.json.error.type).toBe('body_already_consumed');
+    expect(receiver.calls).toHaveLength(0);
+  });
+
   it('still serves a GET callback after express.json() (no body to lose)', async () => {
     const receiver = new RecordingReceiver();
     const app = express();
