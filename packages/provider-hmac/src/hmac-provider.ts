@@ -91,8 +91,10 @@ export class HmacPaymentProvider extends AbstractPaymentProvider<HmacProviderOpt
    * authorizes the session, so authorization succeeds locally (as the manual system provider does).
    */
   async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    if (!this.client)
-      return { status: PaymentSessionStatus.AUTHORIZED, data: { ...input.data, status: PaymentSessionStatus.AUTHORIZED } };
+    if (!this.client) {
+      const status = PaymentSessionStatus.AUTHORIZED;
+      return { status, data: { ...input.data, status } };
+    }
     const ref = reference(input.data);
     const response = await this.client.post(
       `payments/${encodeURIComponent(ref)}/authorize`,
