@@ -108,10 +108,11 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
     return check(head, lowerCaseHeaders(head.headers), matchWebhookRoute(head.path, config.prefix));
   }
 
-  function report(result: WebhookResult, error?: unknown, serverFault = false): void {
+  /** `error` is only passed for server faults: their response hides it, so the log must not. */
+  function report(result: WebhookResult, error?: unknown): void {
     if (logger) {
       const { status } = result;
-      if (status >= 500) logger.error({ ...result, err: error }, serverFault ? 'webhook failed' : 'webhook rejected');
+      if (status >= 500) logger.error({ ...result, err: error }, 'webhook failed');
       else if (status >= 400) logger.warn(result, 'webhook rejected');
       else logger.info(result, 'webhook received');
     }
@@ -139,9 +140,12 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
   function failure(head: WebhookRequestHead, route: RouteMatch, error: unknown, startedAt: number): WebhookHttpResponse {
     const disposition = describeError(error);
     report(
-      { ...baseResult(head, route, disposition.status, startedAt), error_type: disposition.type },
+      {
+        ...baseResult(head, route, disposition.status, startedAt),
+        error_type: disposition.type,
+        error_message: disposition.message,
+      },
       disposition.serverFault ? error : undefined,
-      disposition.serverFault,
     );
     return errorResponse(disposition.status, disposition.type, disposition.message, disposition.headers);
   }

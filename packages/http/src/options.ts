@@ -24,8 +24,9 @@ export interface WebhookResult {
   event_id?: string;
   webhook_event_id?: string;
   action?: string;
-  /** Set on failures: the `type` sent in the error body. */
+  /** Set on failures: the `type` and `message` sent in the error body (safe to log). */
   error_type?: string;
+  error_message?: string;
   /** From arrival (including reading the body) to the response being ready. */
   latency_ms: number;
 }

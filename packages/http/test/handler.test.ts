@@ -119,6 +119,7 @@ describe('createWebhookHandler called directly', () => {
       action: 'authorized',
     });
     expect(logger.entries[1].obj).not.toHaveProperty('err');
+    expect(logger.entries[1].obj).toMatchObject({ error_type: 'unauthorized', error_message: 'Bad signature.' });
     expect(logger.entries[2].obj.err).toBe(crash);
     expect(failed.body).not.toContain('hunter2');
     for (const entry of logger.entries) {
