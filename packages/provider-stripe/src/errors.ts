@@ -1,13 +1,6 @@
 import { TenderError, type TenderErrorType } from '@tender/core';
 import Stripe from 'stripe';
 
-/** Stripe error codes saying the operation had already happened. */
-export const ALREADY_DONE_CODES = {
-  capture: 'payment_intent_unexpected_state',
-  cancel: 'payment_intent_unexpected_state',
-  refund: 'charge_already_refunded',
-} as const;
-
 export function stripeErrorCode(error: unknown): string | undefined {
   return error instanceof Stripe.errors.StripeError ? error.code : undefined;
 }

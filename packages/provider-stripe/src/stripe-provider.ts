@@ -6,10 +6,8 @@ import {
   type AuthorizePaymentOutput,
   type CapturePaymentInput,
   type GetPaymentStatusOutput,
-  headerValue,
   type InitiatePaymentInput,
   type InitiatePaymentOutput,
-  PaymentActions,
   type PaymentDataInput,
   type PaymentDataOutput,
   type PaymentMethodOutput,
@@ -17,7 +15,6 @@ import {
   type ProviderData,
   type ProviderDependencies,
   type ProviderWebhookPayload,
-  parseJsonObject,
   type RefundPaymentInput,
   TenderError,
   type UpdatePaymentInput,
@@ -27,18 +24,12 @@ import {
 import type Stripe from 'stripe';
 import { createStripeClient } from './client.js';
 import { paymentIntentOfError, stripeErrorCode, toTenderError } from './errors.js';
-import { fromStripeAmount, toStripeAmount } from './money.js';
+import { toStripeAmount } from './money.js';
 import { type StripeProviderOptions, stripeOptionsSchema } from './options.js';
-import { withStripeRetries } from './retry.js';
 import { sessionStatusFromPaymentIntent } from './status.js';
-import {
-  referencedId,
-  SESSION_ID_METADATA_KEY,
-  STRIPE_EVENT_RULES,
-  type StripeEventObject,
-  sessionIdFromMetadata,
-} from './webhook-events.js';
-import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook-signature.js';
+import { StripeCalls } from './stripe-calls.js';
+import { referencedId, SESSION_ID_METADATA_KEY } from './webhook-events.js';
+import { StripeWebhookHandler } from './webhook-handler.js';
 
 /** How a variant shapes the PaymentIntents it creates. */
 export interface StripeVariantConfig {
@@ -76,12 +67,16 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   protected abstract readonly variant: StripeVariantConfig;
 
   protected readonly stripe: Stripe;
+  protected readonly calls: StripeCalls;
+  private readonly webhooks: StripeWebhookHandler;
 
   constructor(dependencies: ProviderDependencies, options: unknown) {
     // Validated here too, so constructing a provider directly fails as early as registering it.
     const validated = (new.target as unknown as typeof StripeProviderBase).validateOptions(options);
     super(dependencies, validated);
     this.stripe = createStripeClient(validated, dependencies);
+    this.calls = new StripeCalls(validated);
+    this.webhooks = new StripeWebhookHandler(this.stripe, this.calls, validated);
   }
 
   // ---- payments -------------------------------------------------------------------------------------------
@@ -104,10 +99,14 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
       ...(extras.payment_method ? { payment_method: extras.payment_method } : {}),
       ...(extras.receipt_email ? { receipt_email: extras.receipt_email } : {}),
     };
-    const intent = await this.call('create PaymentIntent', (options) => this.stripe.paymentIntents.create(params, options), {
-      context: input.context,
-      fallbackKey: `tender:initiate:${input.session_id}`,
-    });
+    const intent = await this.calls.call(
+      'create PaymentIntent',
+      (options) => this.stripe.paymentIntents.create(params, options),
+      {
+        context: input.context,
+        fallbackKey: `tender:initiate:${input.session_id}`,
+      },
+    );
     return { id: intent.id, data: asData(intent), status: sessionStatusFromPaymentIntent(intent) };
   }
 
@@ -116,7 +115,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     const currency = input.currency_code.toLowerCase();
     const amount = toStripeAmount(input.amount, currency);
     if (input.data.amount === amount && input.data.currency === currency) return { data: input.data };
-    const intent = await this.call(
+    const intent = await this.calls.call(
       'update PaymentIntent',
       (options) => this.stripe.paymentIntents.update(id, { amount, currency }, options),
       { context: input.context, fallbackKey: `tender:update:${id}:${amount}:${currency}` },
@@ -146,7 +145,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
       params.amount_to_capture = toStripeAmount(input.amount, currency);
     }
     try {
-      const intent = await this.request((options) => this.stripe.paymentIntents.capture(id, params, options), {
+      const intent = await this.calls.request((options) => this.stripe.paymentIntents.capture(id, params, options), {
         context: input.context,
         fallbackKey: `tender:capture:${id}:${params.amount_to_capture ?? 'full'}`,
       });
@@ -164,7 +163,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     if (!currency) throw new TenderError('invalid_data', 'refundPayment needs currency_code (or data.currency).');
     const amount = toStripeAmount(input.amount, currency);
     try {
-      const refund = await this.request((options) => this.stripe.refunds.create({ payment_intent: id, amount }, options), {
+      const refund = await this.calls.request((options) => this.stripe.refunds.create({ payment_intent: id, amount }, options), {
         context: input.context,
         // Two refunds of the same amount are legitimate, so without a caller key only this call's retries share one.
         fallbackKey: `tender:refund:${randomUUID()}`,
@@ -181,7 +180,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     // A session that never reached Stripe has nothing to cancel there.
     if (!id) return { data: input.data };
     try {
-      const intent = await this.request((options) => this.stripe.paymentIntents.cancel(id, {}, options), {
+      const intent = await this.calls.request((options) => this.stripe.paymentIntents.cancel(id, {}, options), {
         context: input.context,
         fallbackKey: `tender:cancel:${id}`,
       });
@@ -199,7 +198,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     const existing = input.context.account_holder;
     if (existing) return { id: existing.id, data: existing.data };
     const { customer } = input.context;
-    const created = await this.call(
+    const created = await this.calls.call(
       'create Customer',
       (options) =>
         this.stripe.customers.create(
@@ -214,7 +213,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   async updateAccountHolder(input: AccountHolderInput & { data: ProviderData }): Promise<AccountHolderOutput> {
     const id = this.customerId(input.data);
     const { customer } = input.context;
-    const updated = await this.call(
+    const updated = await this.calls.call(
       'update Customer',
       (options) => this.stripe.customers.update(id, { email: customer.email, name: customer.name }, options),
       {
@@ -228,7 +227,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   async deleteAccountHolder(input: { data: ProviderData; context?: ProviderContext }): Promise<void> {
     const id = this.customerId(input.data);
     try {
-      await this.request((options) => this.stripe.customers.del(id, {}, options), { context: input.context });
+      await this.calls.request((options) => this.stripe.customers.del(id, {}, options), { context: input.context });
     } catch (error) {
       if (stripeErrorCode(error) === 'resource_missing') return;
       throw toTenderError(error, 'delete Customer');
@@ -240,7 +239,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     context?: ProviderContext;
   }): Promise<PaymentMethodOutput[]> {
     const id = this.customerId(input.account_holder_data);
-    const list = await this.call('list PaymentMethods', (options) =>
+    const list = await this.calls.call('list PaymentMethods', (options) =>
       this.stripe.customers.listPaymentMethods(id, { limit: 100 }, options),
     );
     return list.data.map((method) => ({ id: method.id, data: asData(method) }));
@@ -260,7 +259,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
       ...(paymentMethod ? { payment_method: paymentMethod } : {}),
       ...(this.variant.paymentMethodType ? { allowed_payment_method_types: [this.variant.paymentMethodType] } : {}),
     };
-    const intent = await this.call('create SetupIntent', (options) => this.stripe.setupIntents.create(params, options), {
+    const intent = await this.calls.call('create SetupIntent', (options) => this.stripe.setupIntents.create(params, options), {
       context: input.context,
       fallbackKey: `tender:setup:${randomUUID()}`,
     });
@@ -270,85 +269,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   // ---- webhooks --------------------------------------------------------------------------------------------
 
   async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData> {
-    verifyStripeSignature(
-      payload.rawData,
-      headerValue(payload.headers, STRIPE_SIGNATURE_HEADER),
-      this.options.webhookSecret,
-      this.options.tolerance,
-    );
-    const event = parseJsonObject(payload.rawData) as { id?: unknown; type?: unknown; data?: { object?: unknown } };
-    const object = event.data?.object;
-    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !object || typeof object !== 'object') {
-      throw new TenderError('invalid_data', 'Stripe event needs string "id" and "type" and an object in "data.object".');
-    }
-    const eventId = event.id;
-    const eventType = event.type;
-    const notSupported: WebhookActionAndData = { action: PaymentActions.NOT_SUPPORTED, event_id: eventId, event_type: eventType };
-
-    const rule = STRIPE_EVENT_RULES[eventType];
-    if (!rule) return notSupported;
-    const stripeObject = object as StripeEventObject;
-    const action = rule.action(stripeObject);
-    if (!action) return notSupported;
-    const sessionId = await this.resolveSessionId(stripeObject);
-    if (!sessionId) return notSupported;
-
-    const minor = rule.refundedTotal ? await this.refundedTotal(stripeObject) : rule.amount(stripeObject);
-    const currency = stripeObject.currency;
-    if (typeof minor !== 'number' || typeof currency !== 'string') {
-      throw new TenderError('invalid_data', `Stripe event ${eventId} (${eventType}) has no amount or currency on its object.`);
-    }
-    return {
-      action,
-      event_id: eventId,
-      event_type: eventType,
-      data: { session_id: sessionId, amount: fromStripeAmount(minor, currency), currency_code: currency.toLowerCase() },
-    };
-  }
-
-  /**
-   * The Tender session an event's object belongs to: our metadata on the object itself (PaymentIntents, and
-   * the charges Stripe copies it to), else on the PaymentIntent the object points to. Objects that lead to
-   * no session id are not Tender's (another integration on the same account): undefined.
-   */
-  protected async resolveSessionId(object: StripeEventObject): Promise<string | undefined> {
-    const direct = sessionIdFromMetadata(object);
-    if (direct || object.object === 'payment_intent') return direct;
-    const expanded = object.payment_intent;
-    if (expanded && typeof expanded === 'object') {
-      const fromExpanded = sessionIdFromMetadata(expanded as StripeEventObject);
-      if (fromExpanded) return fromExpanded;
-    }
-    let intentId = referencedId(object.payment_intent);
-    if (!intentId) {
-      const chargeId = referencedId(object.charge);
-      if (!chargeId) return undefined;
-      const charge = await this.lookup('retrieve Charge', (options) => this.stripe.charges.retrieve(chargeId, {}, options));
-      if (!charge) return undefined;
-      const fromCharge = sessionIdFromMetadata(charge);
-      if (fromCharge) return fromCharge;
-      intentId = referencedId(charge.payment_intent);
-      if (!intentId) return undefined;
-    }
-    const id = intentId;
-    const intent = await this.lookup('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
-    return sessionIdFromMetadata(intent);
-  }
-
-  /** The cumulative amount refunded on the charge a refund belongs to (see `refundedTotal`). */
-  protected async refundedTotal(refund: StripeEventObject): Promise<number | undefined> {
-    let chargeId = referencedId(refund.charge);
-    const intentId = referencedId(refund.payment_intent);
-    if (!chargeId && intentId) {
-      const intent = await this.lookup('retrieve PaymentIntent', (options) =>
-        this.stripe.paymentIntents.retrieve(intentId, {}, options),
-      );
-      chargeId = referencedId(intent?.latest_charge);
-    }
-    if (!chargeId) return undefined;
-    const id = chargeId;
-    const charge = await this.lookup('retrieve Charge', (options) => this.stripe.charges.retrieve(id, {}, options));
-    return charge?.amount_refunded;
+    return this.webhooks.handle(payload);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------------
@@ -380,47 +301,12 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   private async retrieveIntent(id: string): Promise<Intent> {
-    return this.call('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
+    return this.calls.call('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));
   }
 
   /** After a refused capture or cancel: the PaymentIntent's state, to tell "already done" from a real refusal. */
   private async currentIntentAfter(error: unknown, id: string): Promise<Intent | undefined> {
     if (stripeErrorCode(error) !== 'payment_intent_unexpected_state') return undefined;
     return paymentIntentOfError(error) ?? this.retrieveIntent(id);
-  }
-
-  /** A retrieve whose "no such object" means "not ours", not a failure. */
-  private async lookup<T>(operation: string, call: (options: Stripe.RequestOptions) => Promise<T>): Promise<T | undefined> {
-    try {
-      return await this.request(call, {});
-    } catch (error) {
-      if (stripeErrorCode(error) === 'resource_missing') return undefined;
-      throw toTenderError(error, operation);
-    }
-  }
-
-  /**
-   * One SDK call with retries. Writes carry the caller's idempotency key (stable across the caller's own
-   * retries), else a key derived from the operation, so a retried write is never applied twice.
-   */
-  private request<T>(
-    call: (options: Stripe.RequestOptions) => Promise<T>,
-    keys: { context?: ProviderContext; fallbackKey?: string },
-  ): Promise<T> {
-    const idempotencyKey = keys.context?.idempotency_key ?? keys.fallbackKey;
-    const options: Stripe.RequestOptions = idempotencyKey ? { idempotencyKey } : {};
-    return withStripeRetries(() => call(options), this.options);
-  }
-
-  private async call<T>(
-    operation: string,
-    call: (options: Stripe.RequestOptions) => Promise<T>,
-    keys: { context?: ProviderContext; fallbackKey?: string } = {},
-  ): Promise<T> {
-    try {
-      return await this.request(call, keys);
-    } catch (error) {
-      throw toTenderError(error, operation);
-    }
   }
 }
