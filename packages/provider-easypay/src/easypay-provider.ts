@@ -20,7 +20,7 @@ import {
 } from '@tender/core';
 import { EasypayClient, type EasypayObject } from './easypay-client.js';
 import { jsonNumber, readAmount, toGatewayAmount } from './exact-json.js';
-import { EASYPAY_KEY_MAX, toEasypayKey } from './gateway-key.js';
+import { toEasypayKey } from './gateway-key.js';
 import { parseGenericNotification, resolveNotification } from './notification.js';
 import { assertNotificationCredentials } from './notification-auth.js';
 import { type EasypayProviderOptions, easypayProviderOptions } from './options.js';
@@ -71,12 +71,6 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
   }
 
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
-    if (input.session_id.length > EASYPAY_KEY_MAX) {
-      throw new TenderError(
-        'invalid_data',
-        `Session id "${input.session_id}" is longer than Easypay's ${EASYPAY_KEY_MAX}-character "key", which must carry it back.`,
-      );
-    }
     const currency = input.currency_code.toUpperCase();
     const value = toGatewayAmount(input.amount, currency);
     const body: Record<string, unknown> = {
@@ -119,7 +113,7 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
     const context = input.context?.customer;
     if (context?.name) customer.name = context.name;
     if (context?.email) customer.email = context.email;
-    if (context?.id) customer.key = context.id.slice(0, EASYPAY_KEY_MAX);
+    if (context?.id) customer.key = context.id;
     const phone = str(input.data?.phone);
     if (phone) {
       customer.phone = phone;
@@ -195,7 +189,9 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
       body: { transaction_key: toEasypayKey(key), descriptive: this.options.descriptive, value: jsonNumber(value) },
       idempotencyKey: key,
     });
-    return { data: { ...this.merge(input.data, payment), payment_status: 'paid', capture_id: str(capture.id) } };
+    if (!str(capture.id)) throw new TenderError('provider_error', `Easypay accepted the capture of ${id} without a capture id.`);
+    // No capture id in data: a retry that finds the payment already paid must return the same data.
+    return { data: { ...this.merge(input.data, payment), payment_status: 'paid' } };
   }
 
   async refundPayment(input: RefundPaymentInput): Promise<PaymentDataOutput> {

@@ -91,13 +91,44 @@ describe('Easypay initiatePayment', () => {
     expect(out.data?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/2\.0\/_emulator\/cc\//);
   });
 
-  it('refuses amounts with more decimals than the currency and session ids Easypay cannot carry', async () => {
+  it('refuses amounts with more decimals than the currency has', async () => {
     const provider = providerFor(emu);
-    expect(
-      (await rejects(provider.initiatePayment({ amount: '1.005', currency_code: 'EUR', session_id: sessionId() }))).type,
-    ).toBe('invalid_data');
-    const long = await rejects(provider.initiatePayment({ amount: '1.00', currency_code: 'EUR', session_id: 'x'.repeat(51) }));
-    expect(long.message).toContain('50-character');
+    const error = await rejects(provider.initiatePayment({ amount: '1.005', currency_code: 'EUR', session_id: sessionId() }));
+    expect(error.type).toBe('invalid_data');
+  });
+
+  it("fits long idempotency keys into Easypay's 50 characters, the same on every retry", async () => {
+    const provider = providerFor(emu);
+    const input = {
+      amount: '2.00',
+      currency_code: 'EUR',
+      session_id: sessionId(),
+      context: { idempotency_key: `initiate:${'k'.repeat(60)}` },
+    };
+    const first = await provider.initiatePayment(input);
+    const second = await provider.initiatePayment(input);
+    expect(second.id).toBe(first.id);
+    const keys = emu.requests.slice(-2).map((r) => r.headers['idempotency-key'] as string);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[0].length).toBeLessThanOrEqual(50);
+  });
+
+  it.each([
+    ['911234567', 'sale', 'paid'],
+    ['911234567', 'authorisation', 'authorised'],
+    ['917654321', 'sale', 'failed'],
+    ['913456789', 'sale', 'declined'],
+    ['919876543', 'sale', 'pending'],
+  ] as const)('MB WAY sandbox phone %s (%s) ends %s, as at Easypay', async (phone, type, expected) => {
+    const provider = providerFor(emu, { method: 'mbw', type });
+    const { id, data } = await provider.initiatePayment({
+      amount: '1.00',
+      currency_code: 'EUR',
+      session_id: sessionId(),
+      data: { phone },
+    });
+    expect(emu.payments.get(id)?.payment_status).toBe(expected);
+    expect((await provider.authorizePayment({ data: data! })).data?.payment_status).toBe(expected);
   });
 
   it('reports refused credentials as a provider error that says what to check', async () => {

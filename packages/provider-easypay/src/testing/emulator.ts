@@ -45,6 +45,11 @@ export interface EasypayEmulator {
   requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined>; body: string }>;
   /** What happens at Easypay's side: the customer pays, declines, the reference expires… */
   setStatus(id: string, status: EasypayPaymentStatus): EmulatedSingle;
+  /**
+   * Puts a payment straight into the emulator, as if created earlier at Easypay (no API validation):
+   * for tests that start from a given state, e.g. a notification about an existing payment.
+   */
+  seedPayment(fields: Partial<EmulatedSingle> & Pick<EmulatedSingle, 'key' | 'value'>): EmulatedSingle;
   /** Changes a refund / void operation's status (e.g. to leave it "processing"). */
   setOperationStatus(id: string, status: EmulatedOperation['status']): EmulatedOperation;
   close(): Promise<void>;
@@ -66,6 +71,27 @@ function ok(status: number, body: Record<string, unknown>): EmulatorResponse {
 }
 
 const MONEY = /^\d{1,9}(\.\d{1,2})?$/;
+
+/**
+ * Easypay's sandbox answers MB WAY for these phones at once, as if the customer acted in the app:
+ * 911234567 accepts, 917654321 fails, 913456789 declines; any other number (919876543 in the docs)
+ * stays pending until setStatus.
+ */
+export const MBWAY_SANDBOX_PHONES: Readonly<Record<string, 'accepted' | 'failed' | 'declined'>> = {
+  '911234567': 'accepted',
+  '917654321': 'failed',
+  '913456789': 'declined',
+};
+
+function settleMbway(payment: EmulatedSingle, outcome: 'accepted' | 'failed' | 'declined'): void {
+  if (outcome === 'accepted') {
+    payment.payment_status = payment.type === 'sale' ? 'paid' : 'authorised';
+    payment.method.status = 'success';
+  } else {
+    payment.payment_status = outcome;
+    payment.method.status = 'failed';
+  }
+}
 
 function singleJson(payment: EmulatedSingle): Record<string, unknown> {
   return { ...payment, value: jsonNumber(payment.value) };
@@ -98,7 +124,7 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
   function createSingle(body: Record<string, unknown>): EmulatorResponse {
     const { key, type, method, value, currency = 'EUR' } = body;
     const customer = (body.customer ?? {}) as Record<string, unknown>;
-    if (typeof key !== 'string' || key.length > 50) return error(400, 'key must be a string of at most 50 characters');
+    if (typeof key !== 'string' || !key) return error(400, 'key must be a non-empty string');
     if (type !== 'sale' && type !== 'authorisation') return error(400, 'type must be "sale" or "authorisation"');
     if (method !== 'mb' && method !== 'mbw' && method !== 'cc') return error(400, `method "${String(method)}" is not enabled`);
     if (method === 'mb' && type !== 'sale') return error(400, 'Multibanco only allows sale');
@@ -130,6 +156,8 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
       created_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
     };
     payments.set(id, payment);
+    const outcome = method === 'mbw' ? MBWAY_SANDBOX_PHONES[String(customer.phone)] : undefined;
+    if (outcome) settleMbway(payment, outcome);
     return ok(201, {
       status: 'ok',
       message: ['Your request was successfully created'],
@@ -247,6 +275,20 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
       payment.method.status =
         status === 'paid' || status === 'authorised' ? 'success' : status === 'pending' ? 'pending' : 'failed';
       if (status === 'paid') payment.paid_at = new Date().toISOString();
+      return payment;
+    },
+    seedPayment(fields) {
+      const payment: EmulatedSingle = {
+        id: randomUUID(),
+        type: 'sale',
+        method: { type: 'mb', status: 'pending' },
+        currency: 'EUR',
+        payment_status: 'pending',
+        customer: { id: randomUUID() },
+        created_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
+        ...fields,
+      };
+      payments.set(payment.id, payment);
       return payment;
     },
     setOperationStatus(id, status) {
