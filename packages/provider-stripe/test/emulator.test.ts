@@ -107,6 +107,17 @@ describe('Stripe emulator', () => {
     ]);
   });
 
+  it('finds the PaymentIntent of a Tender session', async () => {
+    const intent = await stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'usd',
+      metadata: { session_id: 'payses_find_me' },
+    });
+    await stripe.paymentIntents.create({ amount: 100, currency: 'usd', metadata: { session_id: 'payses_other' } });
+    expect(emulator.paymentIntentForSession('payses_find_me')?.id).toBe(intent.id);
+    expect(emulator.paymentIntentForSession('payses_nobody')).toBeUndefined();
+  });
+
   it('answers an unimplemented endpoint with a clear 404', async () => {
     await expect(stripe.products.create({ name: 'x' })).rejects.toThrow(/Unrecognized request URL \(POST: \/v1\/products\)/);
   });

@@ -45,6 +45,8 @@ export interface StripeEmulator {
   failNext(count: number, failure?: EmulatedFailure): void;
   /** A stored PaymentIntent (a copy; throws when unknown). */
   paymentIntent(id: string): StripeObject;
+  /** The latest PaymentIntent whose `metadata.session_id` is this Tender session (a copy), if any. */
+  paymentIntentForSession(sessionId: string): StripeObject | undefined;
   /**
    * Moves a PaymentIntent to `status` as if the customer or the bank had acted, with the fields Stripe sets
    * alongside (amount_capturable, amount_received, charge, next_action, processing, last_payment_error).
@@ -254,6 +256,13 @@ export async function startStripeEmulator(): Promise<StripeEmulator> {
       for (let i = 0; i < count; i += 1) failures.push(failure);
     },
     paymentIntent: (id) => copy(store.paymentIntent(id)),
+    paymentIntentForSession(sessionId) {
+      const matches = [...store.paymentIntents.values()].filter(
+        (intent) => (intent.metadata as Record<string, string> | null)?.session_id === sessionId,
+      );
+      const latest = matches.at(-1);
+      return latest ? copy(latest) : undefined;
+    },
     setPaymentIntentStatus: (id, status, patch) => copy(store.setStatus(store.paymentIntent(id), status, patch)),
     charge: (id) => copy(store.charge(id)),
     refund: (id) => copy(store.refund(id)),
