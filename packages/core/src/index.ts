@@ -1,4 +1,5 @@
 export * from './cart-port.js';
+export * from './connection-errors.js';
 export * from './errors.js';
 export * from './money/index.js';
 export * from './provider/index.js';

@@ -1,5 +1,4 @@
-import { TenderError } from '@tender/core';
-import { isConnectionError } from './connection-errors.js';
+import { isConnectionError, TenderError } from '@tender/core';
 import { WebhookHttpError } from './http-errors.js';
 
 /** What the caller is told about a failure; `message` is always safe to send. */

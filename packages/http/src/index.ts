@@ -2,7 +2,6 @@ export * from './adapters/express.js';
 export * from './adapters/fastify.js';
 export * from './adapters/fetch.js';
 export * from './adapters/node.js';
-export * from './connection-errors.js';
 export * from './content-type.js';
 export * from './error-status.js';
 export * from './handler.js';

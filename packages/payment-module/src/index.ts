@@ -1,6 +1,5 @@
 export { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded.js';
 export { migrateDatabase, openDatabase } from './database/orm.js';
-export { isDatabaseUnavailable } from './database/unavailable.js';
 export * from './events/event-bus.js';
 export { generateId, IdPrefix } from './ids.js';
 export { createLogger, type Logger } from './logger.js';

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import {
   compareAmounts,
   type IncomingWebhook,
+  isConnectionError,
   PaymentActions,
   TenderError,
   type WebhookActionAndData,
   type WebhookReceipt,
   type WebhookReceiver,
 } from '@tender/core';
-import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { PaymentSession } from '../models/index.js';
 import type { ServiceContext } from '../services/context.js';
@@ -148,7 +148,7 @@ export class WebhookInbox implements WebhookReceiver {
       );
       return { id: existing!.id, inserted: false };
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
+      if (isConnectionError(error)) {
         throw new TenderError('unavailable', 'The payment database is unavailable; retry later.', { cause: error });
       }
       throw error;

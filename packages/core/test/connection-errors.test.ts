@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
-import { isConnectionError } from '@tender/http';
+import { isConnectionError, TenderError } from '../src/index.js';
 
 function coded(code: string, message = 'driver error'): Error {
   return Object.assign(new Error(message), { code });
