@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fromStripeAmount, STRIPE_PROVIDERS, toStripeAmount } from '@tender/provider-stripe';
+import type { PaymentProviderClass } from '@tender/core';
+import { fromStripeAmount, STRIPE_PROVIDERS, type StripeProviderOptions, toStripeAmount } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator } from '@tender/provider-stripe/testing';
 import { providerFor, sessionId } from './support.js';
 
 describe('variants', () => {
+  it('are provider classes the module can register, validating options on their own', () => {
+    const classes: PaymentProviderClass<StripeProviderOptions>[] = [...STRIPE_PROVIDERS];
+    for (const Provider of classes) {
+      expect(() => Provider.validateOptions({})).toThrow(/apiKey is required/);
+    }
+  });
+
   it('register as Medusa does: pp_{identifier}_stripe', () => {
     expect(STRIPE_PROVIDERS.map((Provider) => `pp_${Provider.identifier}_stripe`)).toEqual([
       'pp_stripe_stripe',
