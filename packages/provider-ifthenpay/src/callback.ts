@@ -34,9 +34,9 @@ export function readCallbackParams(query: Record<string, string>): IfthenpayCall
     if (typeof query[name] === 'string') params[name] = query[name];
   }
   // Legacy MB WAY callbacks name the order by "referencia" and carry no entity.
-  if (params.orderId === undefined && params.entity === undefined && typeof query.referencia === 'string') {
-    params.orderId = query.referencia;
-    delete params.reference;
+  if (params.entity === undefined && typeof query.referencia === 'string') {
+    params.orderId ??= query.referencia;
+    if (query.reference === undefined) delete params.reference;
   }
   return params;
 }

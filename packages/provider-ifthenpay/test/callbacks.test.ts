@@ -159,6 +159,13 @@ describe('Ifthenpay callback parameters', () => {
     });
   });
 
+  it('a legacy MB WAY callback that also names orderId is still MB WAY', async () => {
+    const { requestId, session } = await newMbway('2.50');
+    const delivery = emu.pay(requestId, { legacy: true });
+    const result = await read({ ...delivery, query: { ...delivery.query, orderId: session } }, mbway);
+    expect(result).toMatchObject({ event_type: 'mbway.paid', data: { session_id: session } });
+  });
+
   it('a legacy MB WAY callback in another state is acknowledged but not acted on', async () => {
     const { requestId, session } = await newMbway();
     const delivery = buildIfthenpayCallback(
