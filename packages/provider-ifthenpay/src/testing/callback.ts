@@ -1,6 +1,7 @@
 import type { WebhookDelivery } from '@tender/provider-easypay/testing';
 
-export type { WebhookDelivery };
+// Shared with the Easypay helpers until they move to core's test support (see README).
+export { deliverWebhook, type WebhookDelivery } from '@tender/provider-easypay/testing';
 
 export interface IfthenpayCallbackParams {
   /** The anti-phishing key Ifthenpay puts in `key` (legacy `chave`). Omit to send none. */
