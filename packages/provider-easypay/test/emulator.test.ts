@@ -36,7 +36,7 @@ describe('Easypay emulator', () => {
     const replay = await post('/single', single('emu-a'), { 'Idempotency-Key': 'emu-key-1' });
     expect(first.status).toBe(201);
     expect(replay.headers.get('idempotency-replay')).toBe('1');
-    expect((await replay.json()).id).toBe((await first.json()).id);
+    expect(((await replay.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
     expect((await post('/single', single('emu-b'), { 'Idempotency-Key': 'emu-key-1' })).status).toBe(409);
   });
 
@@ -55,7 +55,11 @@ describe('Easypay emulator', () => {
   });
 
   it('writes money as exact JSON numbers', async () => {
-    const created = await (await post('/single', JSON.stringify({ key: 'k2', type: 'sale', method: 'mb', value: 10.5 }))).json();
+    const created = (await (
+      await post('/single', JSON.stringify({ key: 'k2', type: 'sale', method: 'mb', value: 10.5 }))
+    ).json()) as {
+      id: string;
+    };
     const text = await (
       await fetch(`${emu.baseUrl}/single/${created.id}`, { headers: { AccountId: emu.accountId, ApiKey: emu.apiKey } })
     ).text();
