@@ -13,6 +13,8 @@ export type * from './services/dto.js';
 export { PaymentModuleService, type PaymentProviderDTO } from './services/payment-module-service.js';
 export type * from './services/payments.js';
 export type * from './services/sessions.js';
+export { Keyring, parseKey } from './tenants/keyring.js';
+export * from './tenants/tenant-config-store.js';
 export { retryDelayMs } from './webhooks/backoff.js';
 export type { TenantDirectory } from './webhooks/inbox.js';
 export type * from './webhooks/inbox-event.js';

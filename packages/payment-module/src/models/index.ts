@@ -4,8 +4,10 @@ import { Payment } from './payment.js';
 import { PaymentCollection } from './payment-collection.js';
 import { PaymentProviderRecord } from './payment-provider.js';
 import { PaymentSession } from './payment-session.js';
+import { ProviderConfig } from './provider-config.js';
 import { Refund } from './refund.js';
 import { RefundReason } from './refund-reason.js';
+import { Tenant } from './tenant.js';
 import { WebhookEvent } from './webhook-event.js';
 
 export { DEFAULT_TENANT } from './common.js';
@@ -16,8 +18,10 @@ export {
   PaymentCollection,
   PaymentProviderRecord,
   PaymentSession,
+  ProviderConfig,
   Refund,
   RefundReason,
+  Tenant,
   WebhookEvent,
 };
 
@@ -31,4 +35,6 @@ export const entities = [
   PaymentProviderRecord,
   AccountHolder,
   WebhookEvent,
+  Tenant,
+  ProviderConfig,
 ];

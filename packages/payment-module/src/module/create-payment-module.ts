@@ -8,6 +8,8 @@ import { createLogger, type Logger } from '../logger.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
+import { Keyring, parseKey } from '../tenants/keyring.js';
+import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
 import type { WebhookProcessor } from '../webhooks/inbox-event.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
@@ -25,6 +27,8 @@ export interface PaymentModule extends WebhookReceiver {
   container: AwilixContainer;
   orm: MikroORM;
   registry: ProviderRegistry;
+  /** Tenants and their encrypted per-provider configurations. */
+  tenants: TenantConfigStore;
   /** The in-process worker, when one runs. */
   worker: WebhookWorker | undefined;
   databaseUrl: string;
@@ -63,6 +67,15 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     new InProcessEventBus((error, event) => logger.error({ err: error, event: event.name }, 'event subscriber failed'));
   const ctx: ServiceContext = { orm, registry, events, logger };
   const service = new PaymentModuleService(ctx);
+  const keyring =
+    options.encryptionKey === undefined
+      ? Keyring.fromEnvironment()
+      : new Keyring(
+          parseKey(options.encryptionKey, 'encryptionKey'),
+          (options.previousEncryptionKeys ?? []).map((k, i) => parseKey(k, `previousEncryptionKeys[${i}]`)),
+        );
+  const tenants = new TenantConfigStore(ctx, keyring);
+  registry.setTenantOptionsLoader((tenant, providerId) => tenants.optionsFor(tenant, providerId));
   const metrics = new WebhookMetrics();
 
   const container = createContainer({ strict: true });
@@ -90,9 +103,9 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     logger.warn('no workflow configured: webhooks are stored but not processed');
   }
   const notify = () => worker?.notify();
-  const inbox = new WebhookInbox(ctx, service, metrics, options.tenants, notify);
+  const inbox = new WebhookInbox(ctx, service, metrics, tenants, notify);
   const webhooks = new WebhookEventsApi(ctx, notify);
-  container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks) });
+  container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
   return {
     service,
@@ -103,6 +116,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     container,
     orm,
     registry,
+    tenants,
     worker,
     databaseUrl,
     receiveWebhook: (webhook: IncomingWebhook): Promise<WebhookReceipt> => inbox.receiveWebhook(webhook),

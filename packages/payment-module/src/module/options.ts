@@ -3,7 +3,6 @@ import type { AwilixContainer } from 'awilix';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { ProviderRegistration } from '../providers/registry.js';
-import type { TenantDirectory } from '../webhooks/inbox.js';
 import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
 
@@ -26,8 +25,12 @@ export interface PaymentModuleOptions {
   logger?: Logger;
   /** The in-process worker; `false` to run workers only as separate processes (`startWorker()`). */
   worker?: false | WorkerOptions;
-  /** Which non-default tenants exist (the tenant config store provides one). */
-  tenants?: TenantDirectory;
+  /**
+   * Key that encrypts tenant secrets (32 bytes, hex or base64). Default: TENDER_ENCRYPTION_KEY. Keys in
+   * `previousEncryptionKeys` (default: TENDER_PREVIOUS_ENCRYPTION_KEYS, comma-separated) still decrypt.
+   */
+  encryptionKey?: string;
+  previousEncryptionKeys?: string[];
   poolSize?: number;
   /** Provider dependencies: a fetch for providers that call HTTP APIs. */
   fetch?: typeof fetch;

@@ -31,7 +31,7 @@ export class WebhookInbox implements WebhookReceiver {
     private readonly ctx: ServiceContext,
     private readonly service: PaymentModuleService,
     private readonly metrics: WebhookMetrics,
-    private readonly tenants: TenantDirectory | undefined,
+    private readonly tenants: TenantDirectory,
     private readonly onStored: () => void,
   ) {}
 
@@ -44,7 +44,7 @@ export class WebhookInbox implements WebhookReceiver {
     let providerId: string;
     try {
       providerId = this.ctx.registry.byRouteKey(webhook.provider).id;
-      if (tenant !== normalizeTenant(undefined) && !(await this.tenants?.exists(tenant))) {
+      if (tenant !== normalizeTenant(undefined) && !(await this.tenants.exists(tenant))) {
         throw new TenderError('not_found', `Unknown tenant "${tenant}".`);
       }
       verified = await this.service.getWebhookActionAndData({
