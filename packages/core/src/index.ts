@@ -1,6 +1,7 @@
 export * from './cart-port.js';
 export * from './connection-errors.js';
 export * from './errors.js';
+export * from './json/exact-json.js';
 export * from './money/index.js';
 export * from './provider/index.js';
 export * from './signatures/index.js';

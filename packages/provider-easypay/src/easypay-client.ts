@@ -1,5 +1,4 @@
-import { TenderError } from '@tender/core';
-import { parseJsonKeepingNumbers } from './exact-json.js';
+import { parseExactJson, TenderError } from '@tender/core';
 import { toEasypayKey } from './gateway-key.js';
 
 export interface EasypayClientConfig {
@@ -59,7 +58,7 @@ export class EasypayClient {
 function parseBody(text: string): EasypayObject {
   if (!text) return {};
   try {
-    const parsed = parseJsonKeepingNumbers(text);
+    const parsed = parseExactJson(text, 'text');
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as EasypayObject) : {};
   } catch {
     return { message: [text.slice(0, 200)] };

@@ -6,6 +6,7 @@ import {
   type GetPaymentStatusOutput,
   type InitiatePaymentInput,
   type InitiatePaymentOutput,
+  jsonNumber,
   type PaymentDataInput,
   type PaymentDataOutput,
   PaymentSessionStatus,
@@ -19,7 +20,7 @@ import {
   type WebhookActionAndData,
 } from '@tender/core';
 import { EasypayClient, type EasypayObject } from './easypay-client.js';
-import { jsonNumber, readAmount, toGatewayAmount } from './exact-json.js';
+import { readAmount, toGatewayAmount } from './gateway-amount.js';
 import { toEasypayKey } from './gateway-key.js';
 import { parseGenericNotification, resolveNotification } from './notification.js';
 import { assertNotificationCredentials } from './notification-auth.js';
@@ -131,7 +132,7 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
     const details: Partial<EasypayPaymentData> = {};
     for (const field of ['entity', 'reference', 'url', 'alias'] as const) {
       const value = method[field];
-      // Easypay sends entity/reference as numbers in some responses; parseJsonKeepingNumbers keeps their text.
+      // Easypay sends entity/reference as numbers in some responses; parseExactJson(…, 'text') keeps their text.
       if (typeof value === 'string' && value) details[field] = value;
     }
     return details;

@@ -1,6 +1,6 @@
 export * from './easypay-client.js';
 export * from './easypay-provider.js';
-export * from './exact-json.js';
+export * from './gateway-amount.js';
 export * from './gateway-key.js';
 export * from './notification.js';
 export * from './notification-auth.js';

@@ -1,6 +1,6 @@
 import { type PaymentAction, PaymentActions, parseJsonObject, TenderError, type WebhookActionAndData } from '@tender/core';
 import type { EasypayClient, EasypayObject } from './easypay-client.js';
-import { readAmount } from './exact-json.js';
+import { readAmount } from './gateway-amount.js';
 import { actionOf } from './status.js';
 
 /** Easypay 2.0 generic notification: `{ id, key, type, status, messages, date }`, POSTed as JSON, unsigned. */

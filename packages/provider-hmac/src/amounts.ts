@@ -1,5 +1,5 @@
-import { assertPositiveAmount, fromMinorUnits, TenderError, toMinorUnits } from '@tender/core';
-import { JsonNumber, valueAt } from './exact-json.js';
+import { assertPositiveAmount, fromMinorUnits, JsonNumber, TenderError, toMinorUnits } from '@tender/core';
+import { valueAt } from './exact-json.js';
 import type { HmacProviderOptions } from './options.js';
 
 /**

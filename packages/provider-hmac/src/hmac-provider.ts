@@ -12,12 +12,12 @@ import {
   type ProviderData,
   type ProviderDependencies,
   type ProviderWebhookPayload,
+  parseExactJsonObject,
   type RefundPaymentInput,
   TenderError,
   type WebhookActionAndData,
 } from '@tender/core';
 import { toGatewayAmount } from './amounts.js';
-import { parseExactJson } from './exact-json.js';
 import { GatewayClient } from './gateway-client.js';
 import { type LedgerName, recordedEntry, withEntry } from './local-ledger.js';
 import { type HmacProviderOptions, hmacProviderOptions } from './options.js';
@@ -134,7 +134,7 @@ export class HmacPaymentProvider extends AbstractPaymentProvider<HmacProviderOpt
 
   async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData> {
     const delivery = verifyDelivery(payload, this.options);
-    const body = parseExactJson(payload.rawData);
+    const body = parseExactJsonObject(payload.rawData);
     return this.options.mode === 'order-payment'
       ? readOrderPayment(body, delivery, this.options)
       : readEvent(body, delivery, this.options);

@@ -1,8 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { compareAmounts, subtractAmounts } from '@tender/core';
-import { jsonNumber, parseJsonKeepingNumbers } from '../exact-json.js';
+import { compareAmounts, jsonNumber, parseExactJson, subtractAmounts } from '@tender/core';
+import { type EmulatorRequest, type EmulatorResponse, startLocalServer } from '@tender/core/testing';
 import type { EasypayPaymentStatus } from '../status.js';
-import { type EmulatorRequest, type EmulatorResponse, startLocalServer } from './http-server.js';
 
 /** Easypay's public sandbox credentials: harmless, and what the emulator expects by default. */
 export const EMULATOR_ACCOUNT_ID = '2b0f63e2-9fb5-4e52-aca0-b4bf0339bbe6';
@@ -226,7 +225,7 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
     if (request.method !== 'POST') return error(404, '');
     let body: Record<string, unknown>;
     try {
-      body = (parseJsonKeepingNumbers(request.body || '{}') ?? {}) as Record<string, unknown>;
+      body = (parseExactJson(request.body || '{}', 'text') ?? {}) as Record<string, unknown>;
     } catch {
       return error(400, 'Invalid JSON body');
     }

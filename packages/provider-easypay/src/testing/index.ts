@@ -1,4 +1,3 @@
-export * from './deliver.js';
+export { deliverWebhook, type WebhookDelivery } from '@tender/core/testing';
 export * from './emulator.js';
-export * from './http-server.js';
 export * from './notification.js';

@@ -1,13 +1,8 @@
+import type { WebhookDelivery } from '@tender/core/testing';
 import { EASYPAY_SECRET_QUERY_PARAM } from '../notification-auth.js';
 import type { EmulatedSingle } from './emulator.js';
 
 /** A webhook request as the gateway sends it, before any HTTP layer touches it. */
-export interface WebhookDelivery {
-  method: string;
-  headers: Record<string, string>;
-  query: Record<string, string>;
-  rawBody: Buffer;
-}
 
 export interface EasypayNotificationBody {
   id: string;

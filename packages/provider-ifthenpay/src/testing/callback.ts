@@ -1,7 +1,7 @@
-import type { WebhookDelivery } from '@tender/provider-easypay/testing';
+import type { WebhookDelivery } from '@tender/core/testing';
 
 // Shared with the Easypay helpers until they move to core's test support (see README).
-export { deliverWebhook, type WebhookDelivery } from '@tender/provider-easypay/testing';
+export { deliverWebhook, type WebhookDelivery } from '@tender/core/testing';
 
 export interface IfthenpayCallbackParams {
   /** The anti-phishing key Ifthenpay puts in `key` (legacy `chave`). Omit to send none. */

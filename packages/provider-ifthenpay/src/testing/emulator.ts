@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { compareAmounts, subtractAmounts } from '@tender/core';
-import { type EmulatorRequest, type EmulatorResponse, startLocalServer } from '@tender/provider-easypay/testing';
+import { type EmulatorRequest, type EmulatorResponse, startLocalServer } from '@tender/core/testing';
 import { MBWAY_REQUEST_ACCEPTED, MbwayStatusCodes } from '../mbway-status.js';
 import { buildIfthenpayCallback, type IfthenpayCallbackStyle, type WebhookDelivery } from './callback.js';
 

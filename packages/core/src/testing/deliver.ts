@@ -1,4 +1,10 @@
-import type { WebhookDelivery } from './notification.js';
+/** A webhook request as a gateway would send it, built by a provider's testing helpers. */
+export interface WebhookDelivery {
+  method: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  buildEasypayNotification,
   deliverWebhook,
   type EmulatorRequest,
   type LocalServer,
   startLocalServer,
-} from '@tender/provider-easypay/testing';
+  type WebhookDelivery,
+} from '../src/testing/index.js';
 
 let server: LocalServer;
 const received: EmulatorRequest[] = [];
@@ -21,10 +21,12 @@ afterAll(async () => {
 
 describe('deliverWebhook', () => {
   it('sends the delivery unchanged: method, headers, query and body bytes', async () => {
-    const delivery = buildEasypayNotification(
-      { id: 'p1', key: 'k', type: 'capture', status: 'success' },
-      { secret: 's'.repeat(16), via: 'query' },
-    );
+    const delivery: WebhookDelivery = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: { secret: 's'.repeat(16) },
+      rawBody: Buffer.from('{ "id": "p1",\n  "value": 10.10 }'),
+    };
     const response = await deliverWebhook(`${server.baseUrl}/hooks/payment/easypay_mb`, delivery);
     expect(response.status).toBe(200);
     const request = received.at(-1)!;

@@ -1,0 +1,2 @@
+export * from './deliver.js';
+export * from './local-server.js';
