@@ -5,6 +5,8 @@ import {
   assertPositiveAmount,
   compareAmounts,
   minAmount,
+  type PaymentDataOutput,
+  type PaymentProvider,
   type ProviderContext,
   subtractAmounts,
   TenderError,
@@ -167,65 +169,90 @@ export class PaymentOperations {
   async capture(input: CapturePaymentInput): Promise<PaymentDTO> {
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
     const payment = await this.paymentOrFail(input.payment_id);
-    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
-      const locked = await em.findOneOrFail(Payment, { id: payment.id });
-      if (input.idempotency_key) {
-        const previous = await em.findOne(Capture, { idempotency_key: input.idempotency_key });
-        if (previous?.status === 'succeeded') return { done: true as const };
-        if (previous?.status === 'pending') return { capture: previous };
-      }
-      if (locked.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
-      const captures = await em.find(Capture, { payment: payment.id });
-      const remaining = subtractAmounts(locked.amount, total(captures, RESERVING));
-      if (compareAmounts(remaining, '0') <= 0) {
-        throw new TenderError('not_allowed', `Payment ${payment.id} is already fully captured.`);
-      }
-      const amount = requested ?? remaining;
-      if (compareAmounts(amount, remaining) > 0) {
-        throw new TenderError(
-          'invalid_data',
-          `Cannot capture ${amount} on payment ${payment.id}: only ${remaining} is authorized and not yet captured.`,
-          {
-            details: { requested: amount, capturable: remaining },
-          },
-        );
-      }
-      const id = generateId(IdPrefix.capture);
-      const capture = em.create(Capture, {
-        id,
-        payment: payment.id,
-        amount,
-        status: 'pending',
-        source: 'merchant',
-        idempotency_key: input.idempotency_key ?? id,
-        created_by: input.captured_by ?? null,
-      });
-      await em.flush();
-      return { capture };
+    return this.moveMoney(Capture, payment, input.idempotency_key, {
+      operation: 'capture a payment',
+      event: PaymentEvents.CAPTURED,
+      reserve: async (em) => {
+        const locked = await em.findOneOrFail(Payment, { id: payment.id });
+        if (locked.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
+        const remaining = subtractAmounts(locked.amount, total(await em.find(Capture, { payment: payment.id }), RESERVING));
+        if (compareAmounts(remaining, '0') <= 0) {
+          throw new TenderError('not_allowed', `Payment ${payment.id} is already fully captured.`);
+        }
+        const amount = requested ?? remaining;
+        if (compareAmounts(amount, remaining) > 0) {
+          throw new TenderError(
+            'invalid_data',
+            `Cannot capture ${amount} on payment ${payment.id}: only ${remaining} is authorized and not yet captured.`,
+            { details: { requested: amount, capturable: remaining } },
+          );
+        }
+        const id = generateId(IdPrefix.capture);
+        return em.create(Capture, {
+          id,
+          payment: payment.id,
+          amount,
+          status: 'pending',
+          source: 'merchant',
+          idempotency_key: input.idempotency_key ?? id,
+          created_by: input.captured_by ?? null,
+        });
+      },
+      call: (provider, row) =>
+        provider.capturePayment({
+          data: payment.data,
+          amount: row.amount,
+          currency_code: payment.currency_code,
+          context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
+        }),
     });
-    if ('done' in reservation) return this.retrieve(payment.id);
+  }
 
-    const { capture } = reservation;
+  /**
+   * The shape every merchant-initiated capture and refund shares: reserve a pending row under the
+   * collection lock (or find the one an earlier try with the same idempotency key left), call the
+   * provider with no lock held, then settle the row as succeeded or failed.
+   */
+  private async moveMoney<Row extends Capture | Refund>(
+    entity: typeof Capture | typeof Refund,
+    payment: Payment,
+    idempotencyKey: string | undefined,
+    steps: {
+      operation: string;
+      event: string;
+      reserve: (em: EntityManager) => Promise<Row>;
+      call: (provider: PaymentProvider, row: Row) => Promise<PaymentDataOutput>;
+    },
+  ): Promise<PaymentDTO> {
+    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
+      if (idempotencyKey) {
+        const previous = (await em.findOne(entity as typeof Capture, { idempotency_key: idempotencyKey })) as Row | null;
+        if (previous?.status === 'succeeded') return undefined;
+        if (previous?.status === 'pending') return previous;
+      }
+      const row = await steps.reserve(em);
+      await em.flush();
+      return row;
+    });
+    if (!reservation) return this.retrieve(payment.id);
+
     const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
     let providerData: Record<string, unknown> | undefined;
     try {
-      const result = await callProvider(payment.provider_id, 'capture a payment', () =>
-        provider.capturePayment({
-          data: payment.data,
-          amount: capture.amount,
-          currency_code: payment.currency_code,
-          context: { idempotency_key: capture.idempotency_key, tenant: payment.tenant },
-        }),
-      );
-      providerData = result.data;
+      providerData = (await callProvider(payment.provider_id, steps.operation, () => steps.call(provider, reservation))).data;
     } catch (error) {
-      await this.settle(Capture, capture.id, payment, 'failed', undefined, error);
+      await this.settle(entity, reservation.id, payment, 'failed', undefined, error);
       throw error;
     }
-    const dto = await this.settle(Capture, capture.id, payment, 'succeeded', providerData);
+    const dto = await this.settle(entity, reservation.id, payment, 'succeeded', providerData);
     await this.ctx.events.emit({
-      name: PaymentEvents.CAPTURED,
-      data: { id: payment.id, capture_id: capture.id, amount: capture.amount, payment_collection_id: payment.payment_collection },
+      name: steps.event,
+      data: {
+        id: payment.id,
+        [entity === Capture ? 'capture_id' : 'refund_id']: reservation.id,
+        amount: reservation.amount,
+        payment_collection_id: payment.payment_collection,
+      },
     });
     return dto;
   }
@@ -312,71 +339,48 @@ export class PaymentOperations {
   async refund(input: RefundPaymentInput): Promise<PaymentDTO> {
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
     const payment = await this.paymentOrFail(input.payment_id);
-    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
-      if (input.idempotency_key) {
-        const previous = await em.findOne(Refund, { idempotency_key: input.idempotency_key });
-        if (previous?.status === 'succeeded') return { done: true as const };
-        if (previous?.status === 'pending') return { refund: previous };
-      }
-      const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
-      const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
-      const refundable = subtractAmounts(captured, refunded);
-      if (compareAmounts(refundable, '0') <= 0) {
-        throw new TenderError(
-          'not_allowed',
-          `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`,
-        );
-      }
-      const amount = requested ?? refundable;
-      if (compareAmounts(amount, refundable) > 0) {
-        throw new TenderError(
-          'invalid_data',
-          `Cannot refund ${amount} on payment ${payment.id}: only ${refundable} is captured and not yet refunded.`,
-          {
-            details: { requested: amount, refundable },
-          },
-        );
-      }
-      const id = generateId(IdPrefix.refund);
-      const refund = em.create(Refund, {
-        id,
-        payment: payment.id,
-        amount,
-        status: 'pending',
-        source: 'merchant',
-        idempotency_key: input.idempotency_key ?? id,
-        refund_reason: input.refund_reason_id ?? null,
-        note: input.note ?? null,
-        created_by: input.created_by ?? null,
-      });
-      await em.flush();
-      return { refund };
-    });
-    if ('done' in reservation) return this.retrieve(payment.id);
-
-    const { refund } = reservation;
-    const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
-    let providerData: Record<string, unknown> | undefined;
-    try {
-      const result = await callProvider(payment.provider_id, 'refund a payment', () =>
+    return this.moveMoney(Refund, payment, input.idempotency_key, {
+      operation: 'refund a payment',
+      event: PaymentEvents.REFUNDED,
+      reserve: async (em) => {
+        const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
+        const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
+        const refundable = subtractAmounts(captured, refunded);
+        if (compareAmounts(refundable, '0') <= 0) {
+          throw new TenderError(
+            'not_allowed',
+            `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`,
+          );
+        }
+        const amount = requested ?? refundable;
+        if (compareAmounts(amount, refundable) > 0) {
+          throw new TenderError(
+            'invalid_data',
+            `Cannot refund ${amount} on payment ${payment.id}: only ${refundable} is captured and not yet refunded.`,
+            { details: { requested: amount, refundable } },
+          );
+        }
+        const id = generateId(IdPrefix.refund);
+        return em.create(Refund, {
+          id,
+          payment: payment.id,
+          amount,
+          status: 'pending',
+          source: 'merchant',
+          idempotency_key: input.idempotency_key ?? id,
+          refund_reason: input.refund_reason_id ?? null,
+          note: input.note ?? null,
+          created_by: input.created_by ?? null,
+        });
+      },
+      call: (provider, row) =>
         provider.refundPayment({
           data: payment.data,
-          amount: refund.amount,
+          amount: row.amount,
           currency_code: payment.currency_code,
-          context: { idempotency_key: refund.idempotency_key, tenant: payment.tenant },
+          context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
         }),
-      );
-      providerData = result.data;
-    } catch (error) {
-      await this.settle(Refund, refund.id, payment, 'failed', undefined, error);
-      throw error;
-    }
-    const dto = await this.settle(Refund, refund.id, payment, 'succeeded', providerData);
-    await this.ctx.events.emit({
-      name: PaymentEvents.REFUNDED,
-      data: { id: payment.id, refund_id: refund.id, amount: refund.amount, payment_collection_id: payment.payment_collection },
     });
-    return dto;
   }
 
   /** Records refunds the provider reports (`refundedTotal` is its total refunded so far). */
