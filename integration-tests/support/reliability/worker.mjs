@@ -1,0 +1,28 @@
+// A webhook worker in its own process, as `startWorker()` runs it in production: no HTTP, the system
+// provider and the reference cart store. The reliability suite starts several and SIGKILLs them.
+import { createLogger, startWorker } from '@tender/payment-module';
+import { processPaymentWorkflow } from '@tender/process-payment-workflow';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { PostgresCartStore } from '@tender/reference-cart';
+
+const databaseUrl = process.env.DATABASE_URL;
+const carts = new PostgresCartStore(databaseUrl);
+if (process.env.GUARD_CART_POOL === '1') {
+  // pg.Pool re-emits an idle client's error (the server went away) on the pool: unlistened, it kills the process.
+  carts.pool.on('error', () => {});
+}
+const { module } = await startWorker({
+  databaseUrl,
+  providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [process.env.SYSTEM_SECRET] } }],
+  workflow: processPaymentWorkflow,
+  cart: carts,
+  worker: {
+    leaseMs: Number(process.env.LEASE_MS ?? 1500),
+    pollIntervalMs: Number(process.env.POLL_MS ?? 50),
+    batchSize: Number(process.env.BATCH_SIZE ?? 10),
+    baseDelayMs: 50,
+    maxDelayMs: 500,
+  },
+  logger: createLogger({ level: process.env.WORKER_LOG_LEVEL ?? 'silent' }),
+});
+process.stdout.write(`READY ${module.worker.id}\n`);
