@@ -1,0 +1,35 @@
+import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import { runDemo } from '../demo/run-demo.js';
+import { toJson } from '../output.js';
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'run every provider end to end on an embedded PostgreSQL and print what happened',
+  help: `Usage: tender demo [--database-url <url>] [--json]
+
+Starts an embedded PostgreSQL (DATABASE_URL is ignored, so the demo is the same everywhere), the Stripe,
+Easypay and Ifthenpay API emulators and the webhook route on 127.0.0.1; creates a checkout per provider
+(system, Stripe, an HMAC gateway, Ifthenpay, Easypay) and sends each one real signed webhooks over HTTP,
+including a duplicate, an out-of-order pair, a forged delivery and a late failure. Prints a timeline and a
+summary, stops everything, and exits 1 if any checkout did not end captured with exactly one order.
+
+  --database-url <url>    use this PostgreSQL instead of the embedded one
+
+${GLOBAL_HELP}`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs(argv, {});
+    const result = await runDemo({
+      databaseUrl: values['database-url'],
+      out: ctx.out,
+      json: values.json,
+      verbose: ctx.verbose,
+    });
+    const seconds = (result.durationMs / 1000).toFixed(1);
+    if (values.json) {
+      ctx.out.line(toJson({ ok: result.summary.problems.length === 0, duration_ms: result.durationMs, ...result }));
+    } else {
+      ctx.out.line(`\nDemo finished in ${seconds}s; servers, emulators and database stopped.`);
+    }
+    return result.summary.problems.length === 0 ? 0 : 1;
+  },
+};

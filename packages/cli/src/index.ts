@@ -1,0 +1,2 @@
+export { defineConfig, type TenderConfig } from './config/types.js';
+export { main } from './main.js';
