@@ -1,0 +1,113 @@
+import type { ProviderConfigSummary } from '@tender/payment-module';
+import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import { UsageError } from '../errors.js';
+import { openModule } from '../host/open-module.js';
+import { formatTable, toJson } from '../output.js';
+
+const USAGE = `Usage:
+  tender tenants list [--tenant <tenant>] [--json]
+  tender tenants set <tenant> <provider id> [--option name=value]... [--secret name=value]... [--json]
+  tender tenants remove <tenant> <provider id>
+  tender tenants rotate-key [--json]`;
+
+/** `name=value`; the value is read as JSON when it parses (true, 300, ["a","b"]), else as a string. */
+function parseAssignments(items: string[] | undefined, flag: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} takes name=value, got "${item}".`);
+    const raw = item.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // A plain string such as a secret: kept exactly as typed.
+    }
+    result[item.slice(0, at)] = value;
+  }
+  return result;
+}
+
+const providerId = (name: string) => (name.startsWith('pp_') ? name : `pp_${name}`);
+
+export const tenantsCommand: Command = {
+  name: 'tenants',
+  summary: "manage tenants' provider configurations (secrets encrypted with TENDER_ENCRYPTION_KEY)",
+  help: `${USAGE}
+
+set         store options for one tenant and provider, merged over the module's options when that tenant's
+            webhooks arrive (/hooks/payment/<provider>/<tenant>). --secret values are encrypted with
+            TENDER_ENCRYPTION_KEY and never printed; --option values are stored as they are.
+list        every stored configuration; secrets are listed by name only
+remove      delete one tenant's configuration for a provider (the module's options apply again)
+rotate-key  re-encrypt every stored secret with the current TENDER_ENCRYPTION_KEY (keep the old key in
+            TENDER_PREVIOUS_ENCRYPTION_KEYS until this has run)
+
+Example: tender tenants set acme stripe_stripe --secret apiKey=sk_test_… --secret webhookSecret=whsec_…
+
+${GLOBAL_HELP}`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        tenant: { type: 'string' },
+        option: { type: 'string', multiple: true },
+        secret: { type: 'string', multiple: true },
+      },
+      3,
+    );
+    const [action, tenant, provider] = positionals;
+    if (!['list', 'set', 'remove', 'rotate-key'].includes(action ?? '')) throw new UsageError(USAGE);
+    if ((action === 'set' || action === 'remove') && (!tenant || !provider)) {
+      throw new UsageError(`Pass the tenant and the provider: tender tenants ${action} <tenant> <provider id>.`);
+    }
+    const options = parseAssignments(values.option, '--option');
+    const secrets = parseAssignments(values.secret, '--secret');
+    const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose });
+    try {
+      if (action === 'list') {
+        const rows = await payments.tenants.listProviderConfigs({ tenant: values.tenant });
+        if (values.json) ctx.out.line(toJson(rows));
+        else if (rows.length === 0) ctx.out.line('No tenant provider configurations stored.');
+        else
+          ctx.out.line(
+            formatTable<ProviderConfigSummary>(rows, [
+              { header: 'tenant', value: (r) => r.tenant },
+              { header: 'provider', value: (r) => r.provider_id },
+              { header: 'options', value: (r) => JSON.stringify(r.options) },
+              { header: 'secrets', value: (r) => r.secret_names.map((n) => `${n}=***`).join(', ') || '—' },
+              { header: 'key id', value: (r) => r.key_id ?? '—' },
+            ]),
+          );
+      } else if (action === 'set') {
+        const summary = await payments.tenants.setProviderConfig({
+          tenant: tenant!,
+          provider_id: providerId(provider!),
+          options,
+          secrets,
+        });
+        if (values.json) ctx.out.line(toJson(summary));
+        else
+          ctx.out.line(
+            `Stored ${summary.provider_id} for tenant ${summary.tenant}: options ${JSON.stringify(summary.options)}, ` +
+              `secrets ${summary.secret_names.join(', ') || 'none'}${summary.key_id ? ` (key ${summary.key_id})` : ''}.`,
+          );
+      } else if (action === 'remove') {
+        const removed = await payments.tenants.removeProviderConfig({ tenant: tenant!, provider_id: providerId(provider!) });
+        ctx.out.line(
+          removed
+            ? `Removed ${providerId(provider!)} for tenant ${tenant}.`
+            : `Tenant ${tenant} had no configuration for ${providerId(provider!)}.`,
+        );
+        return removed ? 0 : 1;
+      } else {
+        const result = await payments.tenants.rotateEncryptionKey();
+        if (values.json) ctx.out.line(toJson(result));
+        else ctx.out.line(`Re-encrypted ${result.rotated} configuration(s) with key ${result.key_id}.`);
+      }
+      return 0;
+    } finally {
+      await payments.close();
+    }
+  },
+};
