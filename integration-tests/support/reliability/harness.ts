@@ -119,12 +119,13 @@ export interface SendStats {
   /** 5xx answers and connection failures met (each was retried). */
   retried: number;
   status5xx: number;
+  status503: number;
   rejected: number;
   failedForGood: number;
 }
 
 export function emptySendStats(): SendStats {
-  return { sent: 0, accepted: 0, duplicates: 0, retried: 0, status5xx: 0, rejected: 0, failedForGood: 0 };
+  return { sent: 0, accepted: 0, duplicates: 0, retried: 0, status5xx: 0, status503: 0, rejected: 0, failedForGood: 0 };
 }
 
 /**
@@ -170,6 +171,7 @@ export async function deliver(
       throw new Error(`delivery ${delivery.eventId} was rejected with ${status}`);
     }
     if (status >= 500) stats.status5xx++;
+    if (status === 503) stats.status503++;
     if (attempt >= maxAttempts) {
       stats.failedForGood++;
       throw new Error(`delivery ${delivery.eventId} still failing after ${attempt} attempts (last status ${status})`);
@@ -202,7 +204,7 @@ export class WorkerFleet {
     this.live.add(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
+      if (stderr.length < 1500) stderr = (stderr + chunk.toString()).slice(0, 1500);
     });
     child.once('exit', (code, signal) => {
       this.live.delete(child);
@@ -269,9 +271,10 @@ export async function inboxState(db: pg.Pool): Promise<InboxState> {
 }
 
 /** Waits until the inbox holds `expected` rows and all of them are processed or ignored (or any is dead). */
-export async function waitForSettled(db: pg.Pool, expected: number, timeoutMs: number): Promise<InboxState> {
+export async function waitForSettled(db: pg.Pool, expected: number, timeoutMs: number, fleet?: WorkerFleet): Promise<InboxState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (fleet?.unexpectedExits.length) throw new Error(`a worker process died:\n${fleet.unexpectedExits.join('\n')}`);
     let state: InboxState | undefined;
     try {
       state = await inboxState(db);

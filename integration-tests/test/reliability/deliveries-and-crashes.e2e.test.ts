@@ -49,11 +49,14 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
     const started = Date.now();
     const { sessions, deliveries, url } = await setUp(seed);
     await fleet!.spawnMany(2);
+    const setUpDone = Date.now();
 
     const stats = emptySendStats();
     await mapLimit(deliveries, 64, (d) => deliver(url, SYSTEM_SECRET, d, stats));
+    const sendDone = Date.now();
     const distinct = new Set(deliveries.map((d) => d.eventId));
-    const inbox = await waitForSettled(db!, distinct.size, 120_000);
+    const inbox = await waitForSettled(db!, distinct.size, 120_000, fleet);
+    const settled = Date.now();
     const outcome = await readOutcome(db!, sessions, distinct);
 
     report(`deliveries (seed ${seed})`, {
@@ -72,7 +75,9 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
       'succeeded captures': outcome.captures,
       orders: outcome.orders,
       lost: outcome.lost.length,
-      seconds: ((Date.now() - started) / 1000).toFixed(1),
+      'set-up seconds': ((setUpDone - started) / 1000).toFixed(1),
+      'sending seconds': ((sendDone - setUpDone) / 1000).toFixed(1),
+      'settled after (s)': ((settled - setUpDone) / 1000).toFixed(1),
     });
 
     expect(fleet!.unexpectedExits).toEqual([]);
@@ -118,7 +123,7 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
     });
     await killer;
     const distinct = new Set(deliveries.map((d) => d.eventId));
-    const inbox = await waitForSettled(db!, distinct.size, 180_000);
+    const inbox = await waitForSettled(db!, distinct.size, 180_000, fleet);
     const outcome = await readOutcome(db!, sessions, distinct);
     const { rows } = await db!.query<{ n: number }>('select count(*)::int as n from webhook_event where attempts > 1');
 
