@@ -157,6 +157,27 @@ describe('each action', () => {
     });
   });
 
+  it('refunded with a reference records each refund once, by its own amount', async () => {
+    const { collection, session } = await checkout('30');
+    await run('captured', session.id, '30');
+    const refund = (reference: string, amount: string) =>
+      processPaymentWorkflow(payments.container).run({
+        input: { action: 'refunded', data: { session_id: session.id, amount, reference }, event_id: `evt_${++eventSeq}` },
+      });
+    await refund('re_1', '10');
+    await refund('re_1', '10'); // the same refund reported again
+    await refund('re_2', '5');
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'partially_refunded',
+      refunded_amount: '15',
+    });
+    await refund('re_3', '50'); // never more than what is left to refund
+    expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+      status: 'refunded',
+      refunded_amount: '30',
+    });
+  });
+
   it('refunded before the capture is recorded fails so the inbox retries it later', async () => {
     const { session } = await checkout();
     await expect(run('refunded', session.id, '5')).rejects.toThrow(/arrived before its capture was recorded/);

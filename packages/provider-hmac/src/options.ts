@@ -39,6 +39,8 @@ export const hmacProviderOptions = z
         sessionIdField: fieldPath.default('data.session_id'),
         amountField: fieldPath.default('data.amount'),
         currencyField: fieldPath.default('data.currency'),
+        /** The refund's own id on refund events; the event id stands in when absent. */
+        refundIdField: fieldPath.default('data.refund_id'),
         /** Extra or overriding event type → action entries, e.g. { "payment.authorized": "authorized" }. */
         actions: z.record(z.string(), action).default({}),
       })

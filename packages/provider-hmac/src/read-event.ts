@@ -29,5 +29,10 @@ export function readEvent(
   }
   const action = fields.actions[eventType] ?? HMAC_EVENT_ACTIONS[eventType] ?? PaymentActions.NOT_SUPPORTED;
   if (action === PaymentActions.NOT_SUPPORTED) return { action, event_id: eventId, event_type: eventType };
-  return { ...readPaymentData(body, action, fields, options), event_id: eventId, event_type: eventType };
+  const read = readPaymentData(body, action, fields, options);
+  if (action === PaymentActions.REFUNDED && read.data) {
+    // Each refund event reports one refund, not the running total: name it so it is recorded once.
+    read.data.reference = textAt(body, fields.refundIdField) ?? eventId;
+  }
+  return { ...read, event_id: eventId, event_type: eventType };
 }

@@ -14,17 +14,24 @@ function signedBody(body: string) {
 
 describe('events mode: each gateway event', () => {
   it.each([
-    ['payment.completed', 'captured'],
-    ['payment.failed', 'failed'],
-    ['refund.completed', 'refunded'],
-  ])('%s becomes %s with the session, a decimal-string amount and the event id', async (type, action) => {
+    ['payment.completed', 'captured', {}],
+    ['payment.failed', 'failed', {}],
+    // One refund per event, named so the workflow records it once (the event id stands in for a refund id).
+    ['refund.completed', 'refunded', { reference: 'evt_refund.completed' }],
+  ])('%s becomes %s with the session, a decimal-string amount and the event id', async (type, action, extra) => {
     const result = await read(options, signed(options, { event: { id: `evt_${type}`, type, ...payment } }));
     expect(result).toEqual({
       action,
       event_id: `evt_${type}`,
       event_type: type,
-      data: { session_id: 'ps_01', amount: '25', currency_code: 'eur' },
+      data: { session_id: 'ps_01', amount: '25', currency_code: 'eur', ...extra },
     });
+  });
+
+  it("refund.completed names the refund by the gateway's refund id when it sends one", async () => {
+    const rawBody = JSON.stringify({ id: 'evt_r', type: 'refund.completed', data: { ...payment, refund_id: 'rf_77' } });
+    const result = await read(options, signed(options, { event: {}, rawBody }));
+    expect(result.data?.reference).toBe('rf_77');
   });
 
   it.each(['refund.initiated', 'customer.created', 'customer.updated', 'payment.unheard_of'])(

@@ -26,6 +26,7 @@ describe('HMAC provider options', () => {
         sessionIdField: 'data.session_id',
         amountField: 'data.amount',
         currencyField: 'data.currency',
+        refundIdField: 'data.refund_id',
         actions: {},
       },
       orderPayment: {

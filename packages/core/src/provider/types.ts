@@ -99,9 +99,17 @@ export interface ProviderWebhookPayload {
 
 export interface WebhookActionData {
   session_id: string;
-  /** Major units, decimal string. */
+  /**
+   * Major units, decimal string. For `captured` and `refunded` without a `reference` it is the provider's
+   * running total (captured or refunded so far), so redeliveries and reordering change nothing.
+   */
   amount: string;
   currency_code?: string;
+  /**
+   * The provider's id of the one capture or refund this event reports. When set, `amount` is that
+   * movement's own amount and it is recorded once per reference.
+   */
+  reference?: string;
 }
 
 export interface WebhookActionAndData {

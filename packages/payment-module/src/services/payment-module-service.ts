@@ -122,14 +122,22 @@ export class PaymentModuleService {
     return this.payments.cancel(id);
   }
 
-  /** Records captures a provider already made (from a webhook): `capturedTotal` is its running total. */
-  recordProviderCapture(paymentId: string, capturedTotal: string): Promise<{ recorded: string; payment: PaymentDTO }> {
-    return this.payments.recordProviderCapture(paymentId, capturedTotal);
+  /** Records captures a provider already made (from a webhook): its running total, or one capture named by `reference`. */
+  recordProviderCapture(
+    paymentId: string,
+    amount: string,
+    options?: { reference?: string },
+  ): Promise<{ recorded: string; payment: PaymentDTO }> {
+    return this.payments.recordProviderCapture(paymentId, amount, options);
   }
 
-  /** Records refunds a provider reports (from a webhook): `refundedTotal` is its running total. */
-  recordProviderRefund(paymentId: string, refundedTotal: string): Promise<{ recorded: string; payment: PaymentDTO }> {
-    return this.payments.recordProviderRefund(paymentId, refundedTotal);
+  /** Records refunds a provider reports (from a webhook): its running total, or one refund named by `reference`. */
+  recordProviderRefund(
+    paymentId: string,
+    amount: string,
+    options?: { reference?: string },
+  ): Promise<{ recorded: string; payment: PaymentDTO }> {
+    return this.payments.recordProviderRefund(paymentId, amount, options);
   }
 
   retrievePayment(id: string): Promise<PaymentDTO> {

@@ -41,6 +41,21 @@ export interface RefundPaymentInput {
 
 const RESERVING = ['pending', 'succeeded'];
 
+/** The key that makes a provider-reported movement apply once: per reference, or per running total. */
+function providerMovementKey(paymentId: string, kind: 'capture' | 'refund', reported: string, reference?: string): string {
+  return reference ? `${paymentId}:provider-${kind}:ref:${reference}` : `${paymentId}:provider-${kind}:${reported}`;
+}
+
+/**
+ * What a provider report adds to what is already known, never beyond `room` (what is left to capture or
+ * refund): a referenced movement adds its own amount; a running total adds its excess over `known`.
+ */
+function unrecordedAmount(reported: string, known: string, room: string, reference?: string): string {
+  const wanted = reference ? reported : subtractAmounts(reported, known);
+  const amount = minAmount(wanted, room);
+  return compareAmounts(amount, '0') > 0 ? amount : '0';
+}
+
 function total(rows: { amount: string; status: string }[], statuses: string[]): string {
   return addAmounts('0', ...rows.filter((r) => statuses.includes(r.status)).map((r) => r.amount));
 }
@@ -286,45 +301,50 @@ export class PaymentOperations {
 
   /**
    * Records captures the provider reports it has already made (a webhook), without asking it to
-   * capture again. `capturedTotal` is the provider's total captured so far, so a repeated or late
-   * event, or one for a capture Tender itself requested, adds nothing.
+   * capture again. Without a `reference` the amount is the provider's running total, so a repeated or
+   * late event, or one for a capture Tender itself requested, adds nothing; with one, it is that one
+   * capture's amount, recorded once per reference.
    */
-  async recordProviderCapture(paymentId: string, capturedTotal: AmountInput): Promise<{ recorded: string; payment: PaymentDTO }> {
-    const reported = assertPositiveAmount(capturedTotal, 'captured amount');
+  async recordProviderCapture(
+    paymentId: string,
+    amount: AmountInput,
+    options: { reference?: string } = {},
+  ): Promise<{ recorded: string; payment: PaymentDTO }> {
+    const reported = assertPositiveAmount(amount, 'captured amount');
     const payment = await this.paymentOrFail(paymentId);
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
       const captures = await em.find(Capture, { payment: paymentId });
+      const key = providerMovementKey(paymentId, 'capture', reported, options.reference);
       const known = total(captures, RESERVING);
-      const ceiling = subtractAmounts(locked.amount, known);
-      let missing = subtractAmounts(minAmount(reported, locked.amount), known);
+      const recorded = captures.some((c) => c.idempotency_key === key)
+        ? '0'
+        : unrecordedAmount(reported, known, subtractAmounts(locked.amount, known), options.reference);
       if (compareAmounts(reported, locked.amount) > 0) {
         this.ctx.logger.warn(
           { payment_id: paymentId, reported, authorized: locked.amount },
           'provider reports more captured than authorized',
         );
       }
-      if (compareAmounts(missing, '0') <= 0) missing = '0';
-      if (compareAmounts(missing, ceiling) > 0) missing = ceiling;
-      if (missing !== '0') {
+      if (recorded !== '0') {
         em.create(Capture, {
           id: generateId(IdPrefix.capture),
           payment: paymentId,
-          amount: missing,
+          amount: recorded,
           status: 'succeeded',
           source: 'provider',
-          idempotency_key: `${paymentId}:provider-capture:${reported}`,
+          idempotency_key: key,
         });
         await em.flush();
       }
-      const captured = addAmounts(total(captures, ['succeeded']), missing);
+      const captured = addAmounts(total(captures, ['succeeded']), recorded);
       if (compareAmounts(captured, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
       const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
       if (compareAmounts(captured, '0') > 0) session.status = 'captured';
       await em.flush();
       await recomputeCollection(em, collection);
       await em.flush();
-      return { recorded: missing, payment: await this.dto(em, locked) };
+      return { recorded, payment: await this.dto(em, locked) };
     });
     if (result.recorded !== '0') {
       await this.ctx.events.emit({
@@ -383,30 +403,37 @@ export class PaymentOperations {
     });
   }
 
-  /** Records refunds the provider reports (`refundedTotal` is its total refunded so far). */
-  async recordProviderRefund(paymentId: string, refundedTotal: AmountInput): Promise<{ recorded: string; payment: PaymentDTO }> {
-    const reported = assertPositiveAmount(refundedTotal, 'refunded amount');
+  /** Records refunds the provider reports: its running total, or one refund when `reference` names it. */
+  async recordProviderRefund(
+    paymentId: string,
+    amount: AmountInput,
+    options: { reference?: string } = {},
+  ): Promise<{ recorded: string; payment: PaymentDTO }> {
+    const reported = assertPositiveAmount(amount, 'refunded amount');
     const payment = await this.paymentOrFail(paymentId);
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
       const captured = total(await em.find(Capture, { payment: paymentId }), ['succeeded']);
-      const known = total(await em.find(Refund, { payment: paymentId }), RESERVING);
-      let missing = subtractAmounts(minAmount(reported, captured), known);
-      if (compareAmounts(missing, '0') <= 0) missing = '0';
-      if (missing !== '0') {
+      const refunds = await em.find(Refund, { payment: paymentId });
+      const key = providerMovementKey(paymentId, 'refund', reported, options.reference);
+      const known = total(refunds, RESERVING);
+      const recorded = refunds.some((r) => r.idempotency_key === key)
+        ? '0'
+        : unrecordedAmount(reported, known, subtractAmounts(captured, known), options.reference);
+      if (recorded !== '0') {
         em.create(Refund, {
           id: generateId(IdPrefix.refund),
           payment: paymentId,
-          amount: missing,
+          amount: recorded,
           status: 'succeeded',
           source: 'provider',
-          idempotency_key: `${paymentId}:provider-refund:${reported}`,
+          idempotency_key: key,
         });
         await em.flush();
       }
       await recomputeCollection(em, collection);
       await em.flush();
-      return { recorded: missing, payment: await this.dto(em, locked) };
+      return { recorded, payment: await this.dto(em, locked) };
     });
     if (result.recorded !== '0') {
       await this.ctx.events.emit({

@@ -10,7 +10,9 @@ export const recordCaptureStep: Step<RunState, { recorded: string }> = {
   async invoke(state) {
     const payment = state.payment!;
     const amount = state.input.data?.amount ?? payment.amount;
-    const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderCapture(payment.id, amount);
+    const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderCapture(payment.id, amount, {
+      reference: state.input.data?.reference,
+    });
     state.payment = updated;
     return { recorded };
   },

@@ -17,6 +17,7 @@ export const recordRefundStep: Step<RunState, { recorded: string }> = {
     const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderRefund(
       payment.id,
       state.input.data!.amount,
+      { reference: state.input.data!.reference },
     );
     state.payment = updated;
     return { recorded };
