@@ -26,7 +26,7 @@ ${GLOBAL_HELP}`,
     });
     const seconds = (result.durationMs / 1000).toFixed(1);
     if (values.json) {
-      ctx.out.line(toJson({ ok: result.summary.problems.length === 0, duration_ms: result.durationMs, ...result }));
+      ctx.out.line(toJson({ ok: result.summary.problems.length === 0, ...result }));
     } else {
       ctx.out.line(`\nDemo finished in ${seconds}s; servers, emulators and database stopped.`);
     }

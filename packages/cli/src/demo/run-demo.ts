@@ -54,7 +54,11 @@ class Resources {
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const { out } = options;
-  const progress = new Progress(options.progressStream ?? process.stdout, 5 + CHECKOUTS.length + STEPS.length);
+  // With --json, stdout carries one JSON document only, so progress goes to stderr.
+  const progress = new Progress(
+    options.progressStream ?? (options.json ? process.stderr : process.stdout),
+    5 + CHECKOUTS.length + STEPS.length,
+  );
   const resources = new Resources();
   const onSignal = () => {
     progress.clear();
