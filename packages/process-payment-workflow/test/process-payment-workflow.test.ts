@@ -29,13 +29,24 @@ class CountingProvider extends SystemPaymentProvider {
   }
 }
 
+/** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
+class CallbackOnlyProvider extends SystemPaymentProvider {
+  static override identifier = 'callback-only';
+  override async authorizePayment(input: PaymentDataInput) {
+    return { status: 'pending' as const, data: input.data };
+  }
+}
+
 let payments: TestPaymentModule;
 let carts: PostgresCartStore;
 let events: DomainEvent[];
 
 beforeAll(async () => {
   payments = await createTestPaymentModule({
-    providers: [{ resolve: CountingProvider, id: 'default' }],
+    providers: [
+      { resolve: CountingProvider, id: 'default' },
+      { resolve: CallbackOnlyProvider, id: 'default' },
+    ],
     workflow: processPaymentWorkflow,
     worker: false,
     poolSize: 20,
@@ -111,6 +122,29 @@ describe('each action', () => {
     expect(result).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
     expect(CountingProvider.calls.capture).toBe(0);
     expect((await carts.retrieveCart(cart.id))?.order_id).toBeTruthy();
+  });
+
+  it('captured for a gateway with no status call: the verified webhook decides', async () => {
+    const collection = await payments.service.createPaymentCollections({ currency_code: 'eur', amount: '12.00' });
+    const session = await payments.service.createPaymentSession(collection.id, {
+      provider_id: 'pp_callback-only_default',
+      amount: '12.00',
+      currency_code: 'eur',
+    });
+    const cart = await carts.createCart(collection.id);
+    const result = await run('captured', session.id, '12.00');
+    expect(result).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
+    expect(await carts.countOrders(cart.id)).toBe(1);
+    // Asked directly (no webhook), the same provider's "pending" is still not an authorization.
+    const other = await payments.service.createPaymentCollections({ currency_code: 'eur', amount: '1.00' });
+    const pending = await payments.service.createPaymentSession(other.id, {
+      provider_id: 'pp_callback-only_default',
+      amount: '1.00',
+      currency_code: 'eur',
+    });
+    await expect(payments.service.authorizePaymentSession(pending.id)).rejects.toThrow(
+      /is pending at the provider, not authorized/,
+    );
   });
 
   it('a partial capture total leaves the collection partially captured', async () => {

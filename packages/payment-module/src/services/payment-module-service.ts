@@ -106,8 +106,16 @@ export class PaymentModuleService {
   }
 
   // Payments
-  authorizePaymentSession(id: string, context?: ProviderContext): Promise<PaymentDTO> {
-    return this.payments.authorizeSession(id, context);
+  /**
+   * Asks the provider whether the session is authorized and creates its payment. `verifiedWebhookStatus`
+   * (set by the webhook workflow) lets a verified webhook decide when the provider has no status to ask.
+   */
+  authorizePaymentSession(
+    id: string,
+    context?: ProviderContext,
+    options?: { verifiedWebhookStatus?: 'authorized' | 'captured' },
+  ): Promise<PaymentDTO> {
+    return this.payments.authorizeSession(id, context, options);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {

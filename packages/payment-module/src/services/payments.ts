@@ -93,7 +93,11 @@ export class PaymentOperations {
    * the provider reports the money already captured (auto-capture), the capture is recorded without
    * a second provider capture.
    */
-  async authorizeSession(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
+  async authorizeSession(
+    sessionId: string,
+    context: ProviderContext = {},
+    options: { verifiedWebhookStatus?: 'authorized' | 'captured' } = {},
+  ): Promise<PaymentDTO> {
     const em = this.ctx.orm.em.fork();
     const session = await em.findOne(PaymentSession, { id: sessionId, deleted_at: null });
     if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
@@ -113,7 +117,16 @@ export class PaymentOperations {
       const raced = await lockedEm.findOne(Payment, { payment_session: sessionId });
       if (raced) return { payment: raced, created: false, captured: false };
       locked.data = { ...locked.data, ...authorization.data };
-      const { status } = authorization;
+      let { status } = authorization;
+      if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
+        // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
+        // verified webhook saying the money is there is the provider's own word for it.
+        this.ctx.logger.info(
+          { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
+          'provider status lags its verified webhook; the webhook decides',
+        );
+        status = options.verifiedWebhookStatus;
+      }
       if (status !== 'authorized' && status !== 'captured') {
         locked.status = status;
         await lockedEm.flush();

@@ -1,4 +1,3 @@
-import { TenderError } from '@tender/core';
 import type { PaymentDTO } from '@tender/payment-module';
 import type { Step } from '../step-runner.js';
 import type { RunState } from '../types.js';
@@ -16,19 +15,8 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
       state.payment = existing;
       return { payment: existing, created: false };
     }
-    try {
-      state.payment = await service.authorizePaymentSession(state.session.id);
-    } catch (error) {
-      // The provider says the session is not authorized yet (e.g. still processing): a later event will say so.
-      if (TenderError.is(error, 'not_allowed') && state.input.action === 'authorized') {
-        throw new TenderError(
-          'conflict',
-          `Provider does not report session ${state.session.id} as authorized yet: ${error.message}`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    const verifiedWebhookStatus = state.input.action === 'captured' ? 'captured' : 'authorized';
+    state.payment = await service.authorizePaymentSession(state.session.id, {}, { verifiedWebhookStatus });
     return { payment: state.payment, created: true };
   },
   async compensate({ payment, created }, state) {
