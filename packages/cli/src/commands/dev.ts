@@ -6,6 +6,7 @@ import { parsePort } from '../config/env-config.js';
 import { CliError } from '../errors.js';
 import { openModule } from '../host/open-module.js';
 import { webhookUrl } from '../providers/configured-providers.js';
+import { takeOverSignals } from '../signals.js';
 
 function maskPassword(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@');
@@ -15,21 +16,6 @@ function describeResult(r: WebhookResult): string {
   const at = new Date().toISOString().slice(11, 19);
   const what = r.outcome ? `${r.outcome} ${r.action ?? ''} ${r.event_id ?? ''}` : `${r.error_type}: ${r.error_message}`;
   return `${at}  ${r.method} ${r.path}  ${r.status}  ${what.trim()}  (${Math.round(r.latency_ms)} ms)`;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
 }
 
 export const devCommand: Command = {
@@ -56,13 +42,24 @@ ${GLOBAL_HELP}`,
     } catch (error) {
       throw new CliError((error as Error).message);
     }
-    const { payments, config, source } = await openModule(values, {
-      cwd: ctx.cwd,
-      verbose: ctx.verbose,
-      run: 'worker',
-      migrate: true,
-      requireDatabase: false,
+    let restoreSignals: () => void = () => {};
+    const stopped = new Promise<string>((resolve) => {
+      restoreSignals = takeOverSignals(resolve);
     });
+    let opened: Awaited<ReturnType<typeof openModule>>;
+    try {
+      opened = await openModule(values, {
+        cwd: ctx.cwd,
+        verbose: ctx.verbose,
+        run: 'worker',
+        migrate: true,
+        requireDatabase: false,
+      });
+    } catch (error) {
+      restoreSignals();
+      throw error;
+    }
+    const { payments, config, source } = opened;
     const server = createServer(createNodeListener(payments, { onResult: (r) => ctx.out.line(describeResult(r)) }));
     const unsubscribe = payments.events.subscribe('*', (event) => {
       ctx.out.line(`          event ${event.name} ${JSON.stringify(event.data)}`);
@@ -91,10 +88,11 @@ ${GLOBAL_HELP}`,
       ctx.out.line('Webhook URLs:');
       for (const provider of payments.registry.list()) ctx.out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
       ctx.out.line('Ready. Ctrl-C stops it.');
-      const signal = await untilSignal();
+      const signal = await stopped;
       ctx.out.line(`${signal}: stopping.`);
       return 0;
     } finally {
+      restoreSignals();
       unsubscribe();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

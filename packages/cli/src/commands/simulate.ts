@@ -1,6 +1,8 @@
 import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { loadConfig } from '../config/load-config.js';
 import { CliError, UsageError } from '../errors.js';
+import { databaseUrlOf } from '../host/open-module.js';
+import { sessionAmount } from '../host/session-amount.js';
 import { responseOutcome, sendDelivery } from '../http/send-delivery.js';
 import { toJson } from '../output.js';
 import { configuredProviders, defaultBaseUrl, findProvider, webhookUrl } from '../providers/configured-providers.js';
@@ -16,8 +18,9 @@ and sends it over HTTP to the host's webhook route. <provider> is the route key 
 registry id (pp_stripe_stripe); \`tender providers list\` shows each provider's events.
 
   --session <id>          the Tender payment session the event is about (required)
-  --amount <decimal>      amount in major units, e.g. 10.50 (required by Stripe and Ifthenpay)
-  --currency <code>       ISO 4217 code (Stripe default usd)
+  --amount <decimal>      amount in major units, e.g. 10.50; default: the session's amount, read from the
+                          database (--database-url, the config's databaseUrl or DATABASE_URL)
+  --currency <code>       ISO 4217 code; default: the session's currency (Stripe: usd without a database)
   --payment-id <id>       the gateway's payment id (Easypay: required; Stripe: the PaymentIntent id;
                           Ifthenpay: the request id)
   --event-id <id>         reuse an event id to simulate a redelivery
@@ -52,11 +55,14 @@ ${GLOBAL_HELP}`,
     if (!events.includes(event)) {
       throw new CliError(`${provider.id} does not send "${event}". Its events: ${events.join(', ')}.`);
     }
+    // Without --amount, the session's own amount (and currency) when a database is known: what the gateway would send.
+    const databaseUrl = databaseUrlOf(values, config);
+    const stored = values.amount || !databaseUrl ? undefined : await sessionAmount(databaseUrl, values.session);
     const delivery = simulator.build(provider.options, {
       event,
       session: values.session,
-      amount: values.amount,
-      currency: values.currency,
+      amount: values.amount ?? stored?.amount,
+      currency: values.currency ?? stored?.currency_code,
       paymentId: values['payment-id'],
       eventId: values['event-id'],
     });

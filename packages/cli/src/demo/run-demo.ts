@@ -5,6 +5,7 @@ import { createLogger, createPaymentModule, type PaymentModule, startEmbeddedPos
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { PostgresCartStore } from '@tender/reference-cart';
 import type { Output } from '../output.js';
+import { takeOverSignals } from '../signals.js';
 import { type CheckoutState, countRows, readCheckoutState } from './checkout-state.js';
 import { demoProviders, startDemoEmulators } from './demo-providers.js';
 import { Progress } from './progress.js';
@@ -65,8 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out.error('Interrupted: stopping the demo servers and database…');
     void resources.closeAll().then(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const restoreSignals = takeOverSignals(onSignal);
   const print = (text = '') => {
     if (options.json) return;
     progress.clear();
@@ -142,7 +142,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     progress.clear();
     const failures = await resources.closeAll();
     for (const failure of failures) out.error(`cleanup: ${failure}`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    restoreSignals();
   }
 }

@@ -30,7 +30,11 @@ export interface Simulator {
 }
 
 function requireAmount(input: SimulateInput, provider: string): string {
-  if (!input.amount) throw new CliError(`${provider} events carry the amount: pass --amount, e.g. --amount 10.00.`);
+  if (!input.amount) {
+    throw new CliError(
+      `${provider} events carry the amount: pass --amount (e.g. --amount 10.00), or --database-url so it is read from the session.`,
+    );
+  }
   return input.amount;
 }
 
@@ -43,7 +47,7 @@ const system: Simulator = {
       secret,
       type: input.event,
       session_id: input.session,
-      amount: input.amount,
+      amount: requireAmount(input, 'System provider'),
       currency_code: input.currency,
       id: input.eventId,
     });
