@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { configReferenceCommand } from './config-reference.js';
 import { demoCommand } from './demo.js';
 import { devCommand } from './dev.js';
 import { migrateCommand } from './migrate.js';
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   providersCommand,
   simulateCommand,
   tenantsCommand,
+  configReferenceCommand,
 ];

@@ -44,7 +44,7 @@ export function formatTimelineEntry(entry: TimelineEntry): string {
   ].join(' ');
   const notes: string[] = [];
   if (entry.step.note) notes.push(entry.step.note);
-  if (entry.processing && entry.outcome === 'accepted') notes.push(`worker: ${entry.processing}`);
+  if (entry.processing && entry.processing !== 'processed') notes.push(`worker: ${entry.processing}`);
   if (!entry.asExpected) {
     notes.push(
       `UNEXPECTED: the scenario expects HTTP ${entry.step.expectStatus}${entry.step.expectOutcome ? ` ${entry.step.expectOutcome}` : ''}`,

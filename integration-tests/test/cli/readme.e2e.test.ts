@@ -1,0 +1,189 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '@tender/payment-module/testing';
+import { STRIPE_WEBHOOK_EVENT_TYPES } from '@tender/provider-stripe';
+import {
+  createStripeWebhook,
+  type StripeEmulator,
+  startStripeEmulator,
+  TEST_API_KEY,
+  TEST_WEBHOOK_SECRET,
+} from '@tender/provider-stripe/testing';
+import { SYSTEM_EVENT_ACTIONS } from '@tender/provider-system';
+import pg from 'pg';
+import { eventually, send } from '../../support/app.js';
+import { freePort, normalizeMarkdown, README, readmeCodeBlock, readmeSection } from '../../support/cli/readme.js';
+import { cliEnv, createProjectDir, type ProjectDir, REPO_ROOT, runCli } from '../../support/cli/run-cli.js';
+
+let project: ProjectDir;
+beforeAll(async () => {
+  project = await createProjectDir();
+});
+afterAll(async () => {
+  await project?.remove();
+});
+
+async function queryOne(url: string, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+describe("the README's Express example, run verbatim", () => {
+  let database: TestDatabase;
+  let emulator: StripeEmulator;
+  let app: ChildProcess;
+  let stdout = '';
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    emulator = await startStripeEmulator();
+    const file = await project.write('express-app.mts', readmeCodeBlock('express-app'));
+    const port = await freePort();
+    app = spawn(process.execPath, [file], {
+      cwd: project.path,
+      env: cliEnv({
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        STRIPE_API_KEY: TEST_API_KEY,
+        STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        STRIPE_API_HOST: emulator.options.apiHost,
+        STRIPE_API_PORT: String(emulator.options.apiPort),
+        STRIPE_API_PROTOCOL: emulator.options.apiProtocol,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    app.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    app.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    base = `http://127.0.0.1:${port}`;
+    await eventually(async () => {
+      if (app.exitCode !== null) throw new Error(`the README app exited (${app.exitCode}):\n${stdout}\n${stderr}`);
+      expect(stdout).toContain(`listening on ${base}`);
+    }, 30_000);
+  }, 40_000);
+
+  afterAll(async () => {
+    app?.kill('SIGKILL');
+    await emulator?.close();
+    await database?.drop();
+  });
+
+  it('opens a Stripe payment at /checkout, and a signed payment_intent.succeeded captures it once', async () => {
+    const checkout = await fetch(`${base}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '20.00', currency_code: 'usd' }),
+    });
+    expect(checkout.status).toBe(200);
+    const { session_id, client_secret } = (await checkout.json()) as { session_id: string; client_secret: string };
+    const intent = emulator.paymentIntentForSession(session_id)!;
+    expect(intent).toMatchObject({ amount: 2000, currency: 'usd', client_secret });
+
+    // The customer pays; Stripe then sends the event, signed with the endpoint secret.
+    emulator.setPaymentIntentStatus(intent.id as string, 'succeeded');
+    const webhook = createStripeWebhook({
+      secret: TEST_WEBHOOK_SECRET,
+      type: 'payment_intent.succeeded',
+      object: emulator.paymentIntent(intent.id as string),
+    });
+    const first = await send(`${base}/hooks/payment/stripe_stripe`, webhook);
+    expect(first).toEqual({ status: 200, body: { received: true, outcome: 'accepted', event_id: webhook.event.id } });
+
+    // The amount is exact (a decimal string); the module currently emits it as stored, e.g. "20.000000".
+    await eventually(async () => expect(stdout).toMatch(/payment captured: pay_\w+ 20(\.0+)? \(collection pay_col_\w+\)/));
+    const session = await queryOne(database.url, 'select status from payment_session where id = $1', [session_id]);
+    expect(session.status).toBe('captured');
+
+    const again = await send(`${base}/hooks/payment/stripe_stripe`, webhook);
+    expect(again.body.outcome).toBe('duplicate');
+    const forged = createStripeWebhook({ secret: 'whsec_forged', type: 'payment_intent.succeeded', object: intent });
+    expect((await send(`${base}/hooks/payment/stripe_stripe`, forged)).status).toBe(401);
+    // The app's own JSON route still parses JSON (the webhook router did not swallow the body parser).
+    expect(
+      (
+        await fetch(`${base}/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"amount":"1.00","currency_code":"usd"}',
+        })
+      ).status,
+    ).toBe(200);
+    expect(stdout.match(/payment captured:/g)).toHaveLength(1);
+  });
+});
+
+describe("the README's service example, run verbatim", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('prints exactly what its last comment says', async () => {
+    const code = readmeCodeBlock('service-example');
+    const promised = code.match(/console\.log\(.*\); \/\/ (.+)\n/)![1];
+    const file = await project.write('service-example.mts', code);
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [file], {
+        cwd: project.path,
+        env: cliEnv({ DATABASE_URL: database.url, TENDER_LOG_LEVEL: 'silent' }),
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.on('close', (exit) => resolve({ code: exit, out }));
+    });
+    expect(run.out).toBe(`${promised}\n`);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe("the README's reference sections match the code", () => {
+  it('provider options: the section is what `tender config-reference` generates from the zod schemas', async () => {
+    const run = await runCli(['config-reference']);
+    expect(run.code).toBe(0);
+    expect(normalizeMarkdown(readmeSection('config-reference:providers'))).toBe(normalizeMarkdown(run.stdout));
+  });
+
+  it('module options: one row per option of PaymentModuleOptions, none missing, none invented', () => {
+    const source = readFileSync(join(REPO_ROOT, 'packages/payment-module/src/module/options.ts'), 'utf8');
+    const body = source.slice(source.indexOf('export interface PaymentModuleOptions'));
+    const declared = [...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
+    const documented = [...readmeSection('config-reference:module').matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThan(5);
+    expect(documented).toEqual(declared);
+  });
+
+  it("provider table: Stripe's and the system provider's events are the ones the providers map", () => {
+    const row = (name: string) => README.split('\n').find((line) => line.startsWith(`| ${name}`))!;
+    const events = (line: string) => [...line.split('|')[4]!.matchAll(/`([a-z_.]+)`/g)].map((m) => m[1]);
+    expect(events(row('Stripe '))).toEqual([...STRIPE_WEBHOOK_EVENT_TYPES]);
+    expect(events(row('System '))).toEqual(Object.keys(SYSTEM_EVENT_ACTIONS));
+  });
+
+  it('the two one-line commands exist as npm scripts', () => {
+    const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts;
+    expect(README).toContain('npm install && npm run demo');
+    expect(README).toContain('npm install && npm test');
+    expect(scripts.demo).toContain('node packages/cli/dist/bin.js demo');
+    expect(scripts.test).toContain('jest');
+  });
+});
