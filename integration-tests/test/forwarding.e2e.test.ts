@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signTimestamped } from '@tender/core';
 import { createForwardedWebhookListener, createForwardingReceiver, createNodeListener } from '@tender/http';
@@ -11,7 +11,7 @@ let central: TestApp;
 let centralServer: RunningServer;
 let edge: RunningServer;
 
-async function listen(listener: Parameters<typeof createServer>[0]): Promise<RunningServer> {
+async function listen(listener: RequestListener): Promise<RunningServer> {
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as { port: number };

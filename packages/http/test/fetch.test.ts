@@ -24,7 +24,11 @@ function endlessBody(chunkSize: number): { stream: ReadableStream<Uint8Array>; p
   return { stream, pulled: () => pulled, canceled: () => canceled };
 }
 
-function post(path: string, body: BodyInit | ReadableStream<Uint8Array>, contentType = 'application/json'): Request {
+function post(
+  path: string,
+  body: NonNullable<RequestInit['body']> | ReadableStream<Uint8Array>,
+  contentType = 'application/json',
+): Request {
   return new Request(`${ORIGIN}${path}`, {
     method: 'POST',
     headers: { 'content-type': contentType },
