@@ -297,7 +297,12 @@ export class PaymentOperations {
     return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const row = await em.findOneOrFail(entity as typeof Capture, { id: rowId });
       row.status = status;
-      if (error) row.error = error instanceof Error ? error.message : String(error);
+      if (error) {
+        row.error = error instanceof Error ? error.message : String(error);
+        // Free the key: a retry of the same operation reserves a new row and reaches the provider under
+        // the same idempotency key, so a capture that did happen there is not made twice.
+        row.idempotency_key = `${row.idempotency_key}#failed:${row.id}`;
+      }
       const locked = await em.findOneOrFail(Payment, { id: payment.id });
       if (providerData) locked.data = { ...locked.data, ...providerData };
       await em.flush();
