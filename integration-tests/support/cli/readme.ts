@@ -13,8 +13,9 @@ function between(text: string, start: string, end: string): string {
 }
 
 /** The code block between `<!-- readme-test: name -->` and `<!-- /readme-test -->`, exactly as written. */
-export function readmeCodeBlock(name: string): string {
-  const section = between(README, `<!-- readme-test: ${name} -->`, '<!-- /readme-test -->');
+export function readmeCodeBlock(name: string, readmePath = 'README.md'): string {
+  const text = readmePath === 'README.md' ? README : readFileSync(join(REPO_ROOT, readmePath), 'utf8');
+  const section = between(text, `<!-- readme-test: ${name} -->`, '<!-- /readme-test -->');
   const match = section.match(/```ts\n([\s\S]*?)\n```/);
   if (!match) throw new Error(`README section "${name}" has no \`\`\`ts block`);
   return `${match[1]}\n`;

@@ -187,3 +187,62 @@ describe("the README's reference sections match the code", () => {
     expect(scripts.test).toContain('jest');
   });
 });
+
+/** Drives the README's provider through the real route: what a host registering it would see. */
+const ACME_HARNESS = `import { createServer } from 'node:http';
+import { hmacSha256 } from '@tender/core';
+import { createNodeListener } from '@tender/http';
+import { createLogger, createPaymentModule } from '@tender/payment-module';
+import { processPaymentWorkflow } from '@tender/process-payment-workflow';
+import { AcmePaymentProvider } from './acme-provider.mts';
+
+const secret = 'acme-webhook-secret-0123456789';
+const payments = await createPaymentModule({
+  databaseUrl: process.env.DATABASE_URL,
+  migrate: true,
+  providers: [{ resolve: AcmePaymentProvider, id: 'default', options: { webhookSecret: secret } }],
+  workflow: processPaymentWorkflow,
+  logger: createLogger({ level: 'silent' }),
+});
+const collection = await payments.service.createPaymentCollections({ currency_code: 'eur', amount: '30.00' });
+const session = await payments.service.createPaymentSession(collection.id, { provider_id: 'pp_acme_default', amount: '30.00', currency_code: 'eur' });
+const server = createServer(createNodeListener(payments));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = 'http://127.0.0.1:' + server.address().port + '/hooks/payment/acme_default';
+const body = Buffer.from(JSON.stringify({ id: 'acme_evt_1', status: 'paid', reference: session.id, amount: '30.00' }));
+const post = async (signature) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-acme-signature': signature }, body })).status;
+const statuses = [await post(hmacSha256(secret, body)), await post(hmacSha256(secret, body)), await post(hmacSha256('another-secret-0123456789', body))];
+await payments.worker.whenIdle();
+const after = await payments.service.retrievePaymentSession(session.id);
+const paymentsMade = await payments.service.listPayments({ payment_session_id: session.id });
+console.log(JSON.stringify({ statuses, session: after.status, payments: paymentsMade.length, captured: paymentsMade[0]?.captured_amount }));
+server.close();
+await payments.close();
+`;
+
+describe("packages/core/README.md's custom provider, run verbatim behind the webhook route", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('captures on a correctly signed event, acknowledges the duplicate, refuses a forged one', async () => {
+    await project.write('acme-provider.mts', readmeCodeBlock('custom-provider', 'packages/core/README.md'));
+    const harness = await project.write('acme-harness.mts', ACME_HARNESS);
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [harness], { cwd: project.path, env: cliEnv({ DATABASE_URL: database.url }) });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      child.on('close', () => resolve(text));
+    });
+    expect(JSON.parse(out.trim())).toEqual({ statuses: [200, 200, 401], session: 'captured', payments: 1, captured: '30' });
+  });
+});
