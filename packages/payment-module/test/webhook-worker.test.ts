@@ -94,6 +94,31 @@ describe('the webhook worker', () => {
     }
   });
 
+  it('a worker in another module instance (another process in production) is woken by LISTEN/NOTIFY, not the poll', async () => {
+    const workerOnly = await createPaymentModule({
+      databaseUrl: payments.databaseUrl,
+      providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
+      workflow: countingWorkflow,
+      worker: { pollIntervalMs: 60_000 },
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      await workerOnly.worker!.whenIdle();
+      await new Promise((r) => setTimeout(r, 200)); // its listener connects
+      const processed = new Promise<number>((resolve) => {
+        behaviour = async () => {
+          resolve(Date.now());
+          return { outcome: 'processed' };
+        };
+      });
+      const sent = Date.now();
+      await store(); // stored through the test's module, whose own worker is off
+      expect((await processed) - sent).toBeLessThan(30_000);
+    } finally {
+      await workerOnly.close();
+    }
+  });
+
   it('retries a failing event with exponential backoff and marks it dead after maxAttempts', async () => {
     const worker = payments.createWorker({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 });
     behaviour = async () => {

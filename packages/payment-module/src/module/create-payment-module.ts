@@ -93,7 +93,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     : undefined;
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
-    return new WebhookWorker(orm, processor, metrics, events, logger, workerOptions);
+    return new WebhookWorker(orm, processor, metrics, events, logger, workerOptions, databaseUrl);
   };
   let worker: WebhookWorker | undefined;
   if (processor && options.worker !== false) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   compareAmounts,
   type IncomingWebhook,
@@ -13,6 +14,7 @@ import { generateId, IdPrefix } from '../ids.js';
 import { PaymentSession } from '../models/index.js';
 import type { ServiceContext } from '../services/context.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
+import { INBOX_CHANNEL } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
 import { parseBodyForProvider, storableHeaders } from './request-body.js';
 import { normalizeTenant } from './tenant.js';
@@ -109,6 +111,15 @@ export class WebhookInbox implements WebhookReceiver {
     }
   }
 
+  /** Wakes worker processes listening on the inbox channel; the row is committed, so a failure here only delays. */
+  private async announce(em: EntityManager, id: string): Promise<void> {
+    try {
+      await em.execute('select pg_notify(?, ?)', [INBOX_CHANNEL, id]);
+    } catch (error) {
+      this.ctx.logger.warn({ err: error, webhook_event_id: id }, 'could not notify workers; they will find the event by polling');
+    }
+  }
+
   private async store(
     webhook: IncomingWebhook,
     tenant: string,
@@ -141,7 +152,10 @@ export class WebhookInbox implements WebhookReceiver {
           ignored ? new Date() : null,
         ],
       );
-      if (inserted.length > 0) return { id: inserted[0]!.id, inserted: true };
+      if (inserted.length > 0) {
+        if (!ignored) await this.announce(em, inserted[0]!.id);
+        return { id: inserted[0]!.id, inserted: true };
+      }
       const [existing] = await em.execute<{ id: string }[]>(
         'select id from webhook_event where tenant = ? and provider_id = ? and event_id = ?',
         [tenant, providerId, eventId],

@@ -5,6 +5,7 @@ import { generateId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { retryDelayMs } from './backoff.js';
 import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
+import { InboxListener } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
 
 export interface WorkerOptions {
@@ -16,8 +17,10 @@ export interface WorkerOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Fallback poll for events stored by other processes or due for retry. */
+  /** Fallback poll for events due for retry, or missed while not listening. */
   pollIntervalMs?: number;
+  /** Listen for new events stored by any process (PostgreSQL LISTEN/NOTIFY); default true. */
+  listen?: boolean;
 }
 
 const DEFAULTS = {
@@ -27,6 +30,7 @@ const DEFAULTS = {
   baseDelayMs: 1_000,
   maxDelayMs: 3_600_000,
   pollIntervalMs: 1_000,
+  listen: true,
 };
 
 const CLAIM_SQL = `
@@ -54,6 +58,7 @@ export class WebhookWorker {
   private pending = false;
   private loop: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  private listener: InboxListener | undefined;
 
   constructor(
     private readonly orm: MikroORM,
@@ -62,6 +67,7 @@ export class WebhookWorker {
     private readonly events: EventBus,
     private readonly logger: Logger,
     options: WorkerOptions = {},
+    private readonly databaseUrl?: string,
   ) {
     this.options = { ...DEFAULTS, ...options };
   }
@@ -70,10 +76,15 @@ export class WebhookWorker {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    if (this.options.listen && this.databaseUrl) {
+      this.listener = new InboxListener(this.databaseUrl, () => this.notify(), this.logger);
+      void this.listener.start();
+    }
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.listener?.stop();
     this.wake?.();
     await this.loop;
   }
