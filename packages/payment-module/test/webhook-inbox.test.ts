@@ -95,6 +95,15 @@ describe('the webhook inbox', () => {
     expect((await inboxRows()).filter((r) => r.event_id === webhook.id)).toHaveLength(1);
   });
 
+  it('stores an over-long provider event id by its digest, still deduplicating redeliveries', async () => {
+    const id = `evt_${'x'.repeat(400)}`;
+    const webhook = createSystemWebhook({ secret, type: 'payment.authorized', session_id: 'payses_long', amount: '1', id });
+    const first = await deliver(webhook);
+    expect(first.outcome).toBe('accepted');
+    expect(first.event_id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await deliver(webhook)).outcome).toBe('duplicate');
+  });
+
   it('lists and filters events', async () => {
     const pending = await payments.webhooks.list({ status: 'pending', provider: 'system_default' });
     expect(pending.length).toBeGreaterThan(0);

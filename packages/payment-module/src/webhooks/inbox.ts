@@ -19,6 +19,18 @@ import type { WebhookMetrics } from './metrics.js';
 import { parseBodyForProvider, storableHeaders } from './request-body.js';
 import { normalizeTenant } from './tenant.js';
 
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * The id the inbox deduplicates on. A provider's id is kept as it is unless it would not fit the column,
+ * in which case its digest stands in (still stable across redeliveries).
+ */
+function storableEventId(providerEventId: string | undefined, rawBody: Buffer): string {
+  if (providerEventId === undefined) return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  if (providerEventId.length <= MAX_KEY_LENGTH) return providerEventId;
+  return `sha256:${createHash('sha256').update(providerEventId).digest('hex')}`;
+}
+
 export interface TenantDirectory {
   /** True when the tenant exists; consulted before any payment data is read. */
   exists(tenant: string): Promise<boolean>;
@@ -73,7 +85,7 @@ export class WebhookInbox implements WebhookReceiver {
     this.metrics.increment('verified');
 
     // Without a provider event id, identical bytes are the same event: a hash keeps redeliveries idempotent.
-    const eventId = verified.event_id ?? `sha256:${createHash('sha256').update(webhook.rawBody).digest('hex')}`;
+    const eventId = storableEventId(verified.event_id, webhook.rawBody);
     const ignored = verified.action === PaymentActions.NOT_SUPPORTED;
     const stored = await this.store(webhook, tenant, providerId, eventId, verified, ignored);
     const outcome = stored.inserted ? (ignored ? 'ignored' : 'accepted') : 'duplicate';
@@ -141,7 +153,7 @@ export class WebhookInbox implements WebhookReceiver {
           tenant,
           providerId,
           eventId,
-          verified.event_type ?? null,
+          verified.event_type?.slice(0, MAX_KEY_LENGTH) ?? null,
           verified.action,
           verified.data ? JSON.stringify(verified.data) : null,
           webhook.method.toUpperCase().slice(0, 8),
