@@ -258,29 +258,23 @@ describe('tender tenants', () => {
     ]);
     expect(JSON.stringify(listed)).not.toContain(tenantSecret);
 
-    // The module-level secret no longer verifies on the tenant's route; the tenant's does.
+    // On the tenant's route the module-level secret no longer verifies; the tenant's own secret does.
     const session = await checkout('pp_stripe_stripe', '5.00', 'usd');
-    const moduleSigned = await cli([
-      'simulate',
-      'stripe_stripe',
-      'payment_intent.processing',
-      '--session',
-      session.id,
-      '--amount',
-      '5.00',
-      '--tenant',
-      'acme',
-      '--url',
-      base,
-    ]);
-    expect(moduleSigned.stdout).toMatch(/← 401/);
-    const tenantSigned = createStripeWebhook({
-      secret: tenantSecret,
+    const moduleSigned = createStripeWebhook({
+      secret: SECRETS.stripe,
       type: 'payment_intent.processing',
       object: { amount: 500, currency: 'usd', metadata: { session_id: session.id } },
     });
-    const response = await send(`${base}/hooks/payment/stripe_stripe/acme`, tenantSigned);
-    expect(response.status).toBe(200);
+    expect((await send(`${base}/hooks/payment/stripe_stripe/acme`, moduleSigned)).status).toBe(401);
+    const simulated = await cli(
+      ['simulate', 'stripe_stripe', 'payment_intent.processing', '--session', session.id, '--tenant', 'acme', '--url', base],
+      { TENDER_ENCRYPTION_KEY: KEY },
+    );
+    expect(simulated.stdout).toContain(`→ POST ${base}/hooks/payment/stripe_stripe/acme  payment_intent.processing`);
+    expect(simulated.stdout).toMatch(/← 200 accepted/);
+    expect(simulated.code).toBe(0);
+    const [stored] = await shop.webhooks.list({ provider: 'stripe_stripe', tenant: 'acme' });
+    expect(stored).toMatchObject({ tenant: 'acme', event_type: 'payment_intent.processing' });
   });
 
   it('rotates the encryption key, then removes the configuration', async () => {

@@ -1,12 +1,29 @@
-import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import type { RegisteredProvider } from '@tender/payment-module';
+import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { loadConfig } from '../config/load-config.js';
 import { CliError, UsageError } from '../errors.js';
-import { databaseUrlOf } from '../host/open-module.js';
+import { databaseUrlOf, type ModuleFlags, openModule } from '../host/open-module.js';
 import { sessionAmount } from '../host/session-amount.js';
 import { responseOutcome, sendDelivery } from '../http/send-delivery.js';
 import { toJson } from '../output.js';
 import { configuredProviders, defaultBaseUrl, findProvider, webhookUrl } from '../providers/configured-providers.js';
 import { simulatorFor } from '../providers/simulators.js';
+
+/**
+ * A tenant's stored options merged over the module's, exactly as the host resolves them for the tenant's
+ * route, so the event is signed with the tenant's own secret (decrypted with TENDER_ENCRYPTION_KEY).
+ */
+async function tenantOptions(values: ModuleFlags & { tenant?: string }, ctx: CommandContext, provider: RegisteredProvider) {
+  const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose });
+  try {
+    const overrides = await payments.tenants.optionsFor(values.tenant!, provider.id);
+    return overrides
+      ? provider.providerClass.validateOptions({ ...(provider.options as object), ...overrides })
+      : provider.options;
+  } finally {
+    await payments.close();
+  }
+}
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -24,7 +41,8 @@ registry id (pp_stripe_stripe); \`tender providers list\` shows each provider's 
   --payment-id <id>       the gateway's payment id (Easypay: required; Stripe: the PaymentIntent id;
                           Ifthenpay: the request id)
   --event-id <id>         reuse an event id to simulate a redelivery
-  --tenant <tenant>       send to the tenant route /hooks/payment/<provider>/<tenant>
+  --tenant <tenant>       send to the tenant route /hooks/payment/<provider>/<tenant>, signed with the tenant's
+                          stored secret when a database is known (needs TENDER_ENCRYPTION_KEY)
   --url <base url>        the host (default: http://127.0.0.1:<port of tender dev>)
 
 Exits 0 when the host answered 2xx, 1 otherwise.
@@ -58,7 +76,8 @@ ${GLOBAL_HELP}`,
     // Without --amount, the session's own amount (and currency) when a database is known: what the gateway would send.
     const databaseUrl = databaseUrlOf(values, config);
     const stored = values.amount || !databaseUrl ? undefined : await sessionAmount(databaseUrl, values.session);
-    const delivery = simulator.build(provider.options, {
+    const options = values.tenant && databaseUrl ? await tenantOptions(values, ctx, provider) : provider.options;
+    const delivery = simulator.build(options, {
       event,
       session: values.session,
       amount: values.amount ?? stored?.amount,
