@@ -347,6 +347,6 @@ export function openPool(url: string): pg.Pool {
 }
 
 export function report(title: string, counts: Record<string, number | string>): void {
-  const lines = Object.entries(counts).map(([k, v]) => `  ${k.padEnd(24)} ${v}`);
+  const lines = Object.entries(counts).map(([k, v]) => `  ${k.padEnd(28)} ${v}`);
   process.stdout.write(`\n[reliability] ${title}\n${lines.join('\n')}\n`);
 }
