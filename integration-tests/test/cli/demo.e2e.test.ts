@@ -3,7 +3,14 @@ import { createTestDatabase, type TestDatabase } from '@tender/payment-module/te
 import pg from 'pg';
 import { type CliRun, parseJson, runCli } from '../../support/cli/run-cli.js';
 
-const PROVIDERS = ['pp_system_default', 'pp_stripe_stripe', 'pp_hmac_acme', 'pp_ifthenpay_mbway', 'pp_easypay_mb'];
+const PROVIDERS = [
+  'pp_system_default',
+  'pp_stripe_stripe',
+  'pp_hmac_acme',
+  'pp_ifthenpay_mbway',
+  'pp_ifthenpay_mb',
+  'pp_easypay_mb',
+];
 
 describe('tender demo (as `npm run demo` runs it: embedded PostgreSQL, no DATABASE_URL)', () => {
   let run: CliRun;
@@ -38,10 +45,10 @@ describe('tender demo (as `npm run demo` runs it: embedded PostgreSQL, no DATABA
       const cells = row!.split(/\s{2,}/);
       expect(cells[8]).toBe(cells[1]); // captured exactly the checkout amount
     }
-    expect(run.stdout).toContain('Totals: 12 webhooks sent, 9 stored, 5 payments, 5 captures, 5 orders.');
+    expect(run.stdout).toContain('Totals: 14 webhooks sent, 10 stored, 6 payments, 6 captures, 6 orders.');
   });
 
-  it('shows the forged delivery refused, the duplicates acknowledged, the late failure and the reordering harmless', () => {
+  it('shows the forged and the tampered deliveries refused, the duplicates acknowledged, the late failure and the reordering harmless', () => {
     const lines = run.stdout.split('\n');
     const timeline = (n: number) => lines.find((l) => l.startsWith(`${n} `))!;
     expect(timeline(3)).toMatch(/stripe_stripe\s+payment_intent\.succeeded\s+401 REFUSED\s+—\s+pending \/ awaiting\s+cart open/);
@@ -49,7 +56,13 @@ describe('tender demo (as `npm run demo` runs it: embedded PostgreSQL, no DATABA
     expect(timeline(7)).toMatch(/payment_intent\.payment_failed\s+200 accepted\s+failed\s+captured \/ completed/);
     expect(timeline(8)).toMatch(/hmac_acme\s+payment\.completed\s+200 accepted\s+captured\s+captured \/ completed/);
     expect(timeline(9)).toMatch(/hmac_acme\s+payment\.authorized\s+200 accepted\s+authorized\s+captured \/ completed/);
-    expect(timeline(12)).toMatch(/easypay_mb\s+capture notification\s+200 duplicate/);
+    expect(timeline(11)).toMatch(
+      /ifthenpay_mb\s+Multibanco paid callback \(GET\)\s+400 invalid_data\s+—\s+pending \/ awaiting\s+cart open/,
+    );
+    expect(timeline(12)).toMatch(
+      /ifthenpay_mb\s+Multibanco paid callback \(GET\)\s+200 accepted\s+captured\s+captured \/ completed/,
+    );
+    expect(timeline(14)).toMatch(/easypay_mb\s+capture notification\s+200 duplicate/);
   });
 
   it('writes plain progress lines when stdout is not a terminal', () => {
@@ -82,11 +95,11 @@ describe('tender demo --database-url --json', () => {
     await client.connect();
     try {
       const count = async (sql: string) => Number((await client.query(sql)).rows[0].n);
-      expect(await count('select count(*) as n from "order"')).toBe(5);
-      expect(await count('select count(*) as n from payment')).toBe(5);
-      expect(await count("select count(*) as n from capture where status = 'succeeded'")).toBe(5);
-      expect(await count("select count(*) as n from payment_session where status = 'captured'")).toBe(5);
-      expect(await count("select count(*) as n from webhook_event where status = 'processed'")).toBe(9);
+      expect(await count('select count(*) as n from "order"')).toBe(6);
+      expect(await count('select count(*) as n from payment')).toBe(6);
+      expect(await count("select count(*) as n from capture where status = 'succeeded'")).toBe(6);
+      expect(await count("select count(*) as n from payment_session where status = 'captured'")).toBe(6);
+      expect(await count("select count(*) as n from webhook_event where status = 'processed'")).toBe(10);
     } finally {
       await client.end();
     }

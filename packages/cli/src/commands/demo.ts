@@ -8,10 +8,11 @@ export const demoCommand: Command = {
   help: `Usage: tender demo [--database-url <url>] [--json]
 
 Starts an embedded PostgreSQL (DATABASE_URL is ignored, so the demo is the same everywhere), the Stripe,
-Easypay and Ifthenpay API emulators and the webhook route on 127.0.0.1; creates a checkout per provider
-(system, Stripe, an HMAC gateway, Ifthenpay, Easypay) and sends each one real signed webhooks over HTTP,
-including a duplicate, an out-of-order pair, a forged delivery and a late failure. Prints a timeline and a
-summary, stops everything, and exits 1 if any checkout did not end captured with exactly one order.
+Easypay and Ifthenpay API emulators and the webhook route on 127.0.0.1; creates six checkouts across five
+providers (system, Stripe, an HMAC gateway, Ifthenpay MB WAY and Multibanco, Easypay) and sends them real
+signed webhooks over HTTP, including a forged and a tampered delivery, duplicates, an out-of-order pair and a
+late failure. Prints a timeline and a summary, stops everything, and exits 1 if any checkout did not end
+captured, for its amount, with exactly one order.
 
   --database-url <url>    use this PostgreSQL instead of the embedded one
 

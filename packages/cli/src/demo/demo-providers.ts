@@ -76,6 +76,16 @@ export function demoProviders(emulators: DemoEmulators): ProviderRegistration[] 
       },
     },
     {
+      resolve: IfthenpayPaymentProvider,
+      id: 'mb',
+      options: {
+        antiPhishingKey: emulators.ifthenpay.antiPhishingKey,
+        method: 'multibanco',
+        mbKey: emulators.ifthenpay.mbKey,
+        apiBaseUrl: emulators.ifthenpay.baseUrl,
+      },
+    },
+    {
       resolve: EasypayPaymentProvider,
       id: 'mb',
       options: {

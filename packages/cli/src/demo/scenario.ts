@@ -59,6 +59,8 @@ export const CHECKOUTS: CheckoutPlan[] = [
     currency_code: 'eur',
     data: { phone: '912345678' },
   },
+  // Multibanco: the customer pays a reference at an ATM; Ifthenpay has no status call, so the callback decides.
+  { key: 'multibanco', provider_id: 'pp_ifthenpay_mb', amount: '57.35', currency_code: 'eur' },
   { key: 'easypay', provider_id: 'pp_easypay_mb', amount: '12.00', currency_code: 'eur' },
 ];
 
@@ -76,6 +78,13 @@ function stripeObject(context: StepContext) {
     currency: checkout.currency_code,
     metadata: { session_id: checkout.session_id },
   };
+}
+
+/** The callback Ifthenpay sends once the reference is paid (the emulator marks it paid). */
+function multibancoCallback({ checkout, emulators }: StepContext): Delivery {
+  const payment = [...emulators.ifthenpay.payments.values()].find((p) => p.orderId === checkout.session_id);
+  if (!payment) throw new Error(`The Ifthenpay emulator has no reference for session ${checkout.session_id}.`);
+  return emulators.ifthenpay.pay(payment.requestId);
 }
 
 function resend(label: string) {
@@ -213,6 +222,25 @@ export const STEPS: DemoStep[] = [
       if (!payment) throw new Error(`The Ifthenpay emulator has no reference for session ${checkout.session_id}.`);
       return emulators.ifthenpay.pay(payment.requestId);
     },
+  },
+  {
+    label: 'multibanco-tampered',
+    checkout: 'multibanco',
+    event: 'Multibanco paid callback (GET)',
+    note: 'tampered: the amount in the URL is not what the reference was for',
+    expectStatus: 400,
+    build: (context) => {
+      const callback = multibancoCallback(context);
+      return { ...callback, query: { ...callback.query, amount: '0.01' } };
+    },
+  },
+  {
+    label: 'multibanco-paid',
+    checkout: 'multibanco',
+    event: 'Multibanco paid callback (GET)',
+    expectStatus: 200,
+    expectOutcome: 'accepted',
+    build: multibancoCallback,
   },
   {
     label: 'easypay-paid',

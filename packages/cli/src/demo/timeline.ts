@@ -1,6 +1,6 @@
 import type { TimelineEntry } from './run-scenario.js';
 
-const WIDTHS = { index: 3, provider: 17, event: 41, verified: 15, action: 11, state: 30 };
+const WIDTHS = { index: 3, provider: 17, event: 41, verified: 16, action: 11, state: 30 };
 
 function pad(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
