@@ -87,6 +87,11 @@ ${GLOBAL_HELP}`,
       );
       ctx.out.line('Webhook URLs:');
       for (const provider of payments.registry.list()) ctx.out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
+      const [first] = payments.registry.list();
+      if (first) {
+        const db = embedded ? ` --database-url ${payments.databaseUrl}` : '';
+        ctx.out.line(`Send a signed test event: tender simulate ${first.routeKey} <event> --session <id> --url ${base}${db}`);
+      }
       ctx.out.line('Ready. Ctrl-C stops it.');
       const signal = await stopped;
       ctx.out.line(`${signal}: stopping.`);
