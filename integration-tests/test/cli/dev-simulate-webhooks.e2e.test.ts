@@ -69,6 +69,10 @@ beforeAll(async () => {
   emulator = await startStripeEmulator();
   await project.write('tender.config.ts', configFile(emulator));
   await project.write('forged.config.ts', configFile(emulator, 'whsec_somebody_else'));
+  await project.write(
+    'nokeys.config.ts',
+    "import { StripeProvider } from '@tender/provider-stripe';\nexport default { providers: [{ resolve: StripeProvider, id: 'stripe', options: {} }] };\n",
+  );
   dev = startCli(['dev', '--database-url', database.url], { cwd: project.path, env: { TENDER_ENCRYPTION_KEY: KEY } });
   base = (await dev.waitFor(/Tender dev host on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   await dev.waitFor(/^Ready\./m);
@@ -228,6 +232,15 @@ describe('tender webhooks', () => {
     const payments = await shop.service.listPayments({ payment_session_id: session.id });
     expect(payments).toHaveLength(1);
     expect(payments[0]!.captures.filter((c) => c.status === 'succeeded')).toHaveLength(1);
+  });
+
+  it('reads the inbox even when a provider of the config lacks its API keys (no provider is needed for it)', async () => {
+    const run = await cli(['webhooks', 'list', '--json', '--config', 'nokeys.config.ts']);
+    expect(run.code).toBe(0);
+    expect(parseJson<any[]>(run).length).toBeGreaterThan(0);
+    const providers = await cli(['providers', 'list', '--config', 'nokeys.config.ts']);
+    expect(providers.code).toBe(1);
+    expect(providers.stderr).toContain('apiKey is required');
   });
 
   it('reports an unknown event id', async () => {

@@ -73,7 +73,7 @@ ${GLOBAL_HELP}`,
     const [action, id] = positionals;
     if (action !== 'list' && action !== 'show' && action !== 'replay') throw new UsageError(USAGE);
     if (action !== 'list' && !id) throw new UsageError(`Pass the webhook event id: tender webhooks ${action} <id>.`);
-    const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose });
+    const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose, providers: false });
     try {
       if (action === 'list') {
         await list(values, ctx, payments);

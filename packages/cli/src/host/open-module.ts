@@ -28,7 +28,15 @@ export interface OpenedModule extends LoadedConfig {
  */
 export async function openModule(
   flags: ModuleFlags,
-  options: { cwd: string; verbose: boolean; run?: 'worker' | 'none'; migrate?: boolean; requireDatabase?: boolean },
+  options: {
+    cwd: string;
+    verbose: boolean;
+    run?: 'worker' | 'none';
+    migrate?: boolean;
+    requireDatabase?: boolean;
+    /** False for commands that only read or requeue stored rows: a provider's missing API key must not stop them. */
+    providers?: boolean;
+  },
 ): Promise<OpenedModule> {
   const loaded = await loadConfig({ path: flags.config, cwd: options.cwd });
   const { config } = loaded;
@@ -38,6 +46,7 @@ export async function openModule(
   const runWorker = options.run === 'worker';
   const payments = await createPaymentModule({
     ...moduleOptions,
+    providers: options.providers === false ? [] : moduleOptions.providers,
     databaseUrl,
     migrate: options.migrate ?? config.migrate,
     workflow: runWorker ? (config.workflow ?? processPaymentWorkflow) : config.workflow,
