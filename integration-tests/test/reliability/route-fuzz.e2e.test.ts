@@ -35,14 +35,21 @@ interface FuzzRequest {
 }
 
 /** Sends exactly what was generated (node:http, so any method, path and header go out as they are). */
-function sendRaw(base: string, req: FuzzRequest): Promise<{ status: number } | { error: string }> {
+function sendRaw(base: string, req: FuzzRequest): Promise<{ status: number; type: string } | { error: string }> {
   const url = new URL(base);
   return new Promise((resolve) => {
     const r = request(
       { host: url.hostname, port: url.port, method: req.method, path: req.path, headers: req.headers, agent },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          let type = '-';
+          try {
+            type = JSON.parse(Buffer.concat(chunks).toString()).error?.type ?? '-';
+          } catch {}
+          resolve({ status: res.statusCode ?? 0, type });
+        });
         res.on('error', (error) => resolve({ error: error.message }));
       },
     );
@@ -153,6 +160,7 @@ describe('reliability: property-based fuzzing of the webhook route', () => {
   it('answers bad input with a 4xx, never a 5xx, changes no state and leaves no unhandled rejection', async () => {
     const before = await tableCounts(app.payments);
     const statuses = new Map<number, number>();
+    const types = new Map<string, number>();
     let sent = 0;
     let connectionErrors = 0;
     await fc.assert(
@@ -166,6 +174,8 @@ describe('reliability: property-based fuzzing of the webhook route', () => {
           return;
         }
         statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+        const key = `${result.status} ${result.type}`;
+        types.set(key, (types.get(key) ?? 0) + 1);
         expect(result.status).toBeGreaterThanOrEqual(400);
         expect(result.status).toBeLessThan(500);
       }),
@@ -183,6 +193,10 @@ describe('reliability: property-based fuzzing of the webhook route', () => {
         .sort(([a], [b]) => a - b)
         .map(([s, c]) => `${s}×${c}`)
         .join(' '),
+      'by status and type': [...types]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([t, c]) => `${t}×${c}`)
+        .join(', '),
       '5xx': [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0),
       'connections cut (413)': connectionErrors,
       'verified by the module': metrics.verified,
