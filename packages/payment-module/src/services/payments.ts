@@ -41,6 +41,22 @@ export interface RefundPaymentInput {
 
 const RESERVING = ['pending', 'succeeded'];
 
+/** A merchant capture/refund row reserving `amount` until the provider answers. */
+function pendingMovement(paymentId: string, amount: string, prefix: string, idempotencyKey?: string) {
+  const id = generateId(prefix);
+  return { id, payment: paymentId, amount, status: 'pending', source: 'merchant', idempotency_key: idempotencyKey ?? id };
+}
+
+/** What the provider is asked to capture or refund: the row's amount under the row's idempotency key. */
+function movementInput(payment: Payment, row: { amount: string; idempotency_key: string }) {
+  return {
+    data: payment.data,
+    amount: row.amount,
+    currency_code: payment.currency_code,
+    context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
+  };
+}
+
 /** The key that makes a provider-reported movement apply once: per reference, or per running total. */
 function providerMovementKey(paymentId: string, kind: 'capture' | 'refund', reported: string, reference?: string): string {
   return reference ? `${paymentId}:provider-${kind}:ref:${reference}` : `${paymentId}:provider-${kind}:${reported}`;
@@ -215,24 +231,12 @@ export class PaymentOperations {
             { details: { requested: amount, capturable: remaining } },
           );
         }
-        const id = generateId(IdPrefix.capture);
         return em.create(Capture, {
-          id,
-          payment: payment.id,
-          amount,
-          status: 'pending',
-          source: 'merchant',
-          idempotency_key: input.idempotency_key ?? id,
+          ...pendingMovement(payment.id, amount, IdPrefix.capture, input.idempotency_key),
           created_by: input.captured_by ?? null,
         });
       },
-      call: (provider, row) =>
-        provider.capturePayment({
-          data: payment.data,
-          amount: row.amount,
-          currency_code: payment.currency_code,
-          context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
-        }),
+      call: (provider, row) => provider.capturePayment(movementInput(payment, row)),
     });
   }
 
@@ -398,26 +402,14 @@ export class PaymentOperations {
             { details: { requested: amount, refundable } },
           );
         }
-        const id = generateId(IdPrefix.refund);
         return em.create(Refund, {
-          id,
-          payment: payment.id,
-          amount,
-          status: 'pending',
-          source: 'merchant',
-          idempotency_key: input.idempotency_key ?? id,
+          ...pendingMovement(payment.id, amount, IdPrefix.refund, input.idempotency_key),
           refund_reason: input.refund_reason_id ?? null,
           note: input.note ?? null,
           created_by: input.created_by ?? null,
         });
       },
-      call: (provider, row) =>
-        provider.refundPayment({
-          data: payment.data,
-          amount: row.amount,
-          currency_code: payment.currency_code,
-          context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
-        }),
+      call: (provider, row) => provider.refundPayment(movementInput(payment, row)),
     });
   }
 
