@@ -5,6 +5,7 @@ import {
   assertPositiveAmount,
   compareAmounts,
   minAmount,
+  normalizeAmount,
   type PaymentDataOutput,
   type PaymentProvider,
   type ProviderContext,
@@ -162,8 +163,10 @@ export class PaymentOperations {
     if (outcome.created) {
       const base = { id: outcome.payment.id, session_id: sessionId, payment_collection_id: session.payment_collection };
       await this.ctx.events.emit([
-        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: outcome.payment.amount } },
-        ...(outcome.captured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.payment.amount } }] : []),
+        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: normalizeAmount(outcome.payment.amount) } },
+        ...(outcome.captured
+          ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: normalizeAmount(outcome.payment.amount) } }]
+          : []),
       ]);
     }
     return this.dto(this.ctx.orm.em.fork(), outcome.payment);
