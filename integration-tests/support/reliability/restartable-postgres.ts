@@ -46,21 +46,23 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   await pg.initialise();
   await pg.start();
   let running = true;
+  const stop = async () => {
+    // SIGINT: PostgreSQL's "fast" shutdown, which terminates every open connection.
+    await pg.stop();
+    running = false;
+  };
+  const start = async () => {
+    await pg.start();
+    running = true;
+  };
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      // SIGINT: PostgreSQL's "fast" shutdown, which terminates every open connection.
-      await pg.stop();
-      running = false;
-    },
-    async start() {
-      await pg.start();
-      running = true;
-    },
+    stop,
+    start,
     async restart(downForMs: number) {
-      await this.stop();
+      await stop();
       await new Promise((r) => setTimeout(r, downForMs));
-      await this.start();
+      await start();
     },
     async destroy() {
       if (running) await pg.stop();

@@ -79,10 +79,12 @@ describe('reliability: PostgreSQL restarted during a run', () => {
     const windowMs = 6000;
     const t0 = Date.now();
     let restartedAt = 0;
+    let downMs = 0;
     const restart = (async () => {
       await sleep(2000);
       restartedAt = Date.now() - t0;
       await postgres.restart(1500);
+      downMs = Date.now() - t0 - restartedAt;
     })();
     const perDelivery = windowMs / deliveries.length;
     await mapLimit(deliveries, 32, async (d, i) => {
@@ -100,6 +102,7 @@ describe('reliability: PostgreSQL restarted during a run', () => {
       'distinct events': distinct.size,
       'duplicates sent': deliveries.filter((d) => d.duplicate).length,
       'restart at (ms)': restartedAt,
+      'down for (ms)': downMs,
       '503 answers': stats.status503,
       'other 5xx answers': stats.status5xx - stats.status503,
       'retries (5xx or conn.)': stats.retried,
