@@ -11,7 +11,6 @@ const env = process.env;
 const databaseUrl = env.DATABASE_URL;
 const inProcessWorker = env.BENCH_WORKER === 'in-process';
 const carts = new PostgresCartStore(databaseUrl, { max: 10 });
-carts.pool.on('error', () => {});
 const payments = await createPaymentModule({
   databaseUrl,
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.BENCH_SECRET] } }],

@@ -7,7 +7,6 @@ import { PostgresCartStore } from '@tender/reference-cart';
 const env = process.env;
 const databaseUrl = env.DATABASE_URL;
 const carts = new PostgresCartStore(databaseUrl, { max: 10 });
-carts.pool.on('error', () => {});
 const { module } = await startWorker({
   databaseUrl,
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.BENCH_SECRET] } }],

@@ -24,8 +24,11 @@ create table if not exists "order" (
 export class PostgresCartStore implements CartPort {
   readonly pool: pg.Pool;
 
-  constructor(databaseUrl: string, options: { max?: number } = {}) {
+  constructor(databaseUrl: string, options: { max?: number; onError?: (error: Error) => void } = {}) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 5 });
+    // An idle connection the server drops (restart, failover) is reported here; without a listener node
+    // would crash the process. The pool replaces the connection on the next query.
+    this.pool.on('error', options.onError ?? (() => {}));
   }
 
   async migrate(): Promise<void> {

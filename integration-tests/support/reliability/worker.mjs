@@ -7,10 +7,6 @@ import { PostgresCartStore } from '@tender/reference-cart';
 
 const databaseUrl = process.env.DATABASE_URL;
 const carts = new PostgresCartStore(databaseUrl);
-if (process.env.GUARD_CART_POOL === '1') {
-  // pg.Pool re-emits an idle client's error (the server went away) on the pool: unlistened, it kills the process.
-  carts.pool.on('error', () => {});
-}
 const { module } = await startWorker({
   databaseUrl,
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [process.env.SYSTEM_SECRET] } }],

@@ -43,7 +43,6 @@ beforeAll(async () => {
     logger: createLogger({ level: 'silent' }),
   });
   carts = new PostgresCartStore(postgres.url);
-  carts.pool.on('error', () => {});
   await carts.migrate();
   server = await serveWebhooks('node', payments);
   db = openPool(postgres.url);
@@ -70,7 +69,6 @@ describe('reliability: PostgreSQL restarted during a run', () => {
       SYSTEM_SECRET,
       LEASE_MS: '1500',
       POLL_MS: '50',
-      GUARD_CART_POOL: process.env.RELIABILITY_UNGUARDED_CART_POOL ? '0' : '1',
     });
     await fleet.spawnMany(2);
 

@@ -11,6 +11,11 @@ import type { WebhookMetrics } from './metrics.js';
 export interface WorkerOptions {
   /** Events claimed per round trip. */
   batchSize?: number;
+  /**
+   * Events of a batch processed at the same time. Events of one payment collection still apply one at
+   * a time (each change takes the collection's row lock); different collections proceed in parallel.
+   */
+  concurrency?: number;
   /** How long a claim lasts; a worker that dies mid-event loses it after this and another takes over. */
   leaseMs?: number;
   /** Attempts before an event is marked dead. */
@@ -24,7 +29,8 @@ export interface WorkerOptions {
 }
 
 const DEFAULTS = {
-  batchSize: 10,
+  batchSize: 16,
+  concurrency: 4,
   leaseMs: 60_000,
   maxAttempts: 10,
   baseDelayMs: 1_000,
@@ -141,7 +147,11 @@ export class WebhookWorker {
   async runOnce(): Promise<number> {
     const em = this.orm.em.fork();
     const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, [this.id, this.options.leaseMs, this.options.batchSize]);
-    for (const event of claimed) await this.process(event);
+    const queue = [...claimed];
+    const lanes = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
+      for (let event = queue.shift(); event; event = queue.shift()) await this.process(event);
+    });
+    await Promise.all(lanes);
     return claimed.length;
   }
 
