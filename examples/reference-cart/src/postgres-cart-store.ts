@@ -54,6 +54,10 @@ export class PostgresCartStore implements CartPort {
 
   async completeCart(cartId: string): Promise<{ order_id: string; created: boolean }> {
     const client = await this.pool.connect();
+    // A connection cut between two statements of this transaction is reported as an event on the client;
+    // the next statement fails anyway, so swallow the event rather than crash the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       await client.query('begin');
       const { rows } = await client.query('select id, order_id, payment_collection_id from cart where id = $1 for update', [
@@ -78,6 +82,7 @@ export class PostgresCartStore implements CartPort {
       await client.query('rollback').catch(() => {});
       throw error;
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }
