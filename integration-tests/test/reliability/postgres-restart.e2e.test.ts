@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLogger, createPaymentModule, type PaymentModule } from '@tender/payment-module';
+import {
+  createLogger,
+  createPaymentModule,
+  type EmbeddedDatabase,
+  type PaymentModule,
+  startEmbeddedPostgres,
+} from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
@@ -19,12 +25,11 @@ import {
   WorkerFleet,
   waitForSettled,
 } from '../../support/reliability/harness.js';
-import { type RestartablePostgres, startRestartablePostgres } from '../../support/reliability/restartable-postgres.js';
 import { type RunningServer, serveWebhooks } from '../../support/servers.js';
 
 const SESSIONS = 200;
 
-let postgres: RestartablePostgres;
+let postgres: EmbeddedDatabase;
 let payments: PaymentModule;
 let carts: PostgresCartStore;
 let server: RunningServer;
@@ -33,7 +38,7 @@ let db: ReturnType<typeof openPool>;
 
 beforeAll(async () => {
   // A PostgreSQL of this test's own: restarting the shared one would break the other test files.
-  postgres = await startRestartablePostgres();
+  postgres = await startEmbeddedPostgres();
   payments = await createPaymentModule({
     databaseUrl: postgres.url,
     migrate: true,
@@ -54,7 +59,7 @@ afterAll(async () => {
   await db?.end();
   await carts?.close();
   await payments?.close();
-  await postgres?.destroy();
+  await postgres?.stop();
 });
 
 describe('reliability: PostgreSQL restarted during a run', () => {

