@@ -1,3 +1,4 @@
+import { compareAmounts } from '@tender/core';
 import type { Step } from '../step-runner.js';
 import type { RunState } from '../types.js';
 
@@ -10,8 +11,12 @@ export const recordCaptureStep: Step<RunState, { recorded: string }> = {
   async invoke(state) {
     const payment = state.payment!;
     const amount = state.input.data?.amount ?? payment.amount;
+    const reference = state.input.data?.reference;
+    // A running total already reached (the authorization found the money captured, or a repeat) needs
+    // no second transaction: the service would record nothing.
+    if (!reference && compareAmounts(payment.captured_amount, amount) >= 0) return { recorded: '0' };
     const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderCapture(payment.id, amount, {
-      reference: state.input.data?.reference,
+      reference,
     });
     state.payment = updated;
     return { recorded };
