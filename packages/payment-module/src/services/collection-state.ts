@@ -1,16 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { addAmounts, compareAmounts, type PaymentCollectionStatus } from '@tender/core';
-import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
+import { compareAmounts, normalizeAmount, type PaymentCollectionStatus } from '@tender/core';
+import type { PaymentCollection } from '../models/index.js';
 
 export interface CollectionTotals {
   authorized_amount: string;
   captured_amount: string;
   refunded_amount: string;
   status: PaymentCollectionStatus;
-}
-
-function sum(values: { amount: string }[]): string {
-  return addAmounts('0', ...values.map((v) => v.amount));
 }
 
 /** The collection status that follows from its sessions, payments, captures and refunds. */
@@ -37,32 +33,37 @@ export function deriveStatus(
   return 'awaiting';
 }
 
+const TOTALS_SQL = `
+select
+  (select coalesce(json_agg(status), '[]'::json) from payment_session where payment_collection_id = ? and deleted_at is null) as session_statuses,
+  (select coalesce(sum(amount), 0)::text from payment where payment_collection_id = ? and canceled_at is null) as authorized_amount,
+  (select count(*) > 0 from payment where payment_collection_id = ? and canceled_at is not null) as has_canceled_payment,
+  (select coalesce(sum(c.amount), 0)::text from capture c join payment p on p.id = c.payment_id
+    where p.payment_collection_id = ? and c.status = 'succeeded') as captured_amount,
+  (select coalesce(sum(r.amount), 0)::text from refund r join payment p on p.id = r.payment_id
+    where p.payment_collection_id = ? and r.status = 'succeeded') as refunded_amount`;
+
+interface TotalsRow {
+  session_statuses: string[];
+  authorized_amount: string;
+  has_canceled_payment: boolean;
+  captured_amount: string;
+  refunded_amount: string;
+}
+
 /**
- * Recomputes a collection's amounts and status from its rows. Must run inside the transaction that
- * holds the collection's row lock, after the change it reflects.
+ * Recomputes a collection's amounts and status from its rows, in one round trip. Must run inside the
+ * transaction that holds the collection's row lock, after the change it reflects.
  */
 export async function recomputeCollection(em: EntityManager, collection: PaymentCollection): Promise<CollectionTotals> {
-  const sessions = await em.find(PaymentSession, { payment_collection: collection.id, deleted_at: null });
-  const payments = await em.find(Payment, { payment_collection: collection.id });
-  const paymentIds = payments.map((p) => p.id);
-  const [captures, refunds] = paymentIds.length
-    ? await Promise.all([
-        em.find(Capture, { payment: { $in: paymentIds }, status: 'succeeded' }),
-        em.find(Refund, { payment: { $in: paymentIds }, status: 'succeeded' }),
-      ])
-    : [[], []];
-  const live = payments.filter((p) => !p.canceled_at);
+  await em.flush(); // the aggregate reads the database, so pending changes must be in it
+  const [row] = await em.execute<TotalsRow[]>(TOTALS_SQL, Array(5).fill(collection.id));
   const totals = {
-    authorized_amount: sum(live),
-    captured_amount: sum(captures),
-    refunded_amount: sum(refunds),
+    authorized_amount: normalizeAmount(row!.authorized_amount),
+    captured_amount: normalizeAmount(row!.captured_amount),
+    refunded_amount: normalizeAmount(row!.refunded_amount),
   };
-  const status = deriveStatus(
-    collection.amount,
-    totals,
-    sessions.map((s) => s.status),
-    payments.some((p) => p.canceled_at),
-  );
+  const status = deriveStatus(collection.amount, totals, row!.session_statuses, row!.has_canceled_payment);
   collection.authorized_amount = totals.authorized_amount;
   collection.captured_amount = totals.captured_amount;
   collection.refunded_amount = totals.refunded_amount;
