@@ -330,54 +330,18 @@ export class PaymentOperations {
    * late event, or one for a capture Tender itself requested, adds nothing; with one, it is that one
    * capture's amount, recorded once per reference.
    */
-  async recordProviderCapture(
-    paymentId: string,
-    amount: AmountInput,
-    options: { reference?: string } = {},
-  ): Promise<{ recorded: string; payment: PaymentDTO }> {
-    const reported = assertPositiveAmount(amount, 'captured amount');
-    const payment = await this.paymentOrFail(paymentId);
-    const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
-      const locked = await em.findOneOrFail(Payment, { id: paymentId });
-      const captures = await em.find(Capture, { payment: paymentId });
-      const key = providerMovementKey(paymentId, 'capture', reported, options.reference);
-      const known = total(captures, RESERVING);
-      const recorded = captures.some((c) => c.idempotency_key === key)
-        ? '0'
-        : unrecordedAmount(reported, known, subtractAmounts(locked.amount, known), options.reference);
-      if (compareAmounts(reported, locked.amount) > 0) {
-        this.ctx.logger.warn(
-          { payment_id: paymentId, reported, authorized: locked.amount },
-          'provider reports more captured than authorized',
-        );
-      }
-      if (recorded !== '0') {
-        em.create(Capture, {
-          id: generateId(IdPrefix.capture),
-          payment: paymentId,
-          amount: recorded,
-          status: 'succeeded',
-          source: 'provider',
-          idempotency_key: key,
-        });
-        await em.flush();
-      }
-      const captured = addAmounts(total(captures, ['succeeded']), recorded);
-      if (compareAmounts(captured, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
-      const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
-      if (compareAmounts(captured, '0') > 0) session.status = 'captured';
-      await em.flush();
-      await recomputeCollection(em, collection);
-      await em.flush();
-      return { recorded, payment: await this.dto(em, locked) };
+  recordProviderCapture(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
+    return this.recordReported(Capture, paymentId, assertPositiveAmount(amount, 'captured amount'), options.reference, {
+      event: PaymentEvents.CAPTURED,
+      room: async (_em, locked, known) => subtractAmounts(locked.amount, known),
+      after: async (em, locked, succeeded) => {
+        if (compareAmounts(succeeded, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
+        if (compareAmounts(succeeded, '0') > 0) {
+          const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
+          session.status = 'captured';
+        }
+      },
     });
-    if (result.recorded !== '0') {
-      await this.ctx.events.emit({
-        name: PaymentEvents.CAPTURED,
-        data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
-      });
-    }
-    return result;
   }
 
   /** Refunds part of what was captured; the sum of refunds never exceeds the captured amount. */
@@ -417,40 +381,64 @@ export class PaymentOperations {
   }
 
   /** Records refunds the provider reports: its running total, or one refund when `reference` names it. */
-  async recordProviderRefund(
+  recordProviderRefund(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
+    return this.recordReported(Refund, paymentId, assertPositiveAmount(amount, 'refunded amount'), options.reference, {
+      event: PaymentEvents.REFUNDED,
+      room: async (em, locked, known) =>
+        subtractAmounts(total(await em.find(Capture, { payment: locked.id }), ['succeeded']), known),
+    });
+  }
+
+  /**
+   * Records, under the collection lock, what a provider reports it has already captured or refunded:
+   * at most `room` (what is left to capture or refund), once per running total or reference.
+   */
+  private async recordReported(
+    entity: typeof Capture | typeof Refund,
     paymentId: string,
-    amount: AmountInput,
-    options: { reference?: string } = {},
+    reported: string,
+    reference: string | undefined,
+    rules: {
+      event: string;
+      room: (em: EntityManager, locked: Payment, known: string) => Promise<string>;
+      after?: (em: EntityManager, locked: Payment, succeeded: string) => Promise<void>;
+    },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
-    const reported = assertPositiveAmount(amount, 'refunded amount');
     const payment = await this.paymentOrFail(paymentId);
+    const kind = entity === Capture ? 'capture' : 'refund';
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
-      const captured = total(await em.find(Capture, { payment: paymentId }), ['succeeded']);
-      const refunds = await em.find(Refund, { payment: paymentId });
-      const key = providerMovementKey(paymentId, 'refund', reported, options.reference);
-      const known = total(refunds, RESERVING);
-      const recorded = refunds.some((r) => r.idempotency_key === key)
-        ? '0'
-        : unrecordedAmount(reported, known, subtractAmounts(captured, known), options.reference);
+      const rows: { amount: string; status: string; idempotency_key: string }[] = await em.find(entity as typeof Capture, {
+        payment: paymentId,
+      });
+      const key = providerMovementKey(paymentId, kind, reported, reference);
+      const known = total(rows, RESERVING);
+      const room = await rules.room(em, locked, known);
+      if (compareAmounts(reported, addAmounts(known, room)) > 0 && !reference) {
+        this.ctx.logger.warn(
+          { payment_id: paymentId, kind, reported, limit: addAmounts(known, room) },
+          'provider reports more than Tender can record',
+        );
+      }
+      const recorded = rows.some((r) => r.idempotency_key === key) ? '0' : unrecordedAmount(reported, known, room, reference);
       if (recorded !== '0') {
-        em.create(Refund, {
-          id: generateId(IdPrefix.refund),
+        em.create(entity as typeof Capture, {
+          id: generateId(entity === Capture ? IdPrefix.capture : IdPrefix.refund),
           payment: paymentId,
           amount: recorded,
           status: 'succeeded',
           source: 'provider',
           idempotency_key: key,
         });
-        await em.flush();
       }
+      await rules.after?.(em, locked, addAmounts(total(rows, ['succeeded']), recorded));
       await recomputeCollection(em, collection);
       await em.flush();
       return { recorded, payment: await this.dto(em, locked) };
     });
     if (result.recorded !== '0') {
       await this.ctx.events.emit({
-        name: PaymentEvents.REFUNDED,
+        name: rules.event,
         data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
       });
     }
