@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 import { SYSTEM_SECRET, send, startTestApp, type TestApp } from '../support/app.js';
 
-const script = fileURLToPath(new URL('../support/crash-worker.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../support/worker-process.mjs', import.meta.url));
 let app: TestApp;
 let child: ChildProcess | undefined;
 
@@ -46,7 +46,7 @@ describe('a worker process killed mid-event', () => {
     expect((await send(`${app.url}/hooks/payment/system_default`, webhook)).status).toBe(200);
 
     child = spawn(process.execPath, [script], {
-      env: { ...process.env, DATABASE_URL: app.payments.databaseUrl, SYSTEM_SECRET, LEASE_MS: '1000' },
+      env: { ...process.env, DATABASE_URL: app.payments.databaseUrl, SYSTEM_SECRET, LEASE_MS: '1000', HOLD_AFTER_PAYMENT: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const inFlight = await waitForLine(child, 'IN_FLIGHT');

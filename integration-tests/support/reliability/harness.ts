@@ -6,7 +6,7 @@ import { createSystemWebhook } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import pg from 'pg';
 
-const WORKER_SCRIPT = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+const WORKER_SCRIPT = fileURLToPath(new URL('../worker-process.mjs', import.meta.url));
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed with RELIABILITY_SEED. */
 export function seededRandom(seed: number): () => number {

@@ -1,9 +1,12 @@
 // A webhook worker in its own process, as `startWorker()` runs it in production: no HTTP, the system
-// provider and the reference cart store. The reliability suite starts several and SIGKILLs them.
+// provider and the reference cart store. The crash and reliability suites start these and SIGKILL them.
+// HOLD_AFTER_PAYMENT=1 makes the workflow stop mid-event (payment recorded, cart not yet completed) and
+// wait there, printing `IN_FLIGHT <event id>`, so a test can kill it at exactly that point.
 import { createLogger, startWorker } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
+import { asValue } from 'awilix';
 
 const databaseUrl = process.env.DATABASE_URL;
 const carts = new PostgresCartStore(databaseUrl);
@@ -21,4 +24,12 @@ const { module } = await startWorker({
   },
   logger: createLogger({ level: process.env.WORKER_LOG_LEVEL ?? 'silent' }),
 });
+if (process.env.HOLD_AFTER_PAYMENT === '1') {
+  module.container.register({
+    afterPaymentHook: asValue(async ({ input }) => {
+      process.stdout.write(`IN_FLIGHT ${input.event_id}\n`);
+      await new Promise(() => {});
+    }),
+  });
+}
 process.stdout.write(`READY ${module.worker.id}\n`);
