@@ -27,7 +27,8 @@ ${GLOBAL_HELP}`,
       verbose: ctx.verbose,
     });
     // Measured here, after runDemo has stopped everything, so it is the whole run.
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const tenths = Math.round((Date.now() - started) / 100);
+    const seconds = `${Math.floor(tenths / 10)}.${tenths % 10}`;
     if (values.json) {
       ctx.out.line(toJson({ ok: result.summary.problems.length === 0, ...result }));
     } else {
