@@ -59,16 +59,23 @@ async function row(id: string) {
   return r!;
 }
 
+/**
+ * A second module on the same database whose in-process worker polls only once a minute: anything that
+ * wakes it sooner is the inbox's in-process notify or PostgreSQL LISTEN/NOTIFY.
+ */
+function slowPollingModule() {
+  return createPaymentModule({
+    databaseUrl: payments.databaseUrl,
+    providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
+    workflow: countingWorkflow,
+    worker: { pollIntervalMs: 60_000 },
+    logger: createLogger({ level: 'silent' }),
+  });
+}
+
 describe('the webhook worker', () => {
   it('starts on a new event at once, without waiting for the poll', async () => {
-    // A module with its in-process worker, polling only once a minute: only the inbox's notify can be fast.
-    const app = await createPaymentModule({
-      databaseUrl: payments.databaseUrl,
-      providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
-      workflow: countingWorkflow,
-      worker: { pollIntervalMs: 60_000 },
-      logger: createLogger({ level: 'silent' }),
-    });
+    const app = await slowPollingModule();
     try {
       await app.worker!.whenIdle();
       const processed = new Promise<number>((resolve) => {
@@ -95,13 +102,7 @@ describe('the webhook worker', () => {
   });
 
   it('a worker in another module instance (another process in production) is woken by LISTEN/NOTIFY, not the poll', async () => {
-    const workerOnly = await createPaymentModule({
-      databaseUrl: payments.databaseUrl,
-      providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [secret] } }],
-      workflow: countingWorkflow,
-      worker: { pollIntervalMs: 60_000 },
-      logger: createLogger({ level: 'silent' }),
-    });
+    const workerOnly = await slowPollingModule();
     try {
       await workerOnly.worker!.whenIdle();
       await new Promise((r) => setTimeout(r, 200)); // its listener connects
