@@ -147,3 +147,73 @@ describe('authorize → capture → refund → cancel with the system provider',
     expect(after.captures.map((c) => c.amount)).toEqual(['0.001', '10.124']);
   });
 });
+
+describe('applyWebhookAuthorization, the webhook workflow authorization', () => {
+  async function pendingSession(amount = '40.00') {
+    const service = payments.service;
+    const collection = await service.createPaymentCollections({ currency_code: 'usd', amount });
+    const session = await service.createPaymentSession(collection.id, {
+      provider_id: 'pp_system_default',
+      amount,
+      currency_code: 'usd',
+    });
+    return { collection, session };
+  }
+
+  it('creates the payment and records the reported capture in one go; a repeat creates and records nothing', async () => {
+    const service = payments.service;
+    const { collection, session } = await pendingSession();
+    const first = await service.applyWebhookAuthorization(session.id, { status: 'captured', capture: { amount: '40.00' } });
+    expect(first).toMatchObject({ created: true, captured: '40' });
+    expect(first.payment).toMatchObject({ amount: '40', captured_amount: '40', refunded_amount: '0' });
+    expect(first.payment.captures).toEqual([expect.objectContaining({ amount: '40', status: 'succeeded', source: 'provider' })]);
+    expect(first.payment.captured_at).not.toBeNull();
+    // What it returns is what is stored.
+    expect(await service.retrievePayment(first.payment.id)).toEqual(first.payment);
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({ status: 'completed', captured_amount: '40' });
+    expect((await service.retrievePaymentSession(session.id)).status).toBe('captured');
+
+    const again = await service.applyWebhookAuthorization(session.id, { status: 'captured', capture: { amount: '40.00' } });
+    expect(again).toMatchObject({ created: false, captured: '0' });
+    expect(again.payment.captures).toHaveLength(1);
+  });
+
+  it('records a partial running total, and no capture at all for an authorization', async () => {
+    const service = payments.service;
+    const partial = await pendingSession();
+    const result = await service.applyWebhookAuthorization(partial.session.id, { status: 'captured', capture: { amount: '15' } });
+    expect(result).toMatchObject({ created: true, captured: '15' });
+    expect(await service.retrievePaymentCollection(partial.collection.id)).toMatchObject({
+      status: 'partially_captured',
+      captured_amount: '15',
+    });
+
+    const authorizedOnly = await pendingSession();
+    const authorized = await service.applyWebhookAuthorization(authorizedOnly.session.id, { status: 'authorized' });
+    expect(authorized).toMatchObject({ created: true, captured: '0' });
+    expect(authorized.payment.captures).toEqual([]);
+    expect((await service.retrievePaymentCollection(authorizedOnly.collection.id)).status).toBe('authorized');
+  });
+
+  it('10 concurrent calls create one payment and record its capture once', async () => {
+    const service = payments.service;
+    const { collection, session } = await pendingSession();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => service.applyWebhookAuthorization(session.id, { status: 'captured', capture: {} })),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.payment.id)).size).toBe(1);
+    const [payment] = await service.listPayments({ payment_session_id: session.id });
+    expect(payment!.captures.map((c) => c.amount)).toEqual(['40']);
+    expect((await service.retrievePaymentCollection(collection.id)).captured_amount).toBe('40');
+  });
+
+  it('a bad reported amount is refused before anything is written', async () => {
+    const service = payments.service;
+    const { session } = await pendingSession();
+    await expect(
+      service.applyWebhookAuthorization(session.id, { status: 'captured', capture: { amount: '-5' } }),
+    ).rejects.toMatchObject({ type: 'invalid_data' });
+    expect(await service.listPayments({ payment_session_id: session.id })).toEqual([]);
+  });
+});

@@ -30,6 +30,8 @@ export type AfterPaymentHook = (args: {
   input: ProcessPaymentInput;
   session: PaymentSessionDTO;
   payment?: PaymentDTO;
+  /** Set when the authorization step also recorded the webhook's capture. */
+  captureRecorded?: boolean;
 }) => Promise<void>;
 
 /** What the workflow resolves from the module's container. */
@@ -47,4 +49,6 @@ export interface RunState {
   session: PaymentSessionDTO;
   deps: WorkflowDependencies;
   payment?: PaymentDTO;
+  /** Set when the authorization step also recorded the webhook's capture. */
+  captureRecorded?: boolean;
 }

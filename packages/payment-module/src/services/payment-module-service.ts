@@ -16,7 +16,13 @@ import {
 } from './collections.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentCollectionDTO, PaymentDTO, PaymentSessionDTO } from './dto.js';
-import { type CapturePaymentInput, PaymentOperations, type RefundPaymentInput } from './payments.js';
+import {
+  type CapturePaymentInput,
+  PaymentOperations,
+  type RefundPaymentInput,
+  type WebhookAuthorizationInput,
+  type WebhookAuthorizationResult,
+} from './payments.js';
 import { callProvider } from './provider-call.js';
 import { type CreatePaymentSessionInput, SessionOperations, type UpdatePaymentSessionInput } from './sessions.js';
 
@@ -116,6 +122,14 @@ export class PaymentModuleService {
     options?: { verifiedWebhookStatus?: 'authorized' | 'captured' },
   ): Promise<PaymentDTO> {
     return this.payments.authorizeSession(id, context, options);
+  }
+
+  /**
+   * Used by the webhook workflow: `authorizePaymentSession` on a verified webhook's word, recording the
+   * capture it reports in the same transaction, and saying whether this call created the payment.
+   */
+  applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
+    return this.payments.applyWebhookAuthorization(sessionId, input);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {

@@ -5,7 +5,6 @@ import {
   assertPositiveAmount,
   compareAmounts,
   minAmount,
-  normalizeAmount,
   type PaymentDataOutput,
   type PaymentProvider,
   type ProviderContext,
@@ -17,7 +16,7 @@ import { generateId, IdPrefix } from '../ids.js';
 import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
-import type { PaymentDTO } from './dto.js';
+import { type PaymentDTO, toPaymentDTO } from './dto.js';
 import { withCollectionLock } from './locking.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
@@ -77,6 +76,54 @@ function total(rows: { amount: string; status: string }[], statuses: string[]): 
   return addAmounts('0', ...rows.filter((r) => statuses.includes(r.status)).map((r) => r.amount));
 }
 
+/** How a provider-reported movement is bounded, and what it changes besides its own row. */
+interface ReportRules {
+  /** What is left to record beyond `known` (already recorded or reserved). */
+  room: (em: EntityManager, locked: Payment, known: string) => Promise<string>;
+  after?: (em: EntityManager, locked: Payment, succeeded: string) => Promise<void>;
+}
+
+const CAPTURE_RULES: ReportRules = {
+  room: async (_em, locked, known) => subtractAmounts(locked.amount, known),
+  after: async (em, locked, succeeded) => {
+    if (compareAmounts(succeeded, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
+    if (compareAmounts(succeeded, '0') > 0) {
+      const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
+      session.status = 'captured';
+    }
+  },
+};
+
+const REFUND_RULES: ReportRules = {
+  room: async (em, locked, known) => subtractAmounts(total(await em.find(Capture, { payment: locked.id }), ['succeeded']), known),
+};
+
+interface AuthorizeOptions {
+  /** Set by the webhook workflow: a verified webhook decides when the provider has no status to ask. */
+  verifiedWebhookStatus?: 'authorized' | 'captured';
+}
+
+/** A movement a provider reports: its running total, or one movement named by `reference`. */
+export interface ReportedMovement {
+  /** Defaults to the payment's whole amount. */
+  amount?: AmountInput;
+  reference?: string;
+}
+
+export interface WebhookAuthorizationInput {
+  status: 'authorized' | 'captured';
+  /** A capture the webhook reports, recorded in the transaction that creates the payment. */
+  capture?: ReportedMovement;
+}
+
+export interface WebhookAuthorizationResult {
+  payment: PaymentDTO;
+  /** True when this call created the payment (false: it existed, or a concurrent call made it). */
+  created: boolean;
+  /** The capture amount this call recorded from `capture` ('0' when none). */
+  captured: string;
+}
+
 export class PaymentOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -110,16 +157,36 @@ export class PaymentOperations {
    * the provider reports the money already captured (auto-capture), the capture is recorded without
    * a second provider capture.
    */
-  async authorizeSession(
+  async authorizeSession(sessionId: string, context: ProviderContext = {}, options: AuthorizeOptions = {}): Promise<PaymentDTO> {
+    return (await this.authorize(sessionId, context, options)).payment;
+  }
+
+  /**
+   * `authorizeSession` for a verified webhook: the webhook's word decides when the provider has no status
+   * to ask, and a capture it reports is recorded in the same transaction as the new payment. Says
+   * whether this call created the payment, so the caller knows what is its own to compensate.
+   */
+  applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
+    return this.authorize(sessionId, {}, { verifiedWebhookStatus: input.status, providerCapture: input.capture });
+  }
+
+  private async authorize(
     sessionId: string,
-    context: ProviderContext = {},
-    options: { verifiedWebhookStatus?: 'authorized' | 'captured' } = {},
-  ): Promise<PaymentDTO> {
+    context: ProviderContext,
+    options: AuthorizeOptions & { providerCapture?: ReportedMovement },
+  ): Promise<WebhookAuthorizationResult> {
+    const reportedCapture = options.providerCapture && {
+      amount:
+        options.providerCapture.amount === undefined
+          ? undefined
+          : assertPositiveAmount(options.providerCapture.amount, 'captured amount'),
+      reference: options.providerCapture.reference,
+    };
     const em = this.ctx.orm.em.fork();
     const session = await em.findOne(PaymentSession, { id: sessionId, deleted_at: null });
     if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
     const existing = await em.findOne(Payment, { payment_session: sessionId });
-    if (existing) return this.dto(em, existing);
+    if (existing) return { payment: await this.dto(em, existing), created: false, captured: '0' };
 
     const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
     const authorization = await callProvider(session.provider_id, 'authorize a payment', () =>
@@ -132,7 +199,7 @@ export class PaymentOperations {
     const outcome = await withCollectionLock(this.ctx.orm, session.payment_collection, async (lockedEm, collection) => {
       const locked = await lockedEm.findOneOrFail(PaymentSession, { id: sessionId });
       const raced = await lockedEm.findOne(Payment, { payment_session: sessionId });
-      if (raced) return { payment: raced, created: false, captured: false };
+      if (raced) return { payment: await this.dto(lockedEm, raced), created: false, captured: '0', alreadyCaptured: false };
       locked.data = { ...locked.data, ...authorization.data };
       let { status } = authorization;
       if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
@@ -146,13 +213,26 @@ export class PaymentOperations {
       }
       if (status !== 'authorized' && status !== 'captured') {
         locked.status = status;
-        await lockedEm.flush();
         await recomputeCollection(lockedEm, collection);
         await lockedEm.flush();
         return { status };
       }
-      const payment = await this.createPayment(lockedEm, locked, collection, status === 'captured');
-      return { payment, created: true, captured: status === 'captured' };
+      const alreadyCaptured = status === 'captured';
+      const { payment, captures } = this.createPayment(lockedEm, locked, collection, alreadyCaptured);
+      let captured = '0';
+      if (reportedCapture) {
+        // The payment is new: its captures are exactly the ones just created, so nothing needs reading.
+        const applied = await this.applyReported(lockedEm, Capture, payment, reportedCapture.amount ?? payment.amount, {
+          reference: reportedCapture.reference,
+          rows: captures,
+          rules: CAPTURE_RULES,
+        });
+        captured = applied.recorded;
+        captures.push(...applied.created);
+      }
+      await recomputeCollection(lockedEm, collection);
+      await lockedEm.flush();
+      return { payment: toPaymentDTO(payment, captures, []), created: true, captured, alreadyCaptured };
     });
 
     if ('status' in outcome) {
@@ -162,22 +242,25 @@ export class PaymentOperations {
     }
     if (outcome.created) {
       const base = { id: outcome.payment.id, session_id: sessionId, payment_collection_id: session.payment_collection };
+      const amount = outcome.payment.amount;
       await this.ctx.events.emit([
-        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: normalizeAmount(outcome.payment.amount) } },
-        ...(outcome.captured
-          ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: normalizeAmount(outcome.payment.amount) } }]
+        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount } },
+        ...(outcome.alreadyCaptured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount } }] : []),
+        ...(outcome.captured !== '0'
+          ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
           : []),
       ]);
     }
-    return this.dto(this.ctx.orm.em.fork(), outcome.payment);
+    return { payment: outcome.payment, created: outcome.created, captured: outcome.captured };
   }
 
-  private async createPayment(
+  /** The session's payment (and the capture, when the provider already took the money); flushed by the caller. */
+  private createPayment(
     em: EntityManager,
     session: PaymentSession,
     collection: PaymentCollection,
     alreadyCaptured: boolean,
-  ): Promise<Payment> {
+  ): { payment: Payment; captures: Capture[] } {
     const now = new Date();
     const payment = em.create(Payment, {
       id: generateId(IdPrefix.payment),
@@ -192,20 +275,20 @@ export class PaymentOperations {
     });
     session.status = alreadyCaptured ? 'captured' : 'authorized';
     session.authorized_at = now;
+    const captures: Capture[] = [];
     if (alreadyCaptured) {
-      em.create(Capture, {
-        id: generateId(IdPrefix.capture),
-        payment: payment.id,
-        amount: session.amount,
-        status: 'succeeded',
-        source: 'provider',
-        idempotency_key: `${payment.id}:provider-capture:${session.amount}`,
-      });
+      captures.push(
+        em.create(Capture, {
+          id: generateId(IdPrefix.capture),
+          payment: payment.id,
+          amount: session.amount,
+          status: 'succeeded',
+          source: 'provider',
+          idempotency_key: providerMovementKey(payment.id, 'capture', session.amount),
+        }),
+      );
     }
-    await em.flush();
-    await recomputeCollection(em, collection);
-    await em.flush();
-    return payment;
+    return { payment, captures };
   }
 
   /**
@@ -333,14 +416,7 @@ export class PaymentOperations {
   recordProviderCapture(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
     return this.recordReported(Capture, paymentId, assertPositiveAmount(amount, 'captured amount'), options.reference, {
       event: PaymentEvents.CAPTURED,
-      room: async (_em, locked, known) => subtractAmounts(locked.amount, known),
-      after: async (em, locked, succeeded) => {
-        if (compareAmounts(succeeded, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
-        if (compareAmounts(succeeded, '0') > 0) {
-          const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
-          session.status = 'captured';
-        }
-      },
+      rules: CAPTURE_RULES,
     });
   }
 
@@ -384,65 +460,78 @@ export class PaymentOperations {
   recordProviderRefund(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
     return this.recordReported(Refund, paymentId, assertPositiveAmount(amount, 'refunded amount'), options.reference, {
       event: PaymentEvents.REFUNDED,
-      room: async (em, locked, known) =>
-        subtractAmounts(total(await em.find(Capture, { payment: locked.id }), ['succeeded']), known),
+      rules: REFUND_RULES,
     });
   }
 
   /**
    * Records, under the collection lock, what a provider reports it has already captured or refunded:
-   * at most `room` (what is left to capture or refund), once per running total or reference.
+   * at most what is left to capture or refund, once per running total or reference.
    */
   private async recordReported(
     entity: typeof Capture | typeof Refund,
     paymentId: string,
     reported: string,
     reference: string | undefined,
-    rules: {
-      event: string;
-      room: (em: EntityManager, locked: Payment, known: string) => Promise<string>;
-      after?: (em: EntityManager, locked: Payment, succeeded: string) => Promise<void>;
-    },
+    options: { event: string; rules: ReportRules },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
     const payment = await this.paymentOrFail(paymentId);
-    const kind = entity === Capture ? 'capture' : 'refund';
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
-      const rows: { amount: string; status: string; idempotency_key: string }[] = await em.find(entity as typeof Capture, {
-        payment: paymentId,
-      });
-      const key = providerMovementKey(paymentId, kind, reported, reference);
-      const known = total(rows, RESERVING);
-      const room = await rules.room(em, locked, known);
-      if (compareAmounts(reported, addAmounts(known, room)) > 0 && !reference) {
-        this.ctx.logger.warn(
-          { payment_id: paymentId, kind, reported, limit: addAmounts(known, room) },
-          'provider reports more than Tender can record',
-        );
-      }
-      const recorded = rows.some((r) => r.idempotency_key === key) ? '0' : unrecordedAmount(reported, known, room, reference);
-      if (recorded !== '0') {
-        em.create(entity as typeof Capture, {
-          id: generateId(entity === Capture ? IdPrefix.capture : IdPrefix.refund),
-          payment: paymentId,
-          amount: recorded,
-          status: 'succeeded',
-          source: 'provider',
-          idempotency_key: key,
-        });
-      }
-      await rules.after?.(em, locked, addAmounts(total(rows, ['succeeded']), recorded));
+      const { recorded } = await this.applyReported(em, entity, locked, reported, { reference, rules: options.rules });
       await recomputeCollection(em, collection);
       await em.flush();
       return { recorded, payment: await this.dto(em, locked) };
     });
     if (result.recorded !== '0') {
       await this.ctx.events.emit({
-        name: rules.event,
+        name: options.event,
         data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
       });
     }
     return result;
+  }
+
+  /**
+   * The part of a provider report not yet recorded, written as one succeeded row. Runs inside the
+   * collection lock; `rows` are the payment's existing rows of that kind when the caller already has them.
+   */
+  private async applyReported(
+    em: EntityManager,
+    entity: typeof Capture | typeof Refund,
+    locked: Payment,
+    reported: string,
+    options: { reference?: string; rows?: Capture[]; rules: ReportRules },
+  ): Promise<{ recorded: string; created: Capture[] }> {
+    const kind = entity === Capture ? 'capture' : 'refund';
+    const { reference, rules } = options;
+    const rows: { amount: string; status: string; idempotency_key: string }[] =
+      options.rows ?? (await em.find(entity as typeof Capture, { payment: locked.id }));
+    const key = providerMovementKey(locked.id, kind, reported, reference);
+    const known = total(rows, RESERVING);
+    const room = await rules.room(em, locked, known);
+    if (compareAmounts(reported, addAmounts(known, room)) > 0 && !reference) {
+      this.ctx.logger.warn(
+        { payment_id: locked.id, kind, reported, limit: addAmounts(known, room) },
+        'provider reports more than Tender can record',
+      );
+    }
+    const recorded = rows.some((r) => r.idempotency_key === key) ? '0' : unrecordedAmount(reported, known, room, reference);
+    const created: Capture[] = [];
+    if (recorded !== '0') {
+      created.push(
+        em.create(entity as typeof Capture, {
+          id: generateId(entity === Capture ? IdPrefix.capture : IdPrefix.refund),
+          payment: locked.id,
+          amount: recorded,
+          status: 'succeeded',
+          source: 'provider',
+          idempotency_key: key,
+        }),
+      );
+    }
+    await rules.after?.(em, locked, addAmounts(total(rows, ['succeeded']), recorded));
+    return { recorded, created };
   }
 
   /** Cancels an authorized payment that has not been captured; canceling twice is a no-op. */

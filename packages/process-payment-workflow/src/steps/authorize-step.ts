@@ -9,15 +9,16 @@ import type { RunState } from '../types.js';
 export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boolean }> = {
   name: 'authorize-payment-session',
   async invoke(state) {
-    const service = state.deps.paymentModuleService;
-    const [existing] = await service.listPayments({ payment_session_id: state.session.id });
-    if (existing) {
-      state.payment = existing;
-      return { payment: existing, created: false };
-    }
-    const verifiedWebhookStatus = state.input.action === 'captured' ? 'captured' : 'authorized';
-    state.payment = await service.authorizePaymentSession(state.session.id, {}, { verifiedWebhookStatus });
-    return { payment: state.payment, created: true };
+    const { action, data } = state.input;
+    const captured = action === 'captured';
+    // A `captured` webhook for a session with no payment yet records its capture in the same transaction.
+    const { payment, created } = await state.deps.paymentModuleService.applyWebhookAuthorization(state.session.id, {
+      status: captured ? 'captured' : 'authorized',
+      capture: captured ? { amount: data?.amount, reference: data?.reference } : undefined,
+    });
+    state.payment = payment;
+    state.captureRecorded = captured && created;
+    return { payment, created };
   },
   async compensate({ payment, created }, state) {
     if (!created) return;

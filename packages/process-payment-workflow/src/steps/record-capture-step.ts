@@ -9,6 +9,8 @@ import type { RunState } from '../types.js';
 export const recordCaptureStep: Step<RunState, { recorded: string }> = {
   name: 'record-provider-capture',
   async invoke(state) {
+    // The authorization that created the payment already recorded this webhook's capture.
+    if (state.captureRecorded) return { recorded: '0' };
     const payment = state.payment!;
     const amount = state.input.data?.amount ?? payment.amount;
     const reference = state.input.data?.reference;
