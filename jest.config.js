@@ -18,7 +18,11 @@ export default {
     '^@tender/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/integration-tests/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/packages/*/test/**/*.test.ts',
+    '<rootDir>/examples/*/test/**/*.test.ts',
+    '<rootDir>/integration-tests/test/**/*.test.ts',
+  ],
   globalSetup: '<rootDir>/packages/payment-module/test-support/global-setup.ts',
   globalTeardown: '<rootDir>/packages/payment-module/test-support/global-teardown.ts',
   testTimeout: 60000,

@@ -17,6 +17,21 @@ create table if not exists "order" (
   created_at timestamptz not null default now()
 );`;
 
+const COMPLETE_CART_SQL = `
+with locked as (
+  select id, order_id, payment_collection_id from cart where id = $1 for update
+), placed as (
+  insert into "order" (id, cart_id, payment_collection_id)
+  select $2, id, payment_collection_id from locked where order_id is null
+  returning id
+), completed as (
+  update cart set completed_at = now(), order_id = placed.id from placed where cart.id = $1
+  returning cart.id
+)
+select (select id from locked) as cart_id,
+       coalesce((select id from placed), (select order_id from locked)) as order_id,
+       exists (select 1 from completed) as created`;
+
 /**
  * A host's cart module reduced to what the payment workflow needs. `completeCart` locks the cart row,
  * so the webhook and a storefront completing the same cart at the same moment produce one order.
@@ -53,38 +68,12 @@ export class PostgresCartStore implements CartPort {
   }
 
   async completeCart(cartId: string): Promise<{ order_id: string; created: boolean }> {
-    const client = await this.pool.connect();
-    // A connection cut between two statements of this transaction is reported as an event on the client;
-    // the next statement fails anyway, so swallow the event rather than crash the process.
-    const ignore = () => {};
-    client.on('error', ignore);
-    try {
-      await client.query('begin');
-      const { rows } = await client.query('select id, order_id, payment_collection_id from cart where id = $1 for update', [
-        cartId,
-      ]);
-      const cart = rows[0];
-      if (!cart) throw new Error(`Cart ${cartId} does not exist.`);
-      if (cart.order_id) {
-        await client.query('commit');
-        return { order_id: cart.order_id, created: false };
-      }
-      const orderId = `order_${randomUUID()}`;
-      await client.query('insert into "order" (id, cart_id, payment_collection_id) values ($1, $2, $3)', [
-        orderId,
-        cartId,
-        cart.payment_collection_id,
-      ]);
-      await client.query('update cart set completed_at = now(), order_id = $2 where id = $1', [cartId, orderId]);
-      await client.query('commit');
-      return { order_id: orderId, created: true };
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      client.release();
-    }
+    // One statement, so one round trip and no transaction left open by a dropped connection. The cart row
+    // is locked first: a concurrent call waits, then sees the order this one wrote and creates none.
+    const { rows } = await this.pool.query(COMPLETE_CART_SQL, [cartId, `order_${randomUUID()}`]);
+    const row = rows[0];
+    if (!row?.cart_id) throw new Error(`Cart ${cartId} does not exist.`);
+    return { order_id: row.order_id, created: row.created };
   }
 
   async countOrders(cartId?: string): Promise<number> {
