@@ -8,8 +8,10 @@ export { createPaymentModule, type PaymentModule } from './module/create-payment
 export type { PaymentModuleOptions, WorkflowFactory } from './module/options.js';
 export { startWorker, type WorkerProcess } from './module/start-worker.js';
 export * from './providers/registry.js';
+export type * from './services/authorization.js';
 export type * from './services/collections.js';
 export type * from './services/dto.js';
+export type * from './services/movements.js';
 export { PaymentModuleService, type PaymentProviderDTO } from './services/payment-module-service.js';
 export type * from './services/payments.js';
 export type * from './services/sessions.js';

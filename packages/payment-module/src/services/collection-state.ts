@@ -51,25 +51,54 @@ interface TotalsRow {
   refunded_amount: string;
 }
 
+/** A collection's totals and status derived from its rows, in one round trip; reads what the database holds. */
+async function deriveTotals(em: EntityManager, id: string, amount: string): Promise<CollectionTotals> {
+  const [row] = await em.execute<TotalsRow[]>(TOTALS_SQL, Array(5).fill(id));
+  const totals = {
+    authorized_amount: normalizeAmount(row!.authorized_amount),
+    captured_amount: normalizeAmount(row!.captured_amount),
+    refunded_amount: normalizeAmount(row!.refunded_amount),
+  };
+  return { ...totals, status: deriveStatus(amount, totals, row!.session_statuses, row!.has_canceled_payment) };
+}
+
+const COMPLETING = new Set<PaymentCollectionStatus>(['completed', 'partially_refunded', 'refunded']);
+
 /**
  * Recomputes a collection's amounts and status from its rows, in one round trip. Must run inside the
  * transaction that holds the collection's row lock, after the change it reflects.
  */
 export async function recomputeCollection(em: EntityManager, collection: PaymentCollection): Promise<CollectionTotals> {
   await em.flush(); // the aggregate reads the database, so pending changes must be in it
-  const [row] = await em.execute<TotalsRow[]>(TOTALS_SQL, Array(5).fill(collection.id));
-  const totals = {
-    authorized_amount: normalizeAmount(row!.authorized_amount),
-    captured_amount: normalizeAmount(row!.captured_amount),
-    refunded_amount: normalizeAmount(row!.refunded_amount),
-  };
-  const status = deriveStatus(collection.amount, totals, row!.session_statuses, row!.has_canceled_payment);
+  const totals = await deriveTotals(em, collection.id, collection.amount);
   collection.authorized_amount = totals.authorized_amount;
   collection.captured_amount = totals.captured_amount;
   collection.refunded_amount = totals.refunded_amount;
-  collection.status = status;
-  if ((status === 'completed' || status === 'partially_refunded' || status === 'refunded') && !collection.completed_at) {
-    collection.completed_at = new Date();
-  }
-  return { ...totals, status };
+  collection.status = totals.status;
+  if (COMPLETING.has(totals.status) && !collection.completed_at) collection.completed_at = new Date();
+  return totals;
+}
+
+/** `recomputeCollection` for a collection locked by `lockCollectionRow` (no entity): one aggregate, one UPDATE. */
+export async function recomputeCollectionRow(
+  em: EntityManager,
+  collection: { id: string; amount: string },
+): Promise<CollectionTotals> {
+  const totals = await deriveTotals(em, collection.id, collection.amount);
+  await em.execute(
+    `update payment_collection
+        set authorized_amount = ?, captured_amount = ?, refunded_amount = ?, status = ?, updated_at = now(),
+            completed_at = case when completed_at is null and ? then now() else completed_at end
+      where id = ?`,
+    [
+      totals.authorized_amount,
+      totals.captured_amount,
+      totals.refunded_amount,
+      totals.status,
+      COMPLETING.has(totals.status),
+      collection.id,
+    ],
+    'run',
+  );
+  return totals;
 }

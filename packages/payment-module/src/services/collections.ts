@@ -1,4 +1,5 @@
 import { type AmountInput, assertPositiveAmount, currencyExponent, TenderError } from '@tender/core';
+import { selectEntity } from '../database/select-entities.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { DEFAULT_TENANT, Payment, PaymentCollection, PaymentSession } from '../models/index.js';
 import type { ServiceContext } from './context.js';
@@ -73,7 +74,12 @@ export class CollectionOperations {
 
   async retrieve(id: string, options: { relations?: ('payment_sessions' | 'payments')[] } = {}): Promise<PaymentCollectionDTO> {
     const em = this.ctx.orm.em.fork();
-    const collection = await em.findOne(PaymentCollection, { id, deleted_at: null });
+    const collection = await selectEntity(
+      em,
+      PaymentCollection,
+      'select * from payment_collection where id = ? and deleted_at is null',
+      [id],
+    );
     if (!collection) throw new TenderError('not_found', `Payment collection ${id} was not found.`);
     const dto = toCollectionDTO(collection);
     if (options.relations?.includes('payment_sessions')) {

@@ -21,3 +21,23 @@ export async function withCollectionLock<T>(
     return work(em, collection);
   });
 }
+
+/** The locked collection's own columns, for work written in plain SQL. */
+export interface LockedCollectionRow {
+  id: string;
+  tenant: string;
+  amount: string;
+}
+
+/**
+ * Takes the collection's row lock inside `em`'s transaction without loading an entity: the webhook
+ * path's cheaper form of what `withCollectionLock` does.
+ */
+export async function lockCollectionRow(em: EntityManager, collectionId: string): Promise<LockedCollectionRow> {
+  const [row] = await em.execute<LockedCollectionRow[]>(
+    'select id, tenant, amount from payment_collection where id = ? and deleted_at is null for update',
+    [collectionId],
+  );
+  if (!row) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
+  return row;
+}

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { selectEntities } from '../database/select-entities.js';
 import { Capture, type Payment, Refund } from '../models/index.js';
 import { type PaymentDTO, toPaymentDTO } from './dto.js';
 
@@ -7,8 +8,8 @@ export async function loadPayments(em: EntityManager, payments: Payment[]): Prom
   if (payments.length === 0) return [];
   const ids = payments.map((p) => p.id);
   const [captures, refunds] = await Promise.all([
-    em.find(Capture, { payment: { $in: ids } }, { orderBy: { created_at: 'asc', id: 'asc' } }),
-    em.find(Refund, { payment: { $in: ids } }, { orderBy: { created_at: 'asc', id: 'asc' } }),
+    selectEntities(em, Capture, 'select * from capture where payment_id in (?) order by created_at, id', [ids]),
+    selectEntities(em, Refund, 'select * from refund where payment_id in (?) order by created_at, id', [ids]),
   ]);
   return payments.map((p) =>
     toPaymentDTO(

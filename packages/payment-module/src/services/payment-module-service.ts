@@ -7,6 +7,7 @@ import {
 } from '@tender/core';
 import { generateId, IdPrefix } from '../ids.js';
 import { AccountHolder, DEFAULT_TENANT, RefundReason } from '../models/index.js';
+import type { WebhookAuthorizationInput, WebhookAuthorizationResult } from './authorization.js';
 import {
   CollectionOperations,
   type CreatePaymentCollectionInput,
@@ -16,13 +17,7 @@ import {
 } from './collections.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentCollectionDTO, PaymentDTO, PaymentSessionDTO } from './dto.js';
-import {
-  type CapturePaymentInput,
-  PaymentOperations,
-  type RefundPaymentInput,
-  type WebhookAuthorizationInput,
-  type WebhookAuthorizationResult,
-} from './payments.js';
+import { type CapturePaymentInput, PaymentOperations, type RefundPaymentInput } from './payments.js';
 import { callProvider } from './provider-call.js';
 import { type CreatePaymentSessionInput, SessionOperations, type UpdatePaymentSessionInput } from './sessions.js';
 

@@ -4,20 +4,27 @@ import {
   addAmounts,
   assertPositiveAmount,
   compareAmounts,
-  minAmount,
   type PaymentDataOutput,
   type PaymentProvider,
   type ProviderContext,
   subtractAmounts,
   TenderError,
 } from '@tender/core';
+import { selectEntity } from '../database/select-entities.js';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
-import { Capture, Payment, type PaymentCollection, PaymentSession, Refund } from '../models/index.js';
+import { Capture, Payment, PaymentSession, Refund } from '../models/index.js';
+import {
+  type AuthorizeOptions,
+  SessionAuthorizer,
+  type WebhookAuthorizationInput,
+  type WebhookAuthorizationResult,
+} from './authorization.js';
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
-import { type PaymentDTO, toPaymentDTO } from './dto.js';
+import type { PaymentDTO } from './dto.js';
 import { withCollectionLock } from './locking.js';
+import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
 
@@ -39,8 +46,6 @@ export interface RefundPaymentInput {
   idempotency_key?: string;
 }
 
-const RESERVING = ['pending', 'succeeded'];
-
 /** A merchant capture/refund row reserving `amount` until the provider answers. */
 function pendingMovement(paymentId: string, amount: string, prefix: string, idempotencyKey?: string) {
   const id = generateId(prefix);
@@ -57,37 +62,19 @@ function movementInput(payment: Payment, row: { amount: string; idempotency_key:
   };
 }
 
-/** The key that makes a provider-reported movement apply once: per reference, or per running total. */
-function providerMovementKey(paymentId: string, kind: 'capture' | 'refund', reported: string, reference?: string): string {
-  return reference ? `${paymentId}:provider-${kind}:ref:${reference}` : `${paymentId}:provider-${kind}:${reported}`;
-}
-
-/**
- * What a provider report adds to what is already known, never beyond `room` (what is left to capture or
- * refund): a referenced movement adds its own amount; a running total adds its excess over `known`.
- */
-function unrecordedAmount(reported: string, known: string, room: string, reference?: string): string {
-  const wanted = reference ? reported : subtractAmounts(reported, known);
-  const amount = minAmount(wanted, room);
-  return compareAmounts(amount, '0') > 0 ? amount : '0';
-}
-
-function total(rows: { amount: string; status: string }[], statuses: string[]): string {
-  return addAmounts('0', ...rows.filter((r) => statuses.includes(r.status)).map((r) => r.amount));
-}
-
-/** How a provider-reported movement is bounded, and what it changes besides its own row. */
+/** What bounds a provider-reported movement, and what it changes besides its own row. */
 interface ReportRules {
-  /** What is left to record beyond `known` (already recorded or reserved). */
-  room: (em: EntityManager, locked: Payment, known: string) => Promise<string>;
+  /** The most the payment's rows of this kind may total. */
+  ceiling: (em: EntityManager, locked: Payment) => Promise<string>;
   after?: (em: EntityManager, locked: Payment, succeeded: string) => Promise<void>;
 }
 
 const CAPTURE_RULES: ReportRules = {
-  room: async (_em, locked, known) => subtractAmounts(locked.amount, known),
+  ceiling: async (_em, locked) => locked.amount,
   after: async (em, locked, succeeded) => {
-    if (compareAmounts(succeeded, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
-    if (compareAmounts(succeeded, '0') > 0) {
+    const state = captureState(locked.amount, succeeded);
+    if (state.full && !locked.captured_at) locked.captured_at = new Date();
+    if (state.any) {
       const session = await em.findOneOrFail(PaymentSession, { id: locked.payment_session });
       session.status = 'captured';
     }
@@ -95,40 +82,18 @@ const CAPTURE_RULES: ReportRules = {
 };
 
 const REFUND_RULES: ReportRules = {
-  room: async (em, locked, known) => subtractAmounts(total(await em.find(Capture, { payment: locked.id }), ['succeeded']), known),
+  ceiling: async (em, locked) => total(await em.find(Capture, { payment: locked.id }), ['succeeded']),
 };
 
-interface AuthorizeOptions {
-  /** Set by the webhook workflow: a verified webhook decides when the provider has no status to ask. */
-  verifiedWebhookStatus?: 'authorized' | 'captured';
-}
-
-/** A movement a provider reports: its running total, or one movement named by `reference`. */
-export interface ReportedMovement {
-  /** Defaults to the payment's whole amount. */
-  amount?: AmountInput;
-  reference?: string;
-}
-
-export interface WebhookAuthorizationInput {
-  status: 'authorized' | 'captured';
-  /** A capture the webhook reports, recorded in the transaction that creates the payment. */
-  capture?: ReportedMovement;
-}
-
-export interface WebhookAuthorizationResult {
-  payment: PaymentDTO;
-  /** True when this call created the payment (false: it existed, or a concurrent call made it). */
-  created: boolean;
-  /** The capture amount this call recorded from `capture` ('0' when none). */
-  captured: string;
-}
-
 export class PaymentOperations {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly authorizer: SessionAuthorizer;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.authorizer = new SessionAuthorizer(ctx, (id) => this.retrieve(id));
+  }
 
   private async paymentOrFail(id: string): Promise<Payment> {
-    const payment = await this.ctx.orm.em.fork().findOne(Payment, { id });
+    const payment = await selectEntity(this.ctx.orm.em.fork(), Payment, 'select * from payment where id = ?', [id]);
     if (!payment) throw new TenderError('not_found', `Payment ${id} was not found.`);
     return payment;
   }
@@ -157,8 +122,12 @@ export class PaymentOperations {
    * the provider reports the money already captured (auto-capture), the capture is recorded without
    * a second provider capture.
    */
-  async authorizeSession(sessionId: string, context: ProviderContext = {}, options: AuthorizeOptions = {}): Promise<PaymentDTO> {
-    return (await this.authorize(sessionId, context, options)).payment;
+  async authorizeSession(
+    sessionId: string,
+    context: ProviderContext = {},
+    options: Pick<AuthorizeOptions, 'verifiedWebhookStatus'> = {},
+  ): Promise<PaymentDTO> {
+    return (await this.authorizer.authorize(sessionId, context, options)).payment;
   }
 
   /**
@@ -167,128 +136,7 @@ export class PaymentOperations {
    * whether this call created the payment, so the caller knows what is its own to compensate.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
-    return this.authorize(sessionId, {}, { verifiedWebhookStatus: input.status, providerCapture: input.capture });
-  }
-
-  private async authorize(
-    sessionId: string,
-    context: ProviderContext,
-    options: AuthorizeOptions & { providerCapture?: ReportedMovement },
-  ): Promise<WebhookAuthorizationResult> {
-    const reportedCapture = options.providerCapture && {
-      amount:
-        options.providerCapture.amount === undefined
-          ? undefined
-          : assertPositiveAmount(options.providerCapture.amount, 'captured amount'),
-      reference: options.providerCapture.reference,
-    };
-    const em = this.ctx.orm.em.fork();
-    const session = await em.findOne(PaymentSession, { id: sessionId, deleted_at: null });
-    if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
-    const existing = await em.findOne(Payment, { payment_session: sessionId });
-    if (existing) return { payment: await this.dto(em, existing), created: false, captured: '0' };
-
-    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
-    const authorization = await callProvider(session.provider_id, 'authorize a payment', () =>
-      provider.authorizePayment({
-        data: session.data,
-        context: { ...context, tenant: session.tenant, idempotency_key: `${sessionId}:authorize` },
-      }),
-    );
-
-    const outcome = await withCollectionLock(this.ctx.orm, session.payment_collection, async (lockedEm, collection) => {
-      const locked = await lockedEm.findOneOrFail(PaymentSession, { id: sessionId });
-      const raced = await lockedEm.findOne(Payment, { payment_session: sessionId });
-      if (raced) return { payment: await this.dto(lockedEm, raced), created: false, captured: '0', alreadyCaptured: false };
-      locked.data = { ...locked.data, ...authorization.data };
-      let { status } = authorization;
-      if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
-        // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
-        // verified webhook saying the money is there is the provider's own word for it.
-        this.ctx.logger.info(
-          { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
-          'provider status lags its verified webhook; the webhook decides',
-        );
-        status = options.verifiedWebhookStatus;
-      }
-      if (status !== 'authorized' && status !== 'captured') {
-        locked.status = status;
-        await recomputeCollection(lockedEm, collection);
-        await lockedEm.flush();
-        return { status };
-      }
-      const alreadyCaptured = status === 'captured';
-      const { payment, captures } = this.createPayment(lockedEm, locked, collection, alreadyCaptured);
-      let captured = '0';
-      if (reportedCapture) {
-        // The payment is new: its captures are exactly the ones just created, so nothing needs reading.
-        const applied = await this.applyReported(lockedEm, Capture, payment, reportedCapture.amount ?? payment.amount, {
-          reference: reportedCapture.reference,
-          rows: captures,
-          rules: CAPTURE_RULES,
-        });
-        captured = applied.recorded;
-        captures.push(...applied.created);
-      }
-      await recomputeCollection(lockedEm, collection);
-      await lockedEm.flush();
-      return { payment: toPaymentDTO(payment, captures, []), created: true, captured, alreadyCaptured };
-    });
-
-    if ('status' in outcome) {
-      throw new TenderError('not_allowed', `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`, {
-        details: { status: outcome.status },
-      });
-    }
-    if (outcome.created) {
-      const base = { id: outcome.payment.id, session_id: sessionId, payment_collection_id: session.payment_collection };
-      const amount = outcome.payment.amount;
-      await this.ctx.events.emit([
-        { name: PaymentEvents.AUTHORIZED, data: { ...base, amount } },
-        ...(outcome.alreadyCaptured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount } }] : []),
-        ...(outcome.captured !== '0'
-          ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
-          : []),
-      ]);
-    }
-    return { payment: outcome.payment, created: outcome.created, captured: outcome.captured };
-  }
-
-  /** The session's payment (and the capture, when the provider already took the money); flushed by the caller. */
-  private createPayment(
-    em: EntityManager,
-    session: PaymentSession,
-    collection: PaymentCollection,
-    alreadyCaptured: boolean,
-  ): { payment: Payment; captures: Capture[] } {
-    const now = new Date();
-    const payment = em.create(Payment, {
-      id: generateId(IdPrefix.payment),
-      tenant: session.tenant,
-      payment_collection: collection.id,
-      payment_session: session.id,
-      provider_id: session.provider_id,
-      currency_code: session.currency_code,
-      amount: session.amount,
-      data: session.data,
-      captured_at: alreadyCaptured ? now : null,
-    });
-    session.status = alreadyCaptured ? 'captured' : 'authorized';
-    session.authorized_at = now;
-    const captures: Capture[] = [];
-    if (alreadyCaptured) {
-      captures.push(
-        em.create(Capture, {
-          id: generateId(IdPrefix.capture),
-          payment: payment.id,
-          amount: session.amount,
-          status: 'succeeded',
-          source: 'provider',
-          idempotency_key: providerMovementKey(payment.id, 'capture', session.amount),
-        }),
-      );
-    }
-    return { payment, captures };
+    return this.authorizer.authorize(sessionId, {}, { verifiedWebhookStatus: input.status, providerCapture: input.capture });
   }
 
   /**
@@ -478,7 +326,7 @@ export class PaymentOperations {
     const payment = await this.paymentOrFail(paymentId);
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
-      const { recorded } = await this.applyReported(em, entity, locked, reported, { reference, rules: options.rules });
+      const recorded = await this.applyReported(em, entity, locked, reported, { reference, rules: options.rules });
       await recomputeCollection(em, collection);
       await em.flush();
       return { recorded, payment: await this.dto(em, locked) };
@@ -492,46 +340,39 @@ export class PaymentOperations {
     return result;
   }
 
-  /**
-   * The part of a provider report not yet recorded, written as one succeeded row. Runs inside the
-   * collection lock; `rows` are the payment's existing rows of that kind when the caller already has them.
-   */
+  /** The part of a provider report not yet recorded, written as one succeeded row. Runs inside the collection lock. */
   private async applyReported(
     em: EntityManager,
     entity: typeof Capture | typeof Refund,
     locked: Payment,
     reported: string,
-    options: { reference?: string; rows?: Capture[]; rules: ReportRules },
-  ): Promise<{ recorded: string; created: Capture[] }> {
+    options: { reference?: string; rules: ReportRules },
+  ): Promise<string> {
     const kind = entity === Capture ? 'capture' : 'refund';
     const { reference, rules } = options;
-    const rows: { amount: string; status: string; idempotency_key: string }[] =
-      options.rows ?? (await em.find(entity as typeof Capture, { payment: locked.id }));
-    const key = providerMovementKey(locked.id, kind, reported, reference);
-    const known = total(rows, RESERVING);
-    const room = await rules.room(em, locked, known);
-    if (compareAmounts(reported, addAmounts(known, room)) > 0 && !reference) {
+    const rows: { amount: string; status: string; idempotency_key: string }[] = await em.find(entity as typeof Capture, {
+      payment: locked.id,
+    });
+    const ceiling = await rules.ceiling(em, locked);
+    const { recorded, key, over } = reportedShare(locked.id, kind, rows, reported, ceiling, reference);
+    if (over) {
       this.ctx.logger.warn(
-        { payment_id: locked.id, kind, reported, limit: addAmounts(known, room) },
+        { payment_id: locked.id, kind, reported, limit: ceiling },
         'provider reports more than Tender can record',
       );
     }
-    const recorded = rows.some((r) => r.idempotency_key === key) ? '0' : unrecordedAmount(reported, known, room, reference);
-    const created: Capture[] = [];
     if (recorded !== '0') {
-      created.push(
-        em.create(entity as typeof Capture, {
-          id: generateId(entity === Capture ? IdPrefix.capture : IdPrefix.refund),
-          payment: locked.id,
-          amount: recorded,
-          status: 'succeeded',
-          source: 'provider',
-          idempotency_key: key,
-        }),
-      );
+      em.create(entity as typeof Capture, {
+        id: generateId(entity === Capture ? IdPrefix.capture : IdPrefix.refund),
+        payment: locked.id,
+        amount: recorded,
+        status: 'succeeded',
+        source: 'provider',
+        idempotency_key: key,
+      });
     }
     await rules.after?.(em, locked, addAmounts(total(rows, ['succeeded']), recorded));
-    return { recorded, created };
+    return recorded;
   }
 
   /** Cancels an authorized payment that has not been captured; canceling twice is a no-op. */

@@ -6,6 +6,7 @@ import {
   SETTLED_SESSION_STATUSES,
   TenderError,
 } from '@tender/core';
+import { selectEntity } from '../database/select-entities.js';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
@@ -34,7 +35,12 @@ export class SessionOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
   async retrieve(id: string): Promise<PaymentSessionDTO> {
-    const session = await this.ctx.orm.em.fork().findOne(PaymentSession, { id, deleted_at: null });
+    const session = await selectEntity(
+      this.ctx.orm.em.fork(),
+      PaymentSession,
+      'select * from payment_session where id = ? and deleted_at is null',
+      [id],
+    );
     if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
     return toSessionDTO(session);
   }

@@ -1,0 +1,190 @@
+import { assertPositiveAmount, normalizeAmount, type ProviderContext, TenderError } from '@tender/core';
+import { PaymentEvents } from '../events/event-bus.js';
+import { generateId, IdPrefix } from '../ids.js';
+import {
+  insertPayment,
+  type NewPayment,
+  type NewProviderCapture,
+  readSessionForAuthorization,
+  updateSessionStatus,
+} from './authorization-sql.js';
+import { recomputeCollectionRow } from './collection-state.js';
+import type { ServiceContext } from './context.js';
+import type { PaymentDTO } from './dto.js';
+import { lockCollectionRow } from './locking.js';
+import { captureState, providerMovementKey, type ReportedMovement, reportedShare, total } from './movements.js';
+import { callProvider } from './provider-call.js';
+
+export interface AuthorizeOptions {
+  /** Set by the webhook workflow: a verified webhook decides when the provider has no status to ask. */
+  verifiedWebhookStatus?: 'authorized' | 'captured';
+  /** A capture the provider reports (a webhook), recorded in the transaction that creates the payment. */
+  providerCapture?: ReportedMovement;
+}
+
+export interface WebhookAuthorizationInput {
+  status: 'authorized' | 'captured';
+  /** A capture the webhook reports, recorded in the transaction that creates the payment. */
+  capture?: ReportedMovement;
+}
+
+export interface WebhookAuthorizationResult {
+  payment: PaymentDTO;
+  /** True when this call created the payment (false: it existed, or a concurrent call made it). */
+  created: boolean;
+  /** The capture amount this call recorded from `capture` ('0' when none). */
+  captured: string;
+}
+
+type Outcome =
+  | { existing: string }
+  | { status: string }
+  | { payment: PaymentDTO; captured: string; alreadyCaptured: boolean; collectionId: string };
+
+function succeeded(captures: NewProviderCapture[]) {
+  return captures.map((c) => ({ ...c, status: 'succeeded' }));
+}
+
+function newPaymentDTO(payment: NewPayment, captures: NewProviderCapture[]): PaymentDTO {
+  return {
+    ...payment,
+    amount: normalizeAmount(payment.amount),
+    captured_amount: total(succeeded(captures), ['succeeded']),
+    refunded_amount: '0',
+    canceled_at: null,
+    captures: captures.map((c) => ({
+      id: c.id,
+      payment_id: payment.id,
+      amount: normalizeAmount(c.amount),
+      status: 'succeeded',
+      source: 'provider',
+      created_by: null,
+      created_at: payment.created_at,
+    })),
+    refunds: [],
+  };
+}
+
+/**
+ * Asks the provider whether a session is authorized and, when it is, creates the session's one payment.
+ * Idempotent: a session that has a payment returns it without calling the provider. The provider is
+ * called with no lock held; the payment is written under the collection's row lock, after checking
+ * that no concurrent call wrote it first.
+ */
+export class SessionAuthorizer {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly retrievePayment: (id: string) => Promise<PaymentDTO>,
+  ) {}
+
+  async authorize(sessionId: string, context: ProviderContext, options: AuthorizeOptions): Promise<WebhookAuthorizationResult> {
+    const reported = options.providerCapture && {
+      amount:
+        options.providerCapture.amount === undefined
+          ? undefined
+          : assertPositiveAmount(options.providerCapture.amount, 'captured amount'),
+      reference: options.providerCapture.reference,
+    };
+    const session = await readSessionForAuthorization(this.ctx.orm.em.fork(), sessionId);
+    if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+    if (session.payment_id) return this.existing(session.payment_id);
+
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    const authorization = await callProvider(session.provider_id, 'authorize a payment', () =>
+      provider.authorizePayment({
+        data: session.data,
+        context: { ...context, tenant: session.tenant, idempotency_key: `${sessionId}:authorize` },
+      }),
+    );
+
+    const outcome = await this.ctx.orm.em.fork().transactional(async (em): Promise<Outcome> => {
+      const collection = await lockCollectionRow(em, session.payment_collection_id);
+      const locked = await readSessionForAuthorization(em, sessionId);
+      if (!locked) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+      if (locked.payment_id) return { existing: locked.payment_id };
+      const data = { ...locked.data, ...authorization.data };
+      let { status } = authorization;
+      if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
+        // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
+        // verified webhook saying the money is there is the provider's own word for it.
+        this.ctx.logger.info(
+          { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
+          'provider status lags its verified webhook; the webhook decides',
+        );
+        status = options.verifiedWebhookStatus;
+      }
+      if (status !== 'authorized' && status !== 'captured') {
+        await updateSessionStatus(em, sessionId, status, data);
+        await recomputeCollectionRow(em, collection);
+        return { status };
+      }
+
+      const paymentId = generateId(IdPrefix.payment);
+      const amount = normalizeAmount(locked.amount);
+      const alreadyCaptured = status === 'captured';
+      const captures: NewProviderCapture[] = alreadyCaptured
+        ? [{ id: generateId(IdPrefix.capture), amount, idempotency_key: providerMovementKey(paymentId, 'capture', amount) }]
+        : [];
+      let captured = '0';
+      if (reported) {
+        // The payment is new: its captures are exactly the ones above, so nothing needs reading.
+        const share = reportedShare(
+          paymentId,
+          'capture',
+          succeeded(captures),
+          reported.amount ?? amount,
+          amount,
+          reported.reference,
+        );
+        if (share.over) {
+          this.ctx.logger.warn(
+            { payment_id: paymentId, kind: 'capture', reported: reported.amount, limit: amount },
+            'provider reports more than Tender can record',
+          );
+        }
+        if (share.recorded !== '0') {
+          captures.push({ id: generateId(IdPrefix.capture), amount: share.recorded, idempotency_key: share.key });
+          captured = share.recorded;
+        }
+      }
+      const now = new Date();
+      const state = captureState(amount, total(succeeded(captures), ['succeeded']));
+      const payment: NewPayment = {
+        id: paymentId,
+        tenant: locked.tenant,
+        payment_collection_id: collection.id,
+        payment_session_id: sessionId,
+        provider_id: locked.provider_id,
+        currency_code: locked.currency_code,
+        amount,
+        data,
+        captured_at: state.full ? now : null,
+        created_at: now,
+      };
+      await insertPayment(em, payment, captures, state.any ? 'captured' : 'authorized');
+      await recomputeCollectionRow(em, collection);
+      return { payment: newPaymentDTO(payment, captures), captured, alreadyCaptured, collectionId: collection.id };
+    });
+
+    if ('existing' in outcome) return this.existing(outcome.existing);
+    if ('status' in outcome) {
+      throw new TenderError('not_allowed', `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`, {
+        details: { status: outcome.status },
+      });
+    }
+    const { payment } = outcome;
+    const base = { id: payment.id, session_id: sessionId, payment_collection_id: outcome.collectionId };
+    await this.ctx.events.emit([
+      { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: payment.amount } },
+      ...(outcome.alreadyCaptured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: payment.amount } }] : []),
+      ...(outcome.captured !== '0'
+        ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
+        : []),
+    ]);
+    return { payment, created: true, captured: outcome.captured };
+  }
+
+  private async existing(paymentId: string): Promise<WebhookAuthorizationResult> {
+    return { payment: await this.retrievePayment(paymentId), created: false, captured: '0' };
+  }
+}
