@@ -164,7 +164,7 @@ describe('applyWebhookAuthorization, the webhook workflow authorization', () => 
     const service = payments.service;
     const { collection, session } = await pendingSession();
     const first = await service.applyWebhookAuthorization(session.id, { status: 'captured', capture: { amount: '40.00' } });
-    expect(first).toMatchObject({ created: true, captured: '40' });
+    expect(first).toMatchObject({ created: true, captured: '40', collection_status: 'completed' });
     expect(first.payment).toMatchObject({ amount: '40', captured_amount: '40', refunded_amount: '0' });
     expect(first.payment.captures).toEqual([expect.objectContaining({ amount: '40', status: 'succeeded', source: 'provider' })]);
     expect(first.payment.captured_at).not.toBeNull();
@@ -175,6 +175,7 @@ describe('applyWebhookAuthorization, the webhook workflow authorization', () => 
 
     const again = await service.applyWebhookAuthorization(session.id, { status: 'captured', capture: { amount: '40.00' } });
     expect(again).toMatchObject({ created: false, captured: '0' });
+    expect(again.collection_status).toBeUndefined();
     expect(again.payment.captures).toHaveLength(1);
   });
 
@@ -182,7 +183,7 @@ describe('applyWebhookAuthorization, the webhook workflow authorization', () => 
     const service = payments.service;
     const partial = await pendingSession();
     const result = await service.applyWebhookAuthorization(partial.session.id, { status: 'captured', capture: { amount: '15' } });
-    expect(result).toMatchObject({ created: true, captured: '15' });
+    expect(result).toMatchObject({ created: true, captured: '15', collection_status: 'partially_captured' });
     expect(await service.retrievePaymentCollection(partial.collection.id)).toMatchObject({
       status: 'partially_captured',
       captured_amount: '15',

@@ -73,7 +73,7 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       await runSteps(state, steps);
 
       const cart = COMPLETES_CART.has(input.action)
-        ? await completeCartIfPaid(deps, session.payment_collection_id)
+        ? await completeCartIfPaid(deps, session.payment_collection_id, state.collectionStatus)
         : {
             collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status,
           };

@@ -32,6 +32,8 @@ export type AfterPaymentHook = (args: {
   payment?: PaymentDTO;
   /** Set when the authorization step also recorded the webhook's capture. */
   captureRecorded?: boolean;
+  /** The collection's status after the last step that changed it, when that step reported it. */
+  collectionStatus?: string;
 }) => Promise<void>;
 
 /** What the workflow resolves from the module's container. */
@@ -51,4 +53,6 @@ export interface RunState {
   payment?: PaymentDTO;
   /** Set when the authorization step also recorded the webhook's capture. */
   captureRecorded?: boolean;
+  /** The collection's status after the last step that changed it, when that step reported it. */
+  collectionStatus?: string;
 }

@@ -34,12 +34,14 @@ export interface WebhookAuthorizationResult {
   created: boolean;
   /** The capture amount this call recorded from `capture` ('0' when none). */
   captured: string;
+  /** The collection's status as this call's transaction left it; absent when the payment already existed. */
+  collection_status?: string;
 }
 
 type Outcome =
   | { existing: string }
   | { status: string }
-  | { payment: PaymentDTO; captured: string; alreadyCaptured: boolean; collectionId: string };
+  | { payment: PaymentDTO; captured: string; alreadyCaptured: boolean; collectionId: string; collectionStatus: string };
 
 function succeeded(captures: NewProviderCapture[]) {
   return captures.map((c) => ({ ...c, status: 'succeeded' }));
@@ -162,8 +164,14 @@ export class SessionAuthorizer {
         created_at: now,
       };
       await insertPayment(em, payment, captures, state.any ? 'captured' : 'authorized');
-      await recomputeCollectionRow(em, collection);
-      return { payment: newPaymentDTO(payment, captures), captured, alreadyCaptured, collectionId: collection.id };
+      const totals = await recomputeCollectionRow(em, collection);
+      return {
+        payment: newPaymentDTO(payment, captures),
+        captured,
+        alreadyCaptured,
+        collectionId: collection.id,
+        collectionStatus: totals.status,
+      };
     });
 
     if ('existing' in outcome) return this.existing(outcome.existing);
@@ -181,7 +189,7 @@ export class SessionAuthorizer {
         ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
         : []),
     ]);
-    return { payment, created: true, captured: outcome.captured };
+    return { payment, created: true, captured: outcome.captured, collection_status: outcome.collectionStatus };
   }
 
   private async existing(paymentId: string): Promise<WebhookAuthorizationResult> {

@@ -5,6 +5,9 @@ import type { RunState } from '../types.js';
 export const afterPaymentHookStep: Step<RunState, void> = {
   name: 'after-payment-hook',
   async invoke(state) {
-    await state.deps.afterPaymentHook?.({ input: state.input, session: state.session, payment: state.payment });
+    if (!state.deps.afterPaymentHook) return;
+    await state.deps.afterPaymentHook({ input: state.input, session: state.session, payment: state.payment });
+    // The hook is the host's code and may change the payment: what the steps knew of the collection is stale.
+    state.collectionStatus = undefined;
   },
 };

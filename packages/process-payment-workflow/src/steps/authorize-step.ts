@@ -12,12 +12,16 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
     const { action, data } = state.input;
     const captured = action === 'captured';
     // A `captured` webhook for a session with no payment yet records its capture in the same transaction.
-    const { payment, created } = await state.deps.paymentModuleService.applyWebhookAuthorization(state.session.id, {
-      status: captured ? 'captured' : 'authorized',
-      capture: captured ? { amount: data?.amount, reference: data?.reference } : undefined,
-    });
+    const { payment, created, collection_status } = await state.deps.paymentModuleService.applyWebhookAuthorization(
+      state.session.id,
+      {
+        status: captured ? 'captured' : 'authorized',
+        capture: captured ? { amount: data?.amount, reference: data?.reference } : undefined,
+      },
+    );
     state.payment = payment;
     state.captureRecorded = captured && created;
+    state.collectionStatus = collection_status;
     return { payment, created };
   },
   async compensate({ payment, created }, state) {

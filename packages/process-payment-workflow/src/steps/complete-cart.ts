@@ -4,15 +4,19 @@ import type { WorkflowDependencies } from '../types.js';
 const PAID_STATUSES = new Set(['authorized', 'partially_captured', 'completed']);
 
 /**
- * Completes the collection's cart once it is paid. Runs after the payment steps have committed and
+ * Completes the collection's cart once it is paid (`knownStatus`: the status the payment steps just
+ * committed, which saves reading it again). Runs after the payment steps have committed and
  * is not compensable: a failure here leaves the payment recorded, and the inbox retries the event,
  * so the host's idempotent `completeCart` gets another call.
  */
 export async function completeCartIfPaid(
   deps: WorkflowDependencies,
   paymentCollectionId: string,
+  knownStatus?: string,
 ): Promise<{ order_id?: string; collection_status: string; completed_now: boolean }> {
-  const collection = await deps.paymentModuleService.retrievePaymentCollection(paymentCollectionId);
+  const collection = knownStatus
+    ? { status: knownStatus }
+    : await deps.paymentModuleService.retrievePaymentCollection(paymentCollectionId);
   if (!PAID_STATUSES.has(collection.status) || !deps.cartPort) {
     return { collection_status: collection.status, completed_now: false };
   }

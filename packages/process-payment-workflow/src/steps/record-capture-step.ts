@@ -21,6 +21,7 @@ export const recordCaptureStep: Step<RunState, { recorded: string }> = {
       reference,
     });
     state.payment = updated;
+    if (recorded !== '0') state.collectionStatus = undefined;
     return { recorded };
   },
 };
