@@ -169,6 +169,12 @@ async function measureCommits(pool, count, concurrency) {
   return count / ((performance.now() - started) / 1000);
 }
 
+/** The server's next transaction id; the difference of two readings counts the write transactions between them. */
+async function currentXid(pool) {
+  const { rows } = await pool.query('select txid_current()::text as xid');
+  return BigInt(rows[0].xid);
+}
+
 let runSerial = 0;
 
 /** One run: `n` fresh checkouts, one signed `payment.captured` each, until every cart is completed. */
@@ -179,6 +185,8 @@ async function e2eRun(db, url, n) {
     signedWebhook(`evt_${prefix}_${i}`, 'payment.captured', `payses_${prefix}_${i}`),
   );
   const cartIds = Array.from({ length: n }, (_, i) => `cart_${prefix}_${i}`);
+  // Write transactions are counted by the transaction ids they take (txid_current() takes one itself).
+  const xidBefore = await currentXid(db.pool);
   const ack = await sendAll(url, requests, config.e2eConcurrency);
   if (ack.failures) throw new Error(`end to end: ${ack.failures} webhooks were not acknowledged with 200`);
   const deadline = Date.now() + 120_000 + n * 200;
@@ -199,6 +207,7 @@ async function e2eRun(db, url, n) {
     [requests.map((_, i) => `evt_${prefix}_${i}`)],
   );
   if (rows.length !== n) throw new Error(`end to end: ${rows.length} inbox rows for ${n} webhooks`);
+  const writeTxPerWebhook = (Number((await currentXid(db.pool)) - xidBefore) - 1) / n;
   const latencies = rows.map((r) => Number(r.ms));
   const span = Math.max(...rows.map((r) => Number(r.completed))) - Math.min(...rows.map((r) => Number(r.received)));
   const dbTps = await measureCommits(db.pool, n, config.e2eConcurrency);
@@ -211,6 +220,8 @@ async function e2eRun(db, url, n) {
     ackP99: ack.p99,
     dbTps,
     ratio: throughput / dbTps,
+    writeTxPerWebhook,
+    dbShare: (throughput * writeTxPerWebhook) / dbTps,
   };
 }
 
@@ -285,7 +296,19 @@ async function measureE2e(db, label, workerProcesses, sessions) {
       worker: inProcess ? 'in-process' : `${workerProcesses} process${workerProcesses > 1 ? 'es' : ''}`,
       webhooks: config.e2eWebhooks,
       concurrency: config.e2eConcurrency,
-      ...medianOf(runs, ['throughput', 'p50', 'p99', 'ackP50', 'ackP99', 'dbTps', 'ratio', 'singleP50', 'singleP99']),
+      ...medianOf(runs, [
+        'throughput',
+        'p50',
+        'p99',
+        'ackP50',
+        'ackP99',
+        'dbTps',
+        'ratio',
+        'writeTxPerWebhook',
+        'dbShare',
+        'singleP50',
+        'singleP99',
+      ]),
       runs,
     };
   } finally {
@@ -421,6 +444,8 @@ async function main() {
         'ack p99 ms',
         'DB commits/s',
         'e2e/DB',
+        'write tx/webhook',
+        'DB share',
       ],
       e2e.map((r) => [
         r.label,
@@ -432,13 +457,17 @@ async function main() {
         fmt(r.ackP99, 2),
         fmt(r.dbTps),
         `${fmt(r.ratio * 100)}%`,
+        fmt(r.writeTxPerWebhook, 2),
+        `${fmt(r.dbShare * 100)}%`,
       ]),
     ),
   );
   out.push(
     `burst: ${config.e2eWebhooks} webhooks sent at concurrency ${config.e2eConcurrency}, latency includes the queue; ` +
       `single: ${config.e2eOneAtATime} webhooks one at a time (no queue). DB commits/s: the same number of ` +
-      `pgbench-style transactions, raw pg, same concurrency.`,
+      `pgbench-style transactions, raw pg, same concurrency. e2e/DB: webhooks/s ÷ DB commits/s (the target). ` +
+      `write tx/webhook: transaction ids taken per webhook (inbox insert, claim, payment, cart, outcome). ` +
+      `DB share: webhooks/s × write tx/webhook ÷ DB commits/s, the part of the database's commit rate the pipeline used.`,
   );
   if (config.scale.length === 1) out.push('(1M sessions: opt-in, BENCH_SCALE=full — seeding a million checkouts takes minutes)');
   out.push('');
