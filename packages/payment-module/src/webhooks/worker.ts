@@ -7,6 +7,7 @@ import { retryDelayMs } from './backoff.js';
 import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
 import { InboxListener } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
+import { OutcomeWriter } from './outcome-writer.js';
 
 export interface WorkerOptions {
   /** Events claimed per round trip. */
@@ -65,6 +66,7 @@ export class WebhookWorker {
   private loop: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
   private listener: InboxListener | undefined;
+  private readonly outcomes: OutcomeWriter;
 
   constructor(
     private readonly orm: MikroORM,
@@ -76,6 +78,7 @@ export class WebhookWorker {
     private readonly databaseUrl?: string,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.outcomes = new OutcomeWriter(orm);
   }
 
   start(): void {
@@ -197,26 +200,15 @@ export class WebhookWorker {
     status: 'processed' | 'ignored' | 'failed' | 'dead',
     outcome: { result?: unknown; error?: string; delayMs?: number },
   ): Promise<void> {
-    const em = this.orm.em.fork();
-    // `locked_by = ?` makes a worker whose lease expired (and was taken over) unable to overwrite the new owner.
-    const updated = await em.execute(
-      `update webhook_event
-          set status = ?, result = ?, last_error = ?, locked_by = null, locked_until = null, updated_at = now(),
-              processed_at = case when ? in ('processed', 'ignored') then now() else processed_at end,
-              next_attempt_at = now() + (? * interval '1 millisecond')
-        where id = ? and locked_by = ?`,
-      [
-        status,
-        outcome.result === undefined ? null : JSON.stringify(outcome.result),
-        outcome.error ?? null,
-        status,
-        outcome.delayMs ?? 0,
-        event.id,
-        this.id,
-      ],
-      'run',
-    );
-    if ((updated as { affectedRows?: number }).affectedRows === 0) {
+    const recorded = await this.outcomes.record({
+      id: event.id,
+      lockedBy: this.id,
+      status,
+      result: outcome.result,
+      error: outcome.error ?? null,
+      delayMs: outcome.delayMs ?? 0,
+    });
+    if (!recorded) {
       this.logger.warn({ webhook_event_id: event.id, worker: this.id }, 'lease lost before the outcome was recorded');
     }
   }
