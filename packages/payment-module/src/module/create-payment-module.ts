@@ -12,6 +12,7 @@ import { Keyring, parseKey } from '../tenants/keyring.js';
 import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
 import type { WebhookProcessor } from '../webhooks/inbox-event.js';
+import { InboxWriter } from '../webhooks/inbox-writer.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
 import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
@@ -103,7 +104,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     logger.warn('no workflow configured: webhooks are stored but not processed');
   }
   const notify = () => worker?.notify();
-  const inbox = new WebhookInbox(ctx, service, metrics, tenants, notify);
+  const inboxWriter = new InboxWriter(orm, logger);
+  const inbox = new WebhookInbox(ctx, service, metrics, tenants, inboxWriter, notify);
   const webhooks = new WebhookEventsApi(ctx, notify);
   container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
@@ -123,6 +125,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     migrate: () => migrateDatabase(orm),
     createWorker,
     async close() {
+      // Webhooks already waiting for their insert are stored (and answered) before the pool goes away.
+      await inboxWriter.close();
       await worker?.stop();
       await orm.close(true);
       await embedded?.stop();

@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   compareAmounts,
   type IncomingWebhook,
-  isConnectionError,
   PaymentActions,
   TenderError,
   type WebhookActionAndData,
   type WebhookReceipt,
   type WebhookReceiver,
 } from '@tender/core';
-import { generateId, IdPrefix } from '../ids.js';
 import { PaymentSession } from '../models/index.js';
 import type { ServiceContext } from '../services/context.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
-import { INBOX_CHANNEL } from './inbox-notifications.js';
+import type { InboxWriteResult, InboxWriter } from './inbox-writer.js';
 import type { WebhookMetrics } from './metrics.js';
 import { parseBodyForProvider, storableHeaders } from './request-body.js';
 import { normalizeTenant } from './tenant.js';
@@ -46,6 +43,7 @@ export class WebhookInbox implements WebhookReceiver {
     private readonly service: PaymentModuleService,
     private readonly metrics: WebhookMetrics,
     private readonly tenants: TenantDirectory,
+    private readonly writer: InboxWriter,
     private readonly onStored: () => void,
   ) {}
 
@@ -123,61 +121,26 @@ export class WebhookInbox implements WebhookReceiver {
     }
   }
 
-  /** Wakes worker processes listening on the inbox channel; the row is committed, so a failure here only delays. */
-  private async announce(em: EntityManager, id: string): Promise<void> {
-    try {
-      await em.execute('select pg_notify(?, ?)', [INBOX_CHANNEL, id]);
-    } catch (error) {
-      this.ctx.logger.warn({ err: error, webhook_event_id: id }, 'could not notify workers; they will find the event by polling');
-    }
-  }
-
-  private async store(
+  private store(
     webhook: IncomingWebhook,
     tenant: string,
     providerId: string,
     eventId: string,
     verified: WebhookActionAndData,
     ignored: boolean,
-  ): Promise<{ id: string; inserted: boolean }> {
-    const em = this.ctx.orm.em.fork();
-    try {
-      const id = generateId(IdPrefix.webhookEvent);
-      const inserted = await em.execute<{ id: string }[]>(
-        `insert into webhook_event (id, tenant, provider_id, event_id, event_type, action, data, method, raw_body, headers, query, status, processed_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (tenant, provider_id, event_id) do nothing
-         returning id`,
-        [
-          id,
-          tenant,
-          providerId,
-          eventId,
-          verified.event_type?.slice(0, MAX_KEY_LENGTH) ?? null,
-          verified.action,
-          verified.data ? JSON.stringify(verified.data) : null,
-          webhook.method.toUpperCase().slice(0, 8),
-          webhook.rawBody,
-          JSON.stringify(storableHeaders(webhook.headers)),
-          JSON.stringify(webhook.query ?? {}),
-          ignored ? 'ignored' : 'pending',
-          ignored ? new Date() : null,
-        ],
-      );
-      if (inserted.length > 0) {
-        if (!ignored) await this.announce(em, inserted[0]!.id);
-        return { id: inserted[0]!.id, inserted: true };
-      }
-      const [existing] = await em.execute<{ id: string }[]>(
-        'select id from webhook_event where tenant = ? and provider_id = ? and event_id = ?',
-        [tenant, providerId, eventId],
-      );
-      return { id: existing!.id, inserted: false };
-    } catch (error) {
-      if (isConnectionError(error)) {
-        throw new TenderError('unavailable', 'The payment database is unavailable; retry later.', { cause: error });
-      }
-      throw error;
-    }
+  ): Promise<InboxWriteResult> {
+    return this.writer.write({
+      tenant,
+      providerId,
+      eventId,
+      eventType: verified.event_type?.slice(0, MAX_KEY_LENGTH) ?? null,
+      action: verified.action,
+      data: verified.data ? JSON.stringify(verified.data) : null,
+      method: webhook.method.toUpperCase().slice(0, 8),
+      rawBody: webhook.rawBody,
+      headers: JSON.stringify(storableHeaders(webhook.headers)),
+      query: JSON.stringify(webhook.query ?? {}),
+      status: ignored ? 'ignored' : 'pending',
+    });
   }
 }

@@ -1,0 +1,190 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { isConnectionError, TenderError } from '@tender/core';
+import { GroupCommit } from '../database/group-commit.js';
+import { generateId, IdPrefix } from '../ids.js';
+import type { Logger } from '../logger.js';
+import { INBOX_CHANNEL } from './inbox-notifications.js';
+
+/** One `webhook_event` row as the inbox stores it; the JSON columns are already serialized. */
+export interface InboxRow {
+  tenant: string;
+  providerId: string;
+  eventId: string;
+  eventType: string | null;
+  action: string;
+  data: string | null;
+  method: string;
+  rawBody: Buffer;
+  headers: string;
+  query: string;
+  /** `ignored` rows are stored as already processed; only `pending` ones wake the workers. */
+  status: 'pending' | 'ignored';
+}
+
+export interface InboxWriteResult {
+  id: string;
+  /** False when the event was already stored: `id` is then the existing row's. */
+  inserted: boolean;
+}
+
+/** What one row of a batch came to: a batch's rows succeed or fail separately. */
+type Outcome = { ok: true; result: InboxWriteResult } | { ok: false; error: unknown };
+
+const COLUMNS =
+  'id, tenant, provider_id, event_id, event_type, action, data, method, raw_body, headers, query, status, processed_at';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/**
+ * Stores inbox rows by group commit: a lone webhook's row is inserted at once, and the rows of webhooks
+ * that arrive while an insert is in flight go together in the next statement. Each statement is
+ * autocommit, so a caller is answered only once its row is committed.
+ */
+export class InboxWriter {
+  /** Insert statements sent so far (a batch retried row by row adds one per row). */
+  statements = 0;
+  private readonly group: GroupCommit<InboxRow, Outcome>;
+  private closed = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly logger: Logger,
+    maxBatch = 64,
+  ) {
+    this.group = new GroupCommit((rows) => this.writeBatch(rows), maxBatch);
+  }
+
+  async write(row: InboxRow): Promise<InboxWriteResult> {
+    if (this.closed) throw new TenderError('unavailable', 'The webhook inbox is closed; retry later.');
+    const outcome = await this.group.submit(row);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  /** Stores what is already queued, then refuses new rows (as 503, so providers retry later). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.group.flushed();
+  }
+
+  /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
+  private async writeBatch(rows: InboxRow[]): Promise<Outcome[]> {
+    const outcomes: (Outcome | undefined)[] = new Array(rows.length);
+    try {
+      await this.store(rows, outcomes);
+      return outcomes as Outcome[];
+    } catch (error) {
+      const unanswered = rows.flatMap((_, i) => (outcomes[i] ? [] : [i]));
+      if (rows.length === 1 || isConnectionError(error)) {
+        for (const i of unanswered) outcomes[i] = { ok: false, error: translate(error) };
+        return outcomes as Outcome[];
+      }
+      this.logger.warn({ err: error, rows: unanswered.length }, 'inbox batch failed; storing its rows one by one');
+      let down: unknown;
+      for (const i of unanswered) {
+        // Once the database is gone, the rest would only wait for their own connection timeouts.
+        if (down) {
+          outcomes[i] = { ok: false, error: down };
+          continue;
+        }
+        const single: (Outcome | undefined)[] = [undefined];
+        try {
+          await this.store([rows[i]!], single);
+          outcomes[i] = single[0];
+        } catch (retryError) {
+          if (isConnectionError(retryError)) down = translate(retryError);
+          outcomes[i] = { ok: false, error: translate(retryError) };
+        }
+      }
+      return outcomes as Outcome[];
+    }
+  }
+
+  /**
+   * One statement inserts the rows and, when a new pending row is among them, wakes the workers (the
+   * listener ignores the payload); rows already stored get their ids from one follow-up select. Fills
+   * `outcomes` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
+   */
+  private async store(rows: InboxRow[], outcomes: (Outcome | undefined)[]): Promise<void> {
+    // The same event twice in one batch: the later rows are duplicates of the first, not inserts.
+    const byKey = new Map<string, number[]>();
+    for (const [i, row] of rows.entries()) {
+      const key = dedupKey(row);
+      const group = byKey.get(key);
+      if (group) group.push(i);
+      else byKey.set(key, [i]);
+    }
+    const groups = [...byKey.values()];
+    const ids = groups.map(() => generateId(IdPrefix.webhookEvent));
+    const params: unknown[] = [];
+    for (const [g, [first]] of groups.entries()) {
+      const row = rows[first!]!;
+      params.push(
+        ids[g],
+        row.tenant,
+        row.providerId,
+        row.eventId,
+        row.eventType,
+        row.action,
+        row.data,
+        row.method,
+        row.rawBody,
+        row.headers,
+        row.query,
+        row.status,
+        row.status === 'ignored' ? new Date() : null,
+      );
+    }
+    params.push(INBOX_CHANNEL);
+    this.statements++;
+    const em = this.orm.em.fork();
+    const returned = await em.execute<{ id: string }[]>(
+      `with inserted as (
+         insert into webhook_event (${COLUMNS})
+         values ${groups.map(() => ROW_PLACEHOLDERS).join(', ')}
+         on conflict (tenant, provider_id, event_id) do nothing
+         returning id, status
+       )
+       select id, (select pg_notify(?, '') where exists (select 1 from inserted where status = 'pending')) as notified
+       from inserted`,
+      params,
+    );
+    const inserted = new Set(returned.map((r) => r.id));
+    const stored: number[][] = [];
+    for (const [g, group] of groups.entries()) {
+      if (!inserted.has(ids[g]!)) stored.push(group);
+      else for (const [j, i] of group.entries()) outcomes[i] = { ok: true, result: { id: ids[g]!, inserted: j === 0 } };
+    }
+    if (stored.length === 0) return;
+
+    const existing = await this.existingIds(
+      em,
+      stored.map(([first]) => rows[first!]!),
+    );
+    let missing: InboxRow | undefined;
+    for (const group of stored) {
+      const id = existing.get(dedupKey(rows[group[0]!]!));
+      if (id === undefined) missing = rows[group[0]!];
+      else for (const i of group) outcomes[i] = { ok: true, result: { id, inserted: false } };
+    }
+    if (missing) throw new Error(`Inbox event ${missing.eventId} conflicted on insert but was not found.`);
+  }
+
+  private async existingIds(em: EntityManager, rows: InboxRow[]): Promise<Map<string, string>> {
+    const found = await em.execute<{ id: string; tenant: string; provider_id: string; event_id: string }[]>(
+      `select id, tenant, provider_id, event_id from webhook_event
+       where (tenant, provider_id, event_id) in (${rows.map(() => '(?, ?, ?)').join(', ')})`,
+      rows.flatMap((row) => [row.tenant, row.providerId, row.eventId]),
+    );
+    return new Map(found.map((r) => [dedupKey({ tenant: r.tenant, providerId: r.provider_id, eventId: r.event_id }), r.id]));
+  }
+}
+
+function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {
+  return JSON.stringify([row.tenant, row.providerId, row.eventId]);
+}
+
+/** A lost database becomes 503, so the provider retries; anything else is the caller's to report. */
+function translate(error: unknown): unknown {
+  if (!isConnectionError(error)) return error;
+  return new TenderError('unavailable', 'The payment database is unavailable; retry later.', { cause: error });
+}
