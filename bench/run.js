@@ -9,6 +9,7 @@ import { createTestDatabase } from '@tender/payment-module/testing';
 import { PostgresCartStore } from '@tender/reference-cart';
 import pg from 'pg';
 import { startChild } from './lib/children.js';
+import { closeClient, post } from './lib/http-client.js';
 import { forEachLimit, sleep } from './lib/pool.js';
 import { createCommitTables, seedHistory, seedPending } from './lib/seed.js';
 import { measureSignatures } from './lib/signatures.js';
@@ -22,7 +23,7 @@ const WEBHOOK_PATH = '/hooks/payment/system_default';
 
 const config = {
   repeats: int(env.BENCH_REPEATS, 3),
-  ingressRequests: int(env.BENCH_INGRESS_REQUESTS, 1000),
+  ingressRequests: int(env.BENCH_INGRESS_REQUESTS, 5000),
   ingressConcurrency: [1, 16, 64],
   e2eWebhooks: int(env.BENCH_E2E_WEBHOOKS, 400),
   e2eConcurrency: 16,
@@ -99,10 +100,9 @@ async function sendAll(url, requests, concurrency) {
   const started = performance.now();
   await forEachLimit(requests.length, concurrency, async (i) => {
     const t = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
-    await response.arrayBuffer();
+    const status = await post(url, requests[i]);
     latencies[i] = performance.now() - t;
-    if (response.status !== 200) failures++;
+    if (status !== 200) failures++;
   });
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -126,7 +126,7 @@ async function measureIngress() {
       return signedWebhook(`evt_ingress_${i}`, 'payment.authorized', `payses_ingress_${i}`);
     });
   try {
-    await sendAll(url, batch(300), 16); // warm-up: JIT, connection pools
+    await sendAll(url, batch(1000), 16); // warm-up: JIT, connection pools
     const results = [];
     for (const concurrency of config.ingressConcurrency) {
       const runs = [];
@@ -142,6 +142,7 @@ async function measureIngress() {
     }
     return results;
   } finally {
+    await closeClient(url);
     await server.stop();
     await db.pool.end();
   }
@@ -234,9 +235,8 @@ async function e2eOneAtATime(db, url, n) {
   await seedPending(db.pool, n, prefix);
   for (let i = 0; i < n; i++) {
     const request = signedWebhook(`evt_${prefix}_${i}`, 'payment.captured', `payses_${prefix}_${i}`);
-    const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`one at a time: webhook answered ${response.status}`);
+    const status = await post(url, request);
+    if (status !== 200) throw new Error(`one at a time: webhook answered ${status}`);
     const deadline = Date.now() + 30_000;
     for (;;) {
       const { rows } = await db.pool.query('select completed_at is not null as done from cart where id = $1', [
@@ -313,6 +313,7 @@ async function measureE2e(db, label, workerProcesses, sessions) {
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await closeClient(server.ready);
     await server.stop();
   }
 }
