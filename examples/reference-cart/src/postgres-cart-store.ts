@@ -17,7 +17,9 @@ create table if not exists "order" (
   created_at timestamptz not null default now()
 );`;
 
-const COMPLETE_CART_SQL = `
+export const CART_BY_COLLECTION_SQL = 'select id, completed_at, order_id from cart where payment_collection_id = $1';
+
+export const COMPLETE_CART_SQL = `
 with locked as (
   select id, order_id, payment_collection_id from cart where id = $1 for update
 ), placed as (
@@ -61,9 +63,7 @@ export class PostgresCartStore implements CartPort {
   }
 
   async retrieveCartByPaymentCollection(paymentCollectionId: string): Promise<CartRef | null> {
-    const { rows } = await this.pool.query('select id, completed_at, order_id from cart where payment_collection_id = $1', [
-      paymentCollectionId,
-    ]);
+    const { rows } = await this.pool.query(CART_BY_COLLECTION_SQL, [paymentCollectionId]);
     return rows[0] ?? null;
   }
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
-import { PostgresCartStore } from '@tender/reference-cart';
+import {
+  createTestPaymentModule,
+  numberedPlaceholders,
+  type TestPaymentModule,
+  WEBHOOK_PATH_SQL,
+} from '@tender/payment-module/testing';
+import { CART_BY_COLLECTION_SQL, COMPLETE_CART_SQL, PostgresCartStore } from '@tender/reference-cart';
 import { openPool } from '../../support/reliability/harness.js';
 import { seedHistory } from '../../support/reliability/seed.js';
 
@@ -23,6 +28,13 @@ beforeAll(async () => {
             case when i = 1 then 'processing' when i % 2 = 0 then 'failed' else 'pending' end,
             now() - interval '1 second', case when i = 1 then now() - interval '1 second' end
        from generate_series(1, 20) as i`,
+  );
+  // Refunds on a third of the payments, so the refund lookups are planned against a table with rows.
+  await db.query(
+    `insert into refund (id, payment_id, amount, status, idempotency_key, source)
+     select 'ref_seed_' || i, 'pay_seed_' || i, 1, 'succeeded', 'ref_seed_' || i, 'provider'
+       from generate_series(1, $1::int, 3) as i`,
+    [SEEDED],
   );
   await db.query('analyze');
 }, 120_000);
@@ -58,69 +70,67 @@ function expectIndexed(planNodes: PlanNode[], table: string): string[] {
   return indexes;
 }
 
-// The queries as the module sends them (MikroORM's SQL for the lookups; the worker's claim copied verbatim from
-// packages/payment-module/src/webhooks/worker.ts, and the inbox's dedup lookup from webhooks/inbox.ts).
-const CLAIM_SQL = `
-update webhook_event w
-   set status = 'processing', attempts = w.attempts + 1, locked_by = $1,
-       locked_until = now() + ($2 * interval '1 millisecond'), updated_at = now()
- where w.id in (
-   select id from webhook_event
-    where (status in ('pending', 'failed') and next_attempt_at <= now())
-       or (status = 'processing' and locked_until < now())
-    order by next_attempt_at, id
-    limit $3
-    for update skip locked)
-returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
+const sql = (statement: string) => numberedPlaceholders(statement);
+const outcome = (id: string) => [id, 'worker-1', 'processed', '{}', null, 0];
 
+// Every statement below is imported from the module (or the reference cart) as it sends it: none is a copy.
 describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox rows (after ANALYZE)`, () => {
-  it('finds a payment session by id with an index scan', async () => {
-    const used = expectIndexed(
-      await plan('select p0.* from payment_session as p0 where p0.id = $1 and p0.deleted_at is null limit 1', [
-        'payses_seed_5000',
-      ]),
-      'payment_session',
+  it('reads a session, a collection and a payment by primary key', async () => {
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.sessionById), ['payses_seed_5000']), 'payment_session')).toContain(
+      'payment_session_pkey',
     );
-    expect(used).toContain('payment_session_pkey');
-  });
-
-  it('locks a payment collection by id with an index scan', async () => {
-    const used = expectIndexed(
-      await plan('select p0.* from payment_collection as p0 where p0.id = $1 limit 1 for update', ['paycol_seed_5000']),
-      'payment_collection',
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.collectionById), ['paycol_seed_5000']), 'payment_collection')).toContain(
+      'payment_collection_pkey',
     );
-    expect(used).toContain('payment_collection_pkey');
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.paymentById), ['pay_seed_5000']), 'payment')).toContain('payment_pkey');
   });
 
-  it("runs the worker's claim query on webhook_event through indexes", async () => {
-    const used = expectIndexed(await plan(CLAIM_SQL, ['worker-1', 60_000, 10]), 'webhook_event');
-    expect(used).toContain('webhook_event_due');
+  it('reads a session with its payment for authorization, and locks its collection, by index', async () => {
+    const read = await plan(sql(WEBHOOK_PATH_SQL.sessionForAuthorization), ['payses_seed_5000']);
+    expect(expectIndexed(read, 'payment_session')).toContain('payment_session_pkey');
+    expect(expectIndexed(read, 'payment')).toContain('payment_payment_session_id_unique');
+    const lock = await plan(sql(WEBHOOK_PATH_SQL.lockCollection), ['paycol_seed_5000']);
+    expect(expectIndexed(lock, 'payment_collection')).toContain('payment_collection_pkey');
   });
 
-  it("runs the inbox's dedup lookup (and its insert's conflict check) through the unique index", async () => {
+  it("recomputes a collection's totals from its sessions, payments, captures and refunds by index", async () => {
+    const totals = await plan(sql(WEBHOOK_PATH_SQL.collectionTotals), Array(5).fill('paycol_seed_5000'));
+    expect(expectIndexed(totals, 'payment_session')).toContain('payment_session_payment_collection_id_index');
+    expect(expectIndexed(totals, 'payment')).toContain('payment_payment_collection_id_index');
+    expect(expectIndexed(totals, 'capture')).toContain('capture_payment_id_index');
+    expect(expectIndexed(totals, 'refund')).toContain('refund_payment_id_index');
+  });
+
+  it("loads a payment's captures and refunds by index", async () => {
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.capturesOfPayments), ['pay_seed_5000']), 'capture')).toContain(
+      'capture_payment_id_index',
+    );
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.refundsOfPayments), ['pay_seed_5000']), 'refund')).toContain(
+      'refund_payment_id_index',
+    );
+  });
+
+  it("runs the worker's claim and its batched outcome update on webhook_event through indexes", async () => {
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.claimEvents), ['worker-1', 60_000, 10]), 'webhook_event')).toContain(
+      'webhook_event_due',
+    );
+    const recorded = await plan(sql(WEBHOOK_PATH_SQL.recordOutcomes), [...outcome('whevt_due_2'), ...outcome('whevt_due_3')]);
+    expect(expectIndexed(recorded, 'webhook_event')).toContain('webhook_event_pkey');
+  });
+
+  it("looks up already stored events through the inbox's unique index", async () => {
     const used = expectIndexed(
-      await plan('select id from webhook_event where tenant = $1 and provider_id = $2 and event_id = $3', [
-        'default',
-        'pp_system_default',
-        'evt_seed_5000',
-      ]),
+      await plan(sql(WEBHOOK_PATH_SQL.existingEvents), ['default', 'pp_system_default', 'evt_seed_5000']),
       'webhook_event',
     );
     expect(used).toContain('webhook_event_dedup');
   });
 
-  it("finds a session's payment, a payment's captures and a collection's cart by index", async () => {
-    expect(
-      expectIndexed(await plan('select * from payment where payment_session_id = $1', ['payses_seed_5000']), 'payment'),
-    ).toContain('payment_payment_session_id_unique');
-    expect(expectIndexed(await plan('select * from capture where payment_id = $1', ['pay_seed_5000']), 'capture')).toContain(
-      'capture_payment_id_index',
+  it("finds and completes a collection's cart by index", async () => {
+    expect(expectIndexed(await plan(CART_BY_COLLECTION_SQL, ['paycol_seed_5000']), 'cart')).toContain(
+      'cart_payment_collection_id_key',
     );
-    expect(
-      expectIndexed(await plan('select * from payment where payment_collection_id = $1', ['paycol_seed_5000']), 'payment'),
-    ).toContain('payment_payment_collection_id_index');
-    expect(
-      expectIndexed(await plan('select id from cart where payment_collection_id = $1', ['paycol_seed_5000']), 'cart'),
-    ).toContain('cart_payment_collection_id_key');
+    const complete = await plan(COMPLETE_CART_SQL, ['cart_seed_5000', 'order_new']);
+    expect(expectIndexed(complete, 'cart')).toContain('cart_pkey');
   });
 });

@@ -18,14 +18,14 @@ export interface SessionForAuthorization {
   payment_id: string | null;
 }
 
-const SESSION_SQL = `
+export const SESSION_FOR_AUTHORIZATION_SQL = `
 select s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status, s.data,
        p.id as payment_id
   from payment_session s left join payment p on p.payment_session_id = s.id
  where s.id = ? and s.deleted_at is null`;
 
 export async function readSessionForAuthorization(em: EntityManager, id: string): Promise<SessionForAuthorization | undefined> {
-  const [row] = await em.execute<SessionForAuthorization[]>(SESSION_SQL, [id]);
+  const [row] = await em.execute<SessionForAuthorization[]>(SESSION_FOR_AUTHORIZATION_SQL, [id]);
   return row;
 }
 
@@ -62,7 +62,7 @@ export interface NewProviderCapture {
   idempotency_key: string;
 }
 
-const INSERT_PAYMENT_SQL = `
+export const INSERT_PAYMENT_SQL = `
 with new_payment as (
   insert into payment (id, tenant, payment_collection_id, payment_session_id, provider_id, currency_code, amount, data,
                        captured_at, created_at, updated_at)

@@ -33,7 +33,7 @@ export function deriveStatus(
   return 'awaiting';
 }
 
-const TOTALS_SQL = `
+export const TOTALS_SQL = `
 select
   (select coalesce(json_agg(status), '[]'::json) from payment_session where payment_collection_id = ? and deleted_at is null) as session_statuses,
   (select coalesce(sum(amount), 0)::text from payment where payment_collection_id = ? and canceled_at is null) as authorized_amount,

@@ -36,6 +36,8 @@ function validCurrency(code: unknown): string {
   return code.toLowerCase();
 }
 
+export const COLLECTION_BY_ID_SQL = 'select * from payment_collection where id = ? and deleted_at is null';
+
 export class CollectionOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -74,12 +76,7 @@ export class CollectionOperations {
 
   async retrieve(id: string, options: { relations?: ('payment_sessions' | 'payments')[] } = {}): Promise<PaymentCollectionDTO> {
     const em = this.ctx.orm.em.fork();
-    const collection = await selectEntity(
-      em,
-      PaymentCollection,
-      'select * from payment_collection where id = ? and deleted_at is null',
-      [id],
-    );
+    const collection = await selectEntity(em, PaymentCollection, COLLECTION_BY_ID_SQL, [id]);
     if (!collection) throw new TenderError('not_found', `Payment collection ${id} was not found.`);
     const dto = toCollectionDTO(collection);
     if (options.relations?.includes('payment_sessions')) {

@@ -22,6 +22,9 @@ export async function withCollectionLock<T>(
   });
 }
 
+export const LOCK_COLLECTION_SQL =
+  'select id, tenant, amount from payment_collection where id = ? and deleted_at is null for update';
+
 /** The locked collection's own columns, for work written in plain SQL. */
 export interface LockedCollectionRow {
   id: string;
@@ -34,10 +37,7 @@ export interface LockedCollectionRow {
  * path's cheaper form of what `withCollectionLock` does.
  */
 export async function lockCollectionRow(em: EntityManager, collectionId: string): Promise<LockedCollectionRow> {
-  const [row] = await em.execute<LockedCollectionRow[]>(
-    'select id, tenant, amount from payment_collection where id = ? and deleted_at is null for update',
-    [collectionId],
-  );
+  const [row] = await em.execute<LockedCollectionRow[]>(LOCK_COLLECTION_SQL, [collectionId]);
   if (!row) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
   return row;
 }

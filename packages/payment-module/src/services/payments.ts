@@ -85,6 +85,8 @@ const REFUND_RULES: ReportRules = {
   ceiling: async (em, locked) => total(await em.find(Capture, { payment: locked.id }), ['succeeded']),
 };
 
+export const PAYMENT_BY_ID_SQL = 'select * from payment where id = ?';
+
 export class PaymentOperations {
   private readonly authorizer: SessionAuthorizer;
 
@@ -93,7 +95,7 @@ export class PaymentOperations {
   }
 
   private async paymentOrFail(id: string): Promise<Payment> {
-    const payment = await selectEntity(this.ctx.orm.em.fork(), Payment, 'select * from payment where id = ?', [id]);
+    const payment = await selectEntity(this.ctx.orm.em.fork(), Payment, PAYMENT_BY_ID_SQL, [id]);
     if (!payment) throw new TenderError('not_found', `Payment ${id} was not found.`);
     return payment;
   }

@@ -31,16 +31,13 @@ export interface UpdatePaymentSessionInput {
   data?: Record<string, unknown>;
 }
 
+export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
+
 export class SessionOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
   async retrieve(id: string): Promise<PaymentSessionDTO> {
-    const session = await selectEntity(
-      this.ctx.orm.em.fork(),
-      PaymentSession,
-      'select * from payment_session where id = ? and deleted_at is null',
-      [id],
-    );
+    const session = await selectEntity(this.ctx.orm.em.fork(), PaymentSession, SESSION_BY_ID_SQL, [id]);
     if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
     return toSessionDTO(session);
   }

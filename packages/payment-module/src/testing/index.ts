@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './test-module.js';
+export * from './webhook-path-sql.js';

@@ -171,12 +171,17 @@ export class InboxWriter {
 
   private async existingIds(em: EntityManager, rows: InboxRow[]): Promise<Map<string, string>> {
     const found = await em.execute<{ id: string; tenant: string; provider_id: string; event_id: string }[]>(
-      `select id, tenant, provider_id, event_id from webhook_event
-       where (tenant, provider_id, event_id) in (${rows.map(() => '(?, ?, ?)').join(', ')})`,
+      existingEventsSql(rows.length),
       rows.flatMap((row) => [row.tenant, row.providerId, row.eventId]),
     );
     return new Map(found.map((r) => [dedupKey({ tenant: r.tenant, providerId: r.provider_id, eventId: r.event_id }), r.id]));
   }
+}
+
+/** The ids of already stored events, looked up by their dedup key (the unique index). */
+export function existingEventsSql(count: number): string {
+  return `select id, tenant, provider_id, event_id from webhook_event
+           where (tenant, provider_id, event_id) in (${Array(count).fill('(?, ?, ?)').join(', ')})`;
 }
 
 function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {

@@ -13,15 +13,23 @@ export interface EventOutcome {
   delayMs: number;
 }
 
-const RECORD_SQL = `
+/**
+ * One UPDATE for `count` outcomes. The outcomes travel as a VALUES list, whose row count the planner
+ * knows, so it looks each row up by primary key (a JSON recordset is guessed at 100 rows, and the guess
+ * turned the update into a sequential scan of the inbox).
+ */
+export function recordOutcomesSql(count: number): string {
+  return `
 update webhook_event w
    set status = o.status, result = o.result, last_error = o.error, locked_by = null, locked_until = null,
        updated_at = now(),
        processed_at = case when o.status in ('processed', 'ignored') then now() else w.processed_at end,
        next_attempt_at = now() + (o.delay_ms * interval '1 millisecond')
-  from jsonb_to_recordset(?::jsonb) as o(id text, locked_by text, status text, result jsonb, error text, delay_ms bigint)
+  from (values ${Array(count).fill('(?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::bigint)').join(', ')})
+       as o(id, locked_by, status, result, error, delay_ms)
  where w.id = o.id and w.locked_by = o.locked_by
 returning w.id`;
+}
 
 /**
  * Records outcomes of inbox rows, the outcomes of concurrently processed events in one statement
@@ -32,15 +40,15 @@ export class OutcomeWriter {
 
   constructor(orm: MikroORM) {
     this.group = new GroupCommit(async (outcomes) => {
-      const rows = outcomes.map((o) => ({
-        id: o.id,
-        locked_by: o.lockedBy,
-        status: o.status,
-        result: o.result ?? null,
-        error: o.error,
-        delay_ms: o.delayMs,
-      }));
-      const updated = await orm.em.fork().execute<{ id: string }[]>(RECORD_SQL, [JSON.stringify(rows)]);
+      const params = outcomes.flatMap((o) => [
+        o.id,
+        o.lockedBy,
+        o.status,
+        o.result === undefined ? null : JSON.stringify(o.result),
+        o.error,
+        o.delayMs,
+      ]);
+      const updated = await orm.em.fork().execute<{ id: string }[]>(recordOutcomesSql(outcomes.length), params);
       const recorded = new Set(updated.map((row) => row.id));
       return outcomes.map((o) => recorded.has(o.id));
     });

@@ -40,7 +40,7 @@ const DEFAULTS = {
   listen: true,
 };
 
-const CLAIM_SQL = `
+export const CLAIM_SQL = `
 update webhook_event w
    set status = 'processing', attempts = w.attempts + 1, locked_by = ?,
        locked_until = now() + (? * interval '1 millisecond'), updated_at = now()

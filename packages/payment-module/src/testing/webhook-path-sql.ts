@@ -1,0 +1,35 @@
+import { INSERT_PAYMENT_SQL, SESSION_FOR_AUTHORIZATION_SQL } from '../services/authorization-sql.js';
+import { TOTALS_SQL } from '../services/collection-state.js';
+import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
+import { LOCK_COLLECTION_SQL } from '../services/locking.js';
+import { CAPTURES_OF_PAYMENTS_SQL, REFUNDS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
+import { PAYMENT_BY_ID_SQL } from '../services/payments.js';
+import { SESSION_BY_ID_SQL } from '../services/sessions.js';
+import { existingEventsSql } from '../webhooks/inbox-writer.js';
+import { recordOutcomesSql } from '../webhooks/outcome-writer.js';
+import { CLAIM_SQL } from '../webhooks/worker.js';
+
+/**
+ * The statements a webhook runs on its way through the module, exactly as sent (MikroORM's `?`
+ * placeholders), so a test can EXPLAIN them against a large table and prove they stay on indexes.
+ */
+export const WEBHOOK_PATH_SQL = {
+  claimEvents: CLAIM_SQL,
+  recordOutcomes: recordOutcomesSql(2),
+  existingEvents: existingEventsSql(1),
+  sessionById: SESSION_BY_ID_SQL,
+  sessionForAuthorization: SESSION_FOR_AUTHORIZATION_SQL,
+  lockCollection: LOCK_COLLECTION_SQL,
+  insertPayment: INSERT_PAYMENT_SQL,
+  collectionTotals: TOTALS_SQL,
+  collectionById: COLLECTION_BY_ID_SQL,
+  paymentById: PAYMENT_BY_ID_SQL,
+  capturesOfPayments: CAPTURES_OF_PAYMENTS_SQL,
+  refundsOfPayments: REFUNDS_OF_PAYMENTS_SQL,
+} as const;
+
+/** `?` placeholders numbered for the pg driver (`$1`, `$2`, …). */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
