@@ -20,22 +20,20 @@ async function claimedRow(id: string, lockedBy: string) {
 }
 
 async function row(id: string) {
-  const [r] = await payments.orm.em
-    .fork()
-    .execute<
-      {
-        status: string;
-        result: unknown;
-        last_error: string | null;
-        locked_by: string | null;
-        processed_at: Date | null;
-        due_in_s: number;
-      }[]
-    >(
-      `select status, result, last_error, locked_by, processed_at, extract(epoch from next_attempt_at - now())::int as due_in_s
+  const [r] = await payments.orm.em.fork().execute<
+    {
+      status: string;
+      result: unknown;
+      last_error: string | null;
+      locked_by: string | null;
+      processed_at: Date | null;
+      due_in_s: number;
+    }[]
+  >(
+    `select status, result, last_error, locked_by, processed_at, extract(epoch from next_attempt_at - now())::int as due_in_s
          from webhook_event where id = ?`,
-      [id],
-    );
+    [id],
+  );
   return r!;
 }
 
