@@ -101,6 +101,21 @@ describe('per-tenant secrets', () => {
     await expect(deliver(ENV_SECRET, 'nobody')).rejects.toMatchObject({ type: 'not_found', message: 'Unknown tenant "nobody".' });
   });
 
+  it('a payment collection for an unknown tenant is refused with what to do, and nothing is written', async () => {
+    const before = await payments.service.listPaymentCollections({ tenant: 'tenant-nobody' });
+    await expect(
+      payments.service.createPaymentCollections({ currency_code: 'eur', amount: '5.00', tenant: 'tenant-nobody' }),
+    ).rejects.toMatchObject({ type: 'not_found', message: expect.stringContaining('create it first') });
+    expect(await payments.service.listPaymentCollections({ tenant: 'tenant-nobody' })).toEqual(before);
+    await payments.tenants.createTenant('tenant-nobody');
+    const created = await payments.service.createPaymentCollections({
+      currency_code: 'eur',
+      amount: '5.00',
+      tenant: 'tenant-nobody',
+    });
+    expect(created.tenant).toBe('tenant-nobody');
+  });
+
   it('every inbox row carries the tenant of its URL', async () => {
     const rows = await payments.webhooks.list({});
     expect(new Set(rows.map((r) => r.tenant))).toEqual(new Set(['tenant-a', 'tenant-b', 'default', 'tenant-c']));

@@ -1,7 +1,7 @@
 import { type AmountInput, assertPositiveAmount, currencyExponent, TenderError } from '@tender/core';
 import { selectEntity } from '../database/select-entities.js';
 import { generateId, IdPrefix } from '../ids.js';
-import { DEFAULT_TENANT, Payment, PaymentCollection, PaymentSession } from '../models/index.js';
+import { DEFAULT_TENANT, Payment, PaymentCollection, PaymentSession, Tenant } from '../models/index.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentCollectionDTO, toCollectionDTO, toSessionDTO } from './dto.js';
 import { withCollectionLock } from './locking.js';
@@ -44,10 +44,18 @@ export class CollectionOperations {
   async create(input: CreatePaymentCollectionInput): Promise<PaymentCollectionDTO> {
     const currency_code = validCurrency(input.currency_code);
     const amount = assertPositiveAmount(input.amount, 'amount', { allowZero: true });
+    const tenant = input.tenant ?? DEFAULT_TENANT;
     const em = this.ctx.orm.em.fork();
+    // Webhooks for a tenant that does not exist are refused, so its collection could never be paid.
+    if (tenant !== DEFAULT_TENANT && (await em.count(Tenant, { id: tenant })) === 0) {
+      throw new TenderError(
+        'not_found',
+        `Tenant "${tenant}" does not exist: create it first (tenants.createTenant, or \`tender tenants set\` with its provider configuration).`,
+      );
+    }
     const collection = em.create(PaymentCollection, {
       id: generateId(IdPrefix.collection),
-      tenant: input.tenant ?? DEFAULT_TENANT,
+      tenant,
       currency_code,
       amount,
       metadata: input.metadata ?? null,
