@@ -2,7 +2,6 @@ import { AccountHolder } from './account-holder.js';
 import { Capture } from './capture.js';
 import { Payment } from './payment.js';
 import { PaymentCollection } from './payment-collection.js';
-import { PaymentProviderRecord } from './payment-provider.js';
 import { PaymentSession } from './payment-session.js';
 import { ProviderConfig } from './provider-config.js';
 import { Refund } from './refund.js';
@@ -16,7 +15,6 @@ export {
   Capture,
   Payment,
   PaymentCollection,
-  PaymentProviderRecord,
   PaymentSession,
   ProviderConfig,
   Refund,
@@ -32,7 +30,6 @@ export const entities = [
   Capture,
   Refund,
   RefundReason,
-  PaymentProviderRecord,
   AccountHolder,
   WebhookEvent,
   Tenant,
