@@ -6,6 +6,7 @@ import { createLogger, createPaymentModule } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
+import { workerOptions } from './worker-options.js';
 
 const env = process.env;
 const databaseUrl = env.DATABASE_URL;
@@ -16,7 +17,7 @@ const payments = await createPaymentModule({
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.BENCH_SECRET] } }],
   workflow: processPaymentWorkflow,
   cart: carts,
-  worker: inProcessWorker ? { pollIntervalMs: Number(env.BENCH_POLL_MS ?? 50) } : false,
+  worker: inProcessWorker ? workerOptions : false,
   poolSize: Number(env.BENCH_POOL_SIZE ?? 20),
   logger: createLogger({ level: 'silent' }),
 });

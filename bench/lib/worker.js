@@ -3,6 +3,7 @@ import { createLogger, startWorker } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
+import { workerOptions } from './worker-options.js';
 
 const env = process.env;
 const databaseUrl = env.DATABASE_URL;
@@ -12,7 +13,7 @@ const { module } = await startWorker({
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.BENCH_SECRET] } }],
   workflow: processPaymentWorkflow,
   cart: carts,
-  worker: { pollIntervalMs: Number(env.BENCH_POLL_MS ?? 50) },
+  worker: workerOptions,
   logger: createLogger({ level: 'silent' }),
 });
 process.stdout.write(`READY ${module.worker.id}\n`);

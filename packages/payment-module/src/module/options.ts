@@ -31,6 +31,7 @@ export interface PaymentModuleOptions {
    */
   encryptionKey?: string;
   previousEncryptionKeys?: string[];
+  /** Connections in this process's pool (default 10); a worker's `concurrency` events each hold one while they run. */
   poolSize?: number;
   /** Provider dependencies: a fetch for providers that call HTTP APIs. */
   fetch?: typeof fetch;

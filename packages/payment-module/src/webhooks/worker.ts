@@ -15,6 +15,7 @@ export interface WorkerOptions {
   /**
    * Events of a batch processed at the same time. Events of one payment collection still apply one at
    * a time (each change takes the collection's row lock); different collections proceed in parallel.
+   * Each takes a connection from the pool while it runs, so keep it below `poolSize`.
    */
   concurrency?: number;
   /** How long a claim lasts; a worker that dies mid-event loses it after this and another takes over. */
@@ -31,7 +32,7 @@ export interface WorkerOptions {
 
 const DEFAULTS = {
   batchSize: 16,
-  concurrency: 4,
+  concurrency: 8,
   leaseMs: 60_000,
   maxAttempts: 10,
   baseDelayMs: 1_000,
