@@ -12,7 +12,8 @@ afterAll(async () => {
   await payments?.close();
 });
 
-async function authorizedPayment(amount = '100.00') {
+/** A collection with one system-provider session, not yet authorized. */
+async function pendingSession(amount = '40.00') {
   const service = payments.service;
   const collection = await service.createPaymentCollections({ currency_code: 'usd', amount });
   const session = await service.createPaymentSession(collection.id, {
@@ -20,7 +21,12 @@ async function authorizedPayment(amount = '100.00') {
     amount,
     currency_code: 'usd',
   });
-  const payment = await service.authorizePaymentSession(session.id);
+  return { collection, session };
+}
+
+async function authorizedPayment(amount = '100.00') {
+  const { collection, session } = await pendingSession(amount);
+  const payment = await payments.service.authorizePaymentSession(session.id);
   return { collection, session, payment };
 }
 
@@ -149,17 +155,6 @@ describe('authorize → capture → refund → cancel with the system provider',
 });
 
 describe('applyWebhookAuthorization, the webhook workflow authorization', () => {
-  async function pendingSession(amount = '40.00') {
-    const service = payments.service;
-    const collection = await service.createPaymentCollections({ currency_code: 'usd', amount });
-    const session = await service.createPaymentSession(collection.id, {
-      provider_id: 'pp_system_default',
-      amount,
-      currency_code: 'usd',
-    });
-    return { collection, session };
-  }
-
   it('creates the payment and records the reported capture in one go; a repeat creates and records nothing', async () => {
     const service = payments.service;
     const { collection, session } = await pendingSession();

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
 
 /**
  * The statements of an authorization, in plain SQL: it is the step every payment webhook takes, and
@@ -6,17 +7,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 
 /** A session as authorization reads it, with the id of its payment when it has one. */
-export interface SessionForAuthorization {
-  id: string;
-  tenant: string;
-  payment_collection_id: string;
-  provider_id: string;
-  currency_code: string;
-  amount: string;
-  status: string;
-  data: Record<string, unknown>;
-  payment_id: string | null;
-}
+export type SessionForAuthorization = Pick<
+  PaymentSessionDTO,
+  'id' | 'tenant' | 'payment_collection_id' | 'provider_id' | 'currency_code' | 'amount' | 'status' | 'data'
+> & { payment_id: string | null };
 
 export const SESSION_FOR_AUTHORIZATION_SQL = `
 select s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status, s.data,
@@ -43,18 +37,20 @@ export async function updateSessionStatus(
   );
 }
 
-export interface NewPayment {
-  id: string;
-  tenant: string;
-  payment_collection_id: string;
-  payment_session_id: string;
-  provider_id: string;
-  currency_code: string;
-  amount: string;
-  data: Record<string, unknown>;
-  captured_at: Date | null;
-  created_at: Date;
-}
+/** A payment as authorization writes it; its amounts and DTO follow from it and its captures. */
+export type NewPayment = Pick<
+  PaymentDTO,
+  | 'id'
+  | 'tenant'
+  | 'payment_collection_id'
+  | 'payment_session_id'
+  | 'provider_id'
+  | 'currency_code'
+  | 'amount'
+  | 'data'
+  | 'captured_at'
+  | 'created_at'
+>;
 
 export interface NewProviderCapture {
   id: string;
