@@ -93,6 +93,21 @@ describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox 
     expect(expectIndexed(lock, 'payment_collection')).toContain('payment_collection_pkey');
   });
 
+  it('reads the session again under the lock, with its collection totals, by index', async () => {
+    const read = await plan(sql(WEBHOOK_PATH_SQL.lockedSessionWithTotals), [
+      ...Array(5).fill('paycol_seed_5000'),
+      'payses_seed_5000',
+    ]);
+    expect(expectIndexed(read, 'payment_session')).toEqual(
+      expect.arrayContaining(['payment_session_pkey', 'payment_session_payment_collection_id_index']),
+    );
+    expect(expectIndexed(read, 'payment')).toEqual(
+      expect.arrayContaining(['payment_payment_session_id_unique', 'payment_payment_collection_id_index']),
+    );
+    expect(expectIndexed(read, 'capture')).toContain('capture_payment_id_index');
+    expect(expectIndexed(read, 'refund')).toContain('refund_payment_id_index');
+  });
+
   it("recomputes a collection's totals from its sessions, payments, captures and refunds by index", async () => {
     const totals = await plan(sql(WEBHOOK_PATH_SQL.collectionTotals), Array(5).fill('paycol_seed_5000'));
     expect(expectIndexed(totals, 'payment_session')).toContain('payment_session_payment_collection_id_index');

@@ -204,6 +204,27 @@ describe('applyWebhookAuthorization, the webhook workflow authorization', () => 
     expect((await service.retrievePaymentCollection(collection.id)).captured_amount).toBe('40');
   });
 
+  it("adds to the collection's other payments: totals and status as a recomputation from all its rows gives", async () => {
+    const service = payments.service;
+    const collection = await service.createPaymentCollections({ currency_code: 'usd', amount: '100.00' });
+    const session = (amount: string) =>
+      service.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount, currency_code: 'usd' });
+    // A payment canceled before (not counted), one of 60 authorized by the storefront, then 40 captured by webhook.
+    const canceled = await service.authorizePaymentSession((await session('30.00')).id);
+    await service.cancelPayment(canceled.id);
+    await service.authorizePaymentSession((await session('60.00')).id);
+    const last = await session('40.00');
+    const result = await service.applyWebhookAuthorization(last.id, { status: 'captured', capture: { amount: '40' } });
+    expect(result.collection_status).toBe('partially_captured');
+    expect(await service.retrievePaymentCollection(collection.id)).toMatchObject({
+      authorized_amount: '100',
+      captured_amount: '40',
+      refunded_amount: '0',
+      status: 'partially_captured',
+      completed_at: null,
+    });
+  });
+
   it('a bad reported amount is refused before anything is written', async () => {
     const service = payments.service;
     const { session } = await pendingSession();

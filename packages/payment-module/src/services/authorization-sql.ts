@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type CollectionRowsSummary, type CollectionTotals, completesCollection, TOTALS_SQL } from './collection-state.js';
 import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
 
 /**
@@ -12,14 +13,35 @@ export type SessionForAuthorization = Pick<
   'id' | 'tenant' | 'payment_collection_id' | 'provider_id' | 'currency_code' | 'amount' | 'status' | 'data'
 > & { payment_id: string | null };
 
+const SESSION_COLUMNS = `s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status,
+       s.data, p.id as payment_id`;
+
 export const SESSION_FOR_AUTHORIZATION_SQL = `
-select s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status, s.data,
-       p.id as payment_id
+select ${SESSION_COLUMNS}
   from payment_session s left join payment p on p.payment_session_id = s.id
+ where s.id = ? and s.deleted_at is null`;
+
+/** The same, read under the collection's lock, with the summary of the collection's rows (TOTALS_SQL). */
+export const LOCKED_SESSION_WITH_TOTALS_SQL = `
+select ${SESSION_COLUMNS}, t.*
+  from payment_session s left join payment p on p.payment_session_id = s.id
+ cross join (${TOTALS_SQL}) as t
  where s.id = ? and s.deleted_at is null`;
 
 export async function readSessionForAuthorization(em: EntityManager, id: string): Promise<SessionForAuthorization | undefined> {
   const [row] = await em.execute<SessionForAuthorization[]>(SESSION_FOR_AUTHORIZATION_SQL, [id]);
+  return row;
+}
+
+export async function readLockedSession(
+  em: EntityManager,
+  id: string,
+  collectionId: string,
+): Promise<(SessionForAuthorization & CollectionRowsSummary) | undefined> {
+  const [row] = await em.execute<(SessionForAuthorization & CollectionRowsSummary)[]>(LOCKED_SESSION_WITH_TOTALS_SQL, [
+    ...Array(5).fill(collectionId),
+    id,
+  ]);
   return row;
 }
 
@@ -68,18 +90,25 @@ with new_payment as (
   insert into capture (id, payment_id, amount, status, source, idempotency_key, created_at, updated_at)
   select c.id, new_payment.id, c.amount, 'succeeded', 'provider', c.idempotency_key, ?, ?
     from new_payment, jsonb_to_recordset(?::jsonb) as c(id text, amount numeric, idempotency_key text)
+), collection_totals as (
+  update payment_collection
+     set authorized_amount = ?, captured_amount = ?, refunded_amount = ?, status = ?, updated_at = ?,
+         completed_at = case when completed_at is null and ? then ? else completed_at end
+   where id = ?
 )
 update payment_session set status = ?, authorized_at = ?, data = ?::jsonb, updated_at = ? where id = ?`;
 
 /**
- * Writes the session's payment, the provider captures it starts with, and the session's new status, in
- * one statement (the foreign keys are checked at its end, when the payment row exists).
+ * Writes the session's payment, the provider captures it starts with, the session's new status and the
+ * collection's new totals, in one statement (the foreign keys are checked at its end, when the payment
+ * row exists).
  */
 export async function insertPayment(
   em: EntityManager,
   payment: NewPayment,
   captures: NewProviderCapture[],
   sessionStatus: 'authorized' | 'captured',
+  totals: CollectionTotals,
 ): Promise<void> {
   const now = payment.created_at;
   const data = JSON.stringify(payment.data);
@@ -100,6 +129,14 @@ export async function insertPayment(
       now,
       now,
       JSON.stringify(captures),
+      totals.authorized_amount,
+      totals.captured_amount,
+      totals.refunded_amount,
+      totals.status,
+      now,
+      completesCollection(totals.status),
+      now,
+      payment.payment_collection_id,
       sessionStatus,
       now,
       data,

@@ -1,14 +1,15 @@
-import { assertPositiveAmount, normalizeAmount, type ProviderContext, TenderError } from '@tender/core';
+import { addAmounts, assertPositiveAmount, normalizeAmount, type ProviderContext, TenderError } from '@tender/core';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import {
   insertPayment,
   type NewPayment,
   type NewProviderCapture,
+  readLockedSession,
   readSessionForAuthorization,
   updateSessionStatus,
 } from './authorization-sql.js';
-import { recomputeCollectionRow } from './collection-state.js';
+import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { lockCollectionRow } from './locking.js';
@@ -42,6 +43,12 @@ type Outcome =
   | { existing: string }
   | { status: string }
   | { payment: PaymentDTO; captured: string; alreadyCaptured: boolean; collectionId: string; collectionStatus: string };
+
+/** `values` with one occurrence of `from` replaced by `to`. */
+function replaceOne(values: string[], from: string, to: string): string[] {
+  const i = values.indexOf(from);
+  return i < 0 ? values : values.with(i, to);
+}
 
 function succeeded(captures: NewProviderCapture[]) {
   return captures.map((c) => ({ ...c, status: 'succeeded' }));
@@ -101,7 +108,7 @@ export class SessionAuthorizer {
 
     const outcome = await this.ctx.orm.em.fork().transactional(async (em): Promise<Outcome> => {
       const collection = await lockCollectionRow(em, session.payment_collection_id);
-      const locked = await readSessionForAuthorization(em, sessionId);
+      const locked = await readLockedSession(em, sessionId, collection.id);
       if (!locked) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
       if (locked.payment_id) return { existing: locked.payment_id };
       const data = { ...locked.data, ...authorization.data };
@@ -150,7 +157,9 @@ export class SessionAuthorizer {
         }
       }
       const now = new Date();
-      const state = captureState(amount, total(succeeded(captures), ['succeeded']));
+      const capturedNow = total(succeeded(captures), ['succeeded']);
+      const state = captureState(amount, capturedNow);
+      const sessionStatus = state.any ? 'captured' : 'authorized';
       const payment: NewPayment = {
         id: paymentId,
         tenant: locked.tenant,
@@ -163,8 +172,15 @@ export class SessionAuthorizer {
         captured_at: state.full ? now : null,
         created_at: now,
       };
-      await insertPayment(em, payment, captures, state.any ? 'captured' : 'authorized');
-      const totals = await recomputeCollectionRow(em, collection);
+      // The collection's rows as read under the lock, plus what this payment adds: the same totals a
+      // recomputation after the insert would find, without a statement for it.
+      const totals = totalsFrom(collection.amount, {
+        ...locked,
+        session_statuses: replaceOne(locked.session_statuses, locked.status, sessionStatus),
+        authorized_amount: addAmounts(locked.authorized_amount, amount),
+        captured_amount: addAmounts(locked.captured_amount, capturedNow),
+      });
+      await insertPayment(em, payment, captures, sessionStatus, totals);
       return {
         payment: newPaymentDTO(payment, captures),
         captured,

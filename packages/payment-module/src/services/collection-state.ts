@@ -43,7 +43,8 @@ select
   (select coalesce(sum(r.amount), 0)::text from refund r join payment p on p.id = r.payment_id
     where p.payment_collection_id = ? and r.status = 'succeeded') as refunded_amount`;
 
-interface TotalsRow {
+/** What TOTALS_SQL reads of a collection's rows: their sums, and its sessions' statuses. */
+export interface CollectionRowsSummary {
   session_statuses: string[];
   authorized_amount: string;
   has_canceled_payment: boolean;
@@ -51,18 +52,28 @@ interface TotalsRow {
   refunded_amount: string;
 }
 
+/** A collection's totals and status, from a summary of its rows. */
+export function totalsFrom(amount: string, rows: CollectionRowsSummary): CollectionTotals {
+  const totals = {
+    authorized_amount: normalizeAmount(rows.authorized_amount),
+    captured_amount: normalizeAmount(rows.captured_amount),
+    refunded_amount: normalizeAmount(rows.refunded_amount),
+  };
+  return { ...totals, status: deriveStatus(amount, totals, rows.session_statuses, rows.has_canceled_payment) };
+}
+
 /** A collection's totals and status derived from its rows, in one round trip; reads what the database holds. */
 async function deriveTotals(em: EntityManager, id: string, amount: string): Promise<CollectionTotals> {
-  const [row] = await em.execute<TotalsRow[]>(TOTALS_SQL, Array(5).fill(id));
-  const totals = {
-    authorized_amount: normalizeAmount(row!.authorized_amount),
-    captured_amount: normalizeAmount(row!.captured_amount),
-    refunded_amount: normalizeAmount(row!.refunded_amount),
-  };
-  return { ...totals, status: deriveStatus(amount, totals, row!.session_statuses, row!.has_canceled_payment) };
+  const [row] = await em.execute<CollectionRowsSummary[]>(TOTALS_SQL, Array(5).fill(id));
+  return totalsFrom(amount, row!);
 }
 
 const COMPLETING = new Set<PaymentCollectionStatus>(['completed', 'partially_refunded', 'refunded']);
+
+/** A collection reaching this status gets its `completed_at` (once). */
+export function completesCollection(status: PaymentCollectionStatus): boolean {
+  return COMPLETING.has(status);
+}
 
 /**
  * Recomputes a collection's amounts and status from its rows, in one round trip. Must run inside the

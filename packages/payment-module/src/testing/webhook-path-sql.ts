@@ -1,4 +1,8 @@
-import { INSERT_PAYMENT_SQL, SESSION_FOR_AUTHORIZATION_SQL } from '../services/authorization-sql.js';
+import {
+  INSERT_PAYMENT_SQL,
+  LOCKED_SESSION_WITH_TOTALS_SQL,
+  SESSION_FOR_AUTHORIZATION_SQL,
+} from '../services/authorization-sql.js';
 import { TOTALS_SQL } from '../services/collection-state.js';
 import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
 import { LOCK_COLLECTION_SQL } from '../services/locking.js';
@@ -20,6 +24,7 @@ export const WEBHOOK_PATH_SQL = {
   sessionById: SESSION_BY_ID_SQL,
   sessionForAuthorization: SESSION_FOR_AUTHORIZATION_SQL,
   lockCollection: LOCK_COLLECTION_SQL,
+  lockedSessionWithTotals: LOCKED_SESSION_WITH_TOTALS_SQL,
   insertPayment: INSERT_PAYMENT_SQL,
   collectionTotals: TOTALS_SQL,
   collectionById: COLLECTION_BY_ID_SQL,
