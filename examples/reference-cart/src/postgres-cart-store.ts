@@ -63,14 +63,23 @@ export class PostgresCartStore implements CartPort {
   }
 
   async retrieveCartByPaymentCollection(paymentCollectionId: string): Promise<CartRef | null> {
-    const { rows } = await this.pool.query(CART_BY_COLLECTION_SQL, [paymentCollectionId]);
+    const { rows } = await this.pool.query({
+      name: 'tender-cart-by-collection',
+      text: CART_BY_COLLECTION_SQL,
+      values: [paymentCollectionId],
+    });
     return rows[0] ?? null;
   }
 
   async completeCart(cartId: string): Promise<{ order_id: string; created: boolean }> {
     // One statement, so one round trip and no transaction left open by a dropped connection. The cart row
     // is locked first: a concurrent call waits, then sees the order this one wrote and creates none.
-    const { rows } = await this.pool.query(COMPLETE_CART_SQL, [cartId, `order_${randomUUID()}`]);
+    // Named, so each connection parses and plans it once (the webhook path runs it for every order).
+    const { rows } = await this.pool.query({
+      name: 'tender-complete-cart',
+      text: COMPLETE_CART_SQL,
+      values: [cartId, `order_${randomUUID()}`],
+    });
     const row = rows[0];
     if (!row?.cart_id) throw new Error(`Cart ${cartId} does not exist.`);
     return { order_id: row.order_id, created: row.created };
