@@ -146,6 +146,15 @@ describe('the inbox writer (group commit)', () => {
     expect(await notificationsDuring(() => w.write({ ...duplicate }))).toBe(0);
   });
 
+  it('stores and acknowledges the webhook even when waking the workers fails', async () => {
+    // An empty channel name makes pg_notify fail, as a full notification queue would.
+    const w = new InboxWriter(payments.orm, payments.logger, 64, '');
+    const stored = row();
+    await expect(w.write(stored)).resolves.toMatchObject({ inserted: true });
+    await w.close();
+    expect(await rowsFor([stored.eventId])).toEqual([expect.objectContaining({ status: 'pending' })]);
+  });
+
   it('answers every caller of a batch 503 when the database cannot be reached', async () => {
     // Nothing listens on port 1: the connection is refused, as when the database is down.
     const unreachable = await openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/tender', connectTimeoutMs: 1000 });

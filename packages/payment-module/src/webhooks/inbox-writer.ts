@@ -44,11 +44,13 @@ export class InboxWriter {
   statements = 0;
   private readonly group: GroupCommit<InboxRow, Outcome>;
   private closed = false;
+  private readonly announcing = new Set<Promise<void>>();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly logger: Logger,
     maxBatch = 64,
+    private readonly channel = INBOX_CHANNEL,
   ) {
     this.group = new GroupCommit((rows) => this.writeBatch(rows), maxBatch);
   }
@@ -64,6 +66,26 @@ export class InboxWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.group.flushed();
+    await Promise.all(this.announcing);
+  }
+
+  /**
+   * Wakes worker processes listening on the inbox channel. A separate statement after the rows have
+   * committed, and not awaited by the callers: a failing NOTIFY (its queue full, say) must not cost a
+   * stored webhook its 2xx. Workers then find the rows at their next poll.
+   */
+  private announce(): void {
+    const announced = this.orm.em
+      .fork()
+      .execute('select pg_notify(?, ?)', [this.channel, ''])
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.logger.warn({ err: error }, 'could not notify workers; they will find the events by polling');
+        },
+      );
+    this.announcing.add(announced);
+    void announced.finally(() => this.announcing.delete(announced));
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
@@ -100,8 +122,8 @@ export class InboxWriter {
   }
 
   /**
-   * One statement inserts the rows and, when a new pending row is among them, wakes the workers (the
-   * listener ignores the payload); rows already stored get their ids from one follow-up select. Fills
+   * One statement inserts the rows (a new pending row among them then wakes the workers, see `announce`);
+   * rows already stored get their ids from one follow-up select. Fills
    * `outcomes` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
    */
   private async store(rows: InboxRow[], outcomes: (Outcome | undefined)[]): Promise<void> {
@@ -134,20 +156,16 @@ export class InboxWriter {
         row.status === 'ignored' ? new Date() : null,
       );
     }
-    params.push(INBOX_CHANNEL);
     this.statements++;
     const em = this.orm.em.fork();
-    const returned = await em.execute<{ id: string }[]>(
-      `with inserted as (
-         insert into webhook_event (${COLUMNS})
-         values ${groups.map(() => ROW_PLACEHOLDERS).join(', ')}
-         on conflict (tenant, provider_id, event_id) do nothing
-         returning id, status
-       )
-       select id, (select pg_notify(?, '') where exists (select 1 from inserted where status = 'pending')) as notified
-       from inserted`,
+    const returned = await em.execute<{ id: string; status: string }[]>(
+      `insert into webhook_event (${COLUMNS})
+       values ${groups.map(() => ROW_PLACEHOLDERS).join(', ')}
+       on conflict (tenant, provider_id, event_id) do nothing
+       returning id, status`,
       params,
     );
+    if (returned.some((r) => r.status === 'pending')) this.announce();
     const inserted = new Set(returned.map((r) => r.id));
     const stored: number[][] = [];
     for (const [g, group] of groups.entries()) {
