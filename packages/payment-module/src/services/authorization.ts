@@ -1,4 +1,12 @@
-import { addAmounts, assertPositiveAmount, normalizeAmount, type ProviderContext, TenderError } from '@tender/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  type AuthorizePaymentOutput,
+  addAmounts,
+  assertPositiveAmount,
+  normalizeAmount,
+  type ProviderContext,
+  TenderError,
+} from '@tender/core';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import {
@@ -7,6 +15,7 @@ import {
   type NewProviderCapture,
   readLockedSession,
   readSessionForAuthorization,
+  type SessionForAuthorization,
   updateSessionStatus,
 } from './authorization-sql.js';
 import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
@@ -106,89 +115,9 @@ export class SessionAuthorizer {
       }),
     );
 
-    const outcome = await this.ctx.orm.em.fork().transactional(async (em): Promise<Outcome> => {
-      const collection = await lockCollectionRow(em, session.payment_collection_id);
-      const locked = await readLockedSession(em, sessionId, collection.id);
-      if (!locked) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
-      if (locked.payment_id) return { existing: locked.payment_id };
-      const data = { ...locked.data, ...authorization.data };
-      let { status } = authorization;
-      if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
-        // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
-        // verified webhook saying the money is there is the provider's own word for it.
-        this.ctx.logger.info(
-          { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
-          'provider status lags its verified webhook; the webhook decides',
-        );
-        status = options.verifiedWebhookStatus;
-      }
-      if (status !== 'authorized' && status !== 'captured') {
-        await updateSessionStatus(em, sessionId, status, data);
-        await recomputeCollectionRow(em, collection);
-        return { status };
-      }
-
-      const paymentId = generateId(IdPrefix.payment);
-      const amount = normalizeAmount(locked.amount);
-      const alreadyCaptured = status === 'captured';
-      const captures: NewProviderCapture[] = alreadyCaptured
-        ? [{ id: generateId(IdPrefix.capture), amount, idempotency_key: providerMovementKey(paymentId, 'capture', amount) }]
-        : [];
-      let captured = '0';
-      if (reported) {
-        // The payment is new: its captures are exactly the ones above, so nothing needs reading.
-        const share = reportedShare(
-          paymentId,
-          'capture',
-          succeeded(captures),
-          reported.amount ?? amount,
-          amount,
-          reported.reference,
-        );
-        if (share.over) {
-          this.ctx.logger.warn(
-            { payment_id: paymentId, kind: 'capture', reported: reported.amount, limit: amount },
-            'provider reports more than Tender can record',
-          );
-        }
-        if (share.recorded !== '0') {
-          captures.push({ id: generateId(IdPrefix.capture), amount: share.recorded, idempotency_key: share.key });
-          captured = share.recorded;
-        }
-      }
-      const now = new Date();
-      const capturedNow = total(succeeded(captures), ['succeeded']);
-      const state = captureState(amount, capturedNow);
-      const sessionStatus = state.any ? 'captured' : 'authorized';
-      const payment: NewPayment = {
-        id: paymentId,
-        tenant: locked.tenant,
-        payment_collection_id: collection.id,
-        payment_session_id: sessionId,
-        provider_id: locked.provider_id,
-        currency_code: locked.currency_code,
-        amount,
-        data,
-        captured_at: state.full ? now : null,
-        created_at: now,
-      };
-      // The collection's rows as read under the lock, plus what this payment adds: the same totals a
-      // recomputation after the insert would find, without a statement for it.
-      const totals = totalsFrom(collection.amount, {
-        ...locked,
-        session_statuses: replaceOne(locked.session_statuses, locked.status, sessionStatus),
-        authorized_amount: addAmounts(locked.authorized_amount, amount),
-        captured_amount: addAmounts(locked.captured_amount, capturedNow),
-      });
-      await insertPayment(em, payment, captures, sessionStatus, totals);
-      return {
-        payment: newPaymentDTO(payment, captures),
-        captured,
-        alreadyCaptured,
-        collectionId: collection.id,
-        collectionStatus: totals.status,
-      };
-    });
+    const outcome = await this.ctx.orm.em
+      .fork()
+      .transactional((em) => this.writeUnderLock(em, session, authorization, options, reported));
 
     if ('existing' in outcome) return this.existing(outcome.existing);
     if ('status' in outcome) {
@@ -206,6 +135,100 @@ export class SessionAuthorizer {
         : []),
     ]);
     return { payment, created: true, captured: outcome.captured, collection_status: outcome.collectionStatus };
+  }
+
+  /** Under the collection's lock: the payment (with its captures and the collection's totals), unless one exists. */
+  private async writeUnderLock(
+    em: EntityManager,
+    session: SessionForAuthorization,
+    authorization: AuthorizePaymentOutput,
+    options: AuthorizeOptions,
+    reported: { amount?: string; reference?: string } | undefined,
+  ): Promise<Outcome> {
+    const sessionId = session.id;
+    const collection = await lockCollectionRow(em, session.payment_collection_id);
+    const locked = await readLockedSession(em, sessionId, collection.id);
+    if (!locked) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+    if (locked.payment_id) return { existing: locked.payment_id };
+    const data = { ...locked.data, ...authorization.data };
+    let { status } = authorization;
+    if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
+      // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
+      // verified webhook saying the money is there is the provider's own word for it.
+      this.ctx.logger.info(
+        { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
+        'provider status lags its verified webhook; the webhook decides',
+      );
+      status = options.verifiedWebhookStatus;
+    }
+    if (status !== 'authorized' && status !== 'captured') {
+      await updateSessionStatus(em, sessionId, status, data);
+      await recomputeCollectionRow(em, collection);
+      return { status };
+    }
+
+    const paymentId = generateId(IdPrefix.payment);
+    const amount = normalizeAmount(locked.amount);
+    const alreadyCaptured = status === 'captured';
+    const { captures, captured } = this.initialCaptures(paymentId, amount, alreadyCaptured, reported);
+    const now = new Date();
+    const capturedNow = total(succeeded(captures), ['succeeded']);
+    const state = captureState(amount, capturedNow);
+    const sessionStatus = state.any ? 'captured' : 'authorized';
+    const payment: NewPayment = {
+      id: paymentId,
+      tenant: locked.tenant,
+      payment_collection_id: collection.id,
+      payment_session_id: sessionId,
+      provider_id: locked.provider_id,
+      currency_code: locked.currency_code,
+      amount,
+      data,
+      captured_at: state.full ? now : null,
+      created_at: now,
+    };
+    // The collection's rows as read under the lock, plus what this payment adds: the same totals a
+    // recomputation after the insert would find, without a statement for it.
+    const totals = totalsFrom(collection.amount, {
+      ...locked,
+      session_statuses: replaceOne(locked.session_statuses, locked.status, sessionStatus),
+      authorized_amount: addAmounts(locked.authorized_amount, amount),
+      captured_amount: addAmounts(locked.captured_amount, capturedNow),
+    });
+    await insertPayment(em, payment, captures, sessionStatus, totals);
+    return {
+      payment: newPaymentDTO(payment, captures),
+      captured,
+      alreadyCaptured,
+      collectionId: collection.id,
+      collectionStatus: totals.status,
+    };
+  }
+
+  /**
+   * A new payment's captures: the whole amount when the provider already took it, plus the part of a
+   * reported capture not covered by that. The payment is new, so nothing needs reading.
+   */
+  private initialCaptures(
+    paymentId: string,
+    amount: string,
+    alreadyCaptured: boolean,
+    reported: { amount?: string; reference?: string } | undefined,
+  ): { captures: NewProviderCapture[]; captured: string } {
+    const captures: NewProviderCapture[] = alreadyCaptured
+      ? [{ id: generateId(IdPrefix.capture), amount, idempotency_key: providerMovementKey(paymentId, 'capture', amount) }]
+      : [];
+    if (!reported) return { captures, captured: '0' };
+    const share = reportedShare(paymentId, 'capture', succeeded(captures), reported.amount ?? amount, amount, reported.reference);
+    if (share.over) {
+      this.ctx.logger.warn(
+        { payment_id: paymentId, kind: 'capture', reported: reported.amount, limit: amount },
+        'provider reports more than Tender can record',
+      );
+    }
+    if (share.recorded === '0') return { captures, captured: '0' };
+    captures.push({ id: generateId(IdPrefix.capture), amount: share.recorded, idempotency_key: share.key });
+    return { captures, captured: share.recorded };
   }
 
   private async existing(paymentId: string): Promise<WebhookAuthorizationResult> {
