@@ -27,8 +27,17 @@ export function runCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): Promise<CliRun> {
+  return runNode(CLI_BIN, args, { ...options, label: `tender ${args.join(' ')}` });
+}
+
+/** Runs `node script …` to completion with the CLI's environment (see `cliEnv`), collecting its output. */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; label?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,9 +50,10 @@ export function runCli(
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    const label = options.label ?? `node ${script} ${args.join(' ')}`;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tender ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`));
+      reject(new Error(`${label} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
     child.once('error', reject);
     child.once('close', (code) => {

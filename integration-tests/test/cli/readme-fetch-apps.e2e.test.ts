@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@tender/payment-module/testing';
 import { createStripeWebhook, TEST_API_KEY, TEST_WEBHOOK_SECRET } from '@tender/provider-stripe/testing';
 import { readmeCodeBlock } from '../../support/cli/readme.js';
-import { cliEnv, createProjectDir, type ProjectDir, runCli } from '../../support/cli/run-cli.js';
+import { createProjectDir, type ProjectDir, runCli, runNode } from '../../support/cli/run-cli.js';
 
 /**
  * The README's Fetch-API blocks (the shared payments module, Hono, Next.js), run as written in an ESM project.
@@ -53,7 +52,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Runs `file`'s handler on a signed Stripe delivery, the same again, and a forged one. */
+/** Runs `file`'s handler on a signed Stripe delivery, the same again and a forged one, and checks the answers. */
 async function drive(file: string, exportName: string) {
   const object = { id: `pi_readme_${exportName}`, amount: 1500, metadata: { session_id: 'payses_readme' } };
   const webhook = createStripeWebhook({ secret: TEST_WEBHOOK_SECRET, type: 'payment_intent.succeeded', object });
@@ -64,41 +63,26 @@ async function drive(file: string, exportName: string) {
     body: w.rawBody.toString('base64'),
   });
   await project.write('deliveries.json', JSON.stringify([delivery(webhook), delivery(webhook), delivery(forged)]));
-  const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['drive.js', `./${file}`, exportName], {
-      cwd: project.path,
-      env: cliEnv({ DATABASE_URL: database.url, STRIPE_API_KEY: TEST_API_KEY, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }),
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, out, err }));
+  const run = await runNode('drive.js', [`./${file}`, exportName], {
+    cwd: project.path,
+    env: { DATABASE_URL: database.url, STRIPE_API_KEY: TEST_API_KEY, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
   });
-  if (run.code !== 0) throw new Error(`${file} exited ${run.code}:\n${run.out}\n${run.err}`);
-  return { event: webhook.event.id, answers: JSON.parse(run.out.trim().split('\n').at(-1)!) };
+  if (run.code !== 0) throw new Error(`${file} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  const answers = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+  // Accepted once, then a duplicate of it, and the forged delivery refused.
+  expect(answers).toEqual([
+    { status: 200, body: { received: true, outcome: 'accepted', event_id: webhook.event.id } },
+    { status: 200, body: { received: true, outcome: 'duplicate', event_id: webhook.event.id } },
+    expect.objectContaining({ status: 401 }),
+  ]);
 }
 
 describe("the README's Fetch-API examples, run as written", () => {
   it('the Hono app acknowledges a signed Stripe webhook once, then as a duplicate, and refuses a forged one', async () => {
-    const { event, answers } = await drive('hono-app.js', 'app');
-    expect(answers).toEqual([
-      { status: 200, body: { received: true, outcome: 'accepted', event_id: event } },
-      { status: 200, body: { received: true, outcome: 'duplicate', event_id: event } },
-      expect.objectContaining({ status: 401 }),
-    ]);
+    await drive('hono-app.js', 'app');
   }, 60_000);
 
   it("the Next.js route's POST does the same", async () => {
-    const { event, answers } = await drive('next-route.js', 'POST');
-    expect(answers).toEqual([
-      { status: 200, body: { received: true, outcome: 'accepted', event_id: event } },
-      { status: 200, body: { received: true, outcome: 'duplicate', event_id: event } },
-      expect.objectContaining({ status: 401 }),
-    ]);
+    await drive('next-route.js', 'POST');
   }, 60_000);
 });
