@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type CollectionRowsSummary, type CollectionTotals, completesCollection, TOTALS_SQL } from './collection-state.js';
+import {
+  type CollectionRowsSummary,
+  type CollectionTotals,
+  collectionTotalsParams,
+  SET_COLLECTION_TOTALS,
+  TOTALS_SQL,
+} from './collection-state.js';
 import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
 
 /**
@@ -91,10 +97,7 @@ with new_payment as (
   select c.id, new_payment.id, c.amount, 'succeeded', 'provider', c.idempotency_key, ?, ?
     from new_payment, jsonb_to_recordset(?::jsonb) as c(id text, amount numeric, idempotency_key text)
 ), collection_totals as (
-  update payment_collection
-     set authorized_amount = ?, captured_amount = ?, refunded_amount = ?, status = ?, updated_at = ?,
-         completed_at = case when completed_at is null and ? then ? else completed_at end
-   where id = ?
+  update payment_collection ${SET_COLLECTION_TOTALS} where id = ?
 )
 update payment_session set status = ?, authorized_at = ?, data = ?::jsonb, updated_at = ? where id = ?`;
 
@@ -129,13 +132,7 @@ export async function insertPayment(
       now,
       now,
       JSON.stringify(captures),
-      totals.authorized_amount,
-      totals.captured_amount,
-      totals.refunded_amount,
-      totals.status,
-      now,
-      completesCollection(totals.status),
-      now,
+      ...collectionTotalsParams(totals),
       payment.payment_collection_id,
       sessionStatus,
       now,

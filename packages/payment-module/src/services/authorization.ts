@@ -22,7 +22,7 @@ import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { lockCollectionRow } from './locking.js';
-import { captureState, providerMovementKey, type ReportedMovement, reportedShare, total } from './movements.js';
+import { captureState, providerMovementKey, type ReportedMovement, reportedShare } from './movements.js';
 import { callProvider } from './provider-call.js';
 
 export interface AuthorizeOptions {
@@ -59,15 +59,20 @@ function replaceOne(values: string[], from: string, to: string): string[] {
   return i < 0 ? values : values.with(i, to);
 }
 
+/** A new payment's captures as movement rows: all of them succeeded. */
 function succeeded(captures: NewProviderCapture[]) {
   return captures.map((c) => ({ ...c, status: 'succeeded' }));
+}
+
+function capturedTotal(captures: NewProviderCapture[]): string {
+  return addAmounts('0', ...captures.map((c) => c.amount));
 }
 
 function newPaymentDTO(payment: NewPayment, captures: NewProviderCapture[]): PaymentDTO {
   return {
     ...payment,
     amount: normalizeAmount(payment.amount),
-    captured_amount: total(succeeded(captures), ['succeeded']),
+    captured_amount: capturedTotal(captures),
     refunded_amount: '0',
     canceled_at: null,
     captures: captures.map((c) => ({
@@ -172,7 +177,7 @@ export class SessionAuthorizer {
     const alreadyCaptured = status === 'captured';
     const { captures, captured } = this.initialCaptures(paymentId, amount, alreadyCaptured, reported);
     const now = new Date();
-    const capturedNow = total(succeeded(captures), ['succeeded']);
+    const capturedNow = capturedTotal(captures);
     const state = captureState(amount, capturedNow);
     const sessionStatus = state.any ? 'captured' : 'authorized';
     const payment: NewPayment = {

@@ -71,7 +71,7 @@ async function deriveTotals(em: EntityManager, id: string, amount: string): Prom
 const COMPLETING = new Set<PaymentCollectionStatus>(['completed', 'partially_refunded', 'refunded']);
 
 /** A collection reaching this status gets its `completed_at` (once). */
-export function completesCollection(status: PaymentCollectionStatus): boolean {
+function completesCollection(status: PaymentCollectionStatus): boolean {
   return COMPLETING.has(status);
 }
 
@@ -86,8 +86,25 @@ export async function recomputeCollection(em: EntityManager, collection: Payment
   collection.captured_amount = totals.captured_amount;
   collection.refunded_amount = totals.refunded_amount;
   collection.status = totals.status;
-  if (COMPLETING.has(totals.status) && !collection.completed_at) collection.completed_at = new Date();
+  if (completesCollection(totals.status) && !collection.completed_at) collection.completed_at = new Date();
   return totals;
+}
+
+/**
+ * The SET clause that stores a collection's totals (and its `completed_at`, once), for statements written in
+ * plain SQL; `collectionTotalsParams` gives its values, in order.
+ */
+export const SET_COLLECTION_TOTALS = `set authorized_amount = ?, captured_amount = ?, refunded_amount = ?, status = ?, updated_at = now(),
+         completed_at = case when completed_at is null and ? then now() else completed_at end`;
+
+export function collectionTotalsParams(totals: CollectionTotals): unknown[] {
+  return [
+    totals.authorized_amount,
+    totals.captured_amount,
+    totals.refunded_amount,
+    totals.status,
+    completesCollection(totals.status),
+  ];
 }
 
 /** `recomputeCollection` for a collection locked by `lockCollectionRow` (no entity): one aggregate, one UPDATE. */
@@ -97,18 +114,8 @@ export async function recomputeCollectionRow(
 ): Promise<CollectionTotals> {
   const totals = await deriveTotals(em, collection.id, collection.amount);
   await em.execute(
-    `update payment_collection
-        set authorized_amount = ?, captured_amount = ?, refunded_amount = ?, status = ?, updated_at = now(),
-            completed_at = case when completed_at is null and ? then now() else completed_at end
-      where id = ?`,
-    [
-      totals.authorized_amount,
-      totals.captured_amount,
-      totals.refunded_amount,
-      totals.status,
-      COMPLETING.has(totals.status),
-      collection.id,
-    ],
+    `update payment_collection ${SET_COLLECTION_TOTALS} where id = ?`,
+    [...collectionTotalsParams(totals), collection.id],
     'run',
   );
   return totals;
