@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { placeholders } from '../database/placeholders.js';
 import {
   type CollectionRowsSummary,
   type CollectionTotals,
   collectionTotalsParams,
-  SET_COLLECTION_TOTALS,
-  TOTALS_SQL,
+  setCollectionTotals,
+  TOTALS_VALUES,
+  totalsSql,
 } from './collection-state.js';
 import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
+import type { LockedCollectionRow } from './locking.js';
 
 /**
  * The statements of an authorization, in plain SQL: it is the step every payment webhook takes, and
@@ -22,33 +25,56 @@ export type SessionForAuthorization = Pick<
 const SESSION_COLUMNS = `s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status,
        s.data, p.id as payment_id`;
 
-export const SESSION_FOR_AUTHORIZATION_SQL = `
+/** Sessions as authorization reads them before calling the provider, for `n` ids. */
+export function sessionsForAuthorizationSql(n: number): string {
+  return `
 select ${SESSION_COLUMNS}
   from payment_session s left join payment p on p.payment_session_id = s.id
- where s.id = ? and s.deleted_at is null`;
+ where s.id in (${placeholders(n)}) and s.deleted_at is null`;
+}
 
-/** The same, read under the collection's lock, with the summary of the collection's rows (TOTALS_SQL). */
-export const LOCKED_SESSION_WITH_TOTALS_SQL = `
+export const SESSION_FOR_AUTHORIZATION_SQL = sessionsForAuthorizationSql(1);
+
+/**
+ * The same, read under the collections' locks, each with the summary of its collection's rows: what the
+ * new payment's totals are added onto.
+ */
+export function lockedSessionsWithTotalsSql(n: number): string {
+  return `
 select ${SESSION_COLUMNS}, t.*
   from payment_session s left join payment p on p.payment_session_id = s.id
- cross join (${TOTALS_SQL}) as t
- where s.id = ? and s.deleted_at is null`;
+ cross join lateral (${totalsSql('s.payment_collection_id')}) as t
+ where s.id in (${placeholders(n)}) and s.deleted_at is null`;
+}
+
+export const LOCKED_SESSION_WITH_TOTALS_SQL = lockedSessionsWithTotalsSql(1);
+
+/**
+ * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
+ * each other instead of deadlocking.
+ */
+export function lockCollectionsSql(n: number): string {
+  return `select id, tenant, amount from payment_collection where id in (${placeholders(n)}) and deleted_at is null
+ order by id for update`;
+}
+
+export type LockedSession = SessionForAuthorization & CollectionRowsSummary;
+
+export async function readSessionsForAuthorization(em: EntityManager, ids: string[]): Promise<SessionForAuthorization[]> {
+  return em.execute<SessionForAuthorization[]>(sessionsForAuthorizationSql(ids.length), ids);
+}
 
 export async function readSessionForAuthorization(em: EntityManager, id: string): Promise<SessionForAuthorization | undefined> {
-  const [row] = await em.execute<SessionForAuthorization[]>(SESSION_FOR_AUTHORIZATION_SQL, [id]);
+  const [row] = await readSessionsForAuthorization(em, [id]);
   return row;
 }
 
-export async function readLockedSession(
-  em: EntityManager,
-  id: string,
-  collectionId: string,
-): Promise<(SessionForAuthorization & CollectionRowsSummary) | undefined> {
-  const [row] = await em.execute<(SessionForAuthorization & CollectionRowsSummary)[]>(LOCKED_SESSION_WITH_TOTALS_SQL, [
-    ...Array(5).fill(collectionId),
-    id,
-  ]);
-  return row;
+export async function readLockedSessions(em: EntityManager, ids: string[]): Promise<LockedSession[]> {
+  return em.execute<LockedSession[]>(lockedSessionsWithTotalsSql(ids.length), ids);
+}
+
+export async function lockCollectionRows(em: EntityManager, ids: string[]): Promise<LockedCollectionRow[]> {
+  return em.execute<LockedCollectionRow[]>(lockCollectionsSql(ids.length), ids);
 }
 
 /** The session's status after the provider answered without authorizing, with the data it returned. */
@@ -86,38 +112,56 @@ export interface NewProviderCapture {
   idempotency_key: string;
 }
 
-export const INSERT_PAYMENT_SQL = `
-with new_payment as (
-  insert into payment (id, tenant, payment_collection_id, payment_session_id, provider_id, currency_code, amount, data,
-                       captured_at, created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-  returning id
-), new_captures as (
-  insert into capture (id, payment_id, amount, status, source, idempotency_key, created_at, updated_at)
-  select c.id, new_payment.id, c.amount, 'succeeded', 'provider', c.idempotency_key, ?, ?
-    from new_payment, jsonb_to_recordset(?::jsonb) as c(id text, amount numeric, idempotency_key text)
-), collection_totals as (
-  update payment_collection ${SET_COLLECTION_TOTALS} where id = ?
-)
-update payment_session set status = ?, authorized_at = ?, data = ?::jsonb, updated_at = ? where id = ?`;
+/** One payment as `insertPayments` writes it: the row, its first captures, and what it does to its session and collection. */
+export interface PaymentWrite {
+  payment: NewPayment;
+  captures: NewProviderCapture[];
+  sessionStatus: 'authorized' | 'captured';
+  totals: CollectionTotals;
+}
+
+function rows(n: number, row: string): string {
+  return Array(n).fill(row).join(',\n         ');
+}
 
 /**
- * Writes the session's payment, the provider captures it starts with, the session's new status and the
- * collection's new totals, in one statement (the foreign keys are checked at its end, when the payment
- * row exists).
+ * Writes payments, the provider captures they start with, their sessions' new statuses and their
+ * collections' new totals (one collection each), in one statement. The foreign keys are checked at its
+ * end, when the payment rows exist.
  */
-export async function insertPayment(
-  em: EntityManager,
-  payment: NewPayment,
-  captures: NewProviderCapture[],
-  sessionStatus: 'authorized' | 'captured',
-  totals: CollectionTotals,
-): Promise<void> {
-  const now = payment.created_at;
-  const data = JSON.stringify(payment.data);
-  await em.execute(
-    INSERT_PAYMENT_SQL,
-    [
+export function insertPaymentsSql(payments: number, captures: number): string {
+  const newCaptures = captures
+    ? `, new_captures as (
+  insert into capture (id, payment_id, amount, status, source, idempotency_key, created_at, updated_at)
+  select c.id, c.payment_id, c.amount, 'succeeded', 'provider', c.idempotency_key, c.created_at, c.created_at
+    from (values ${rows(captures, '(?, ?, ?::numeric, ?, ?::timestamptz)')}) as c(id, payment_id, amount, idempotency_key, created_at)
+)`
+    : '';
+  return `
+with new_payments as (
+  insert into payment (id, tenant, payment_collection_id, payment_session_id, provider_id, currency_code, amount, data,
+                       captured_at, created_at, updated_at)
+  values ${rows(payments, '(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?::timestamptz, ?::timestamptz, ?::timestamptz)')}
+)${newCaptures}, collection_totals as (
+  update payment_collection ${setCollectionTotals((name) => `v.${name}`)}
+    from (values ${rows(payments, '(?, ?::numeric, ?::numeric, ?::numeric, ?, ?::boolean)')})
+         as v(id, ${TOTALS_VALUES.join(', ')})
+   where payment_collection.id = v.id
+)
+update payment_session set status = v.status, authorized_at = v.at, data = v.data, updated_at = v.at
+  from (values ${rows(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
+ where payment_session.id = v.id`;
+}
+
+/** The statement for one payment with one capture, as the index test plans it. */
+export const INSERT_PAYMENT_SQL = insertPaymentsSql(1, 1);
+
+export async function insertPayments(em: EntityManager, writes: PaymentWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const params: unknown[] = [];
+  for (const { payment } of writes) {
+    const at = payment.created_at;
+    params.push(
       payment.id,
       payment.tenant,
       payment.payment_collection_id,
@@ -125,21 +169,19 @@ export async function insertPayment(
       payment.provider_id,
       payment.currency_code,
       payment.amount,
-      data,
+      JSON.stringify(payment.data),
       payment.captured_at,
-      now,
-      now,
-      now,
-      now,
-      JSON.stringify(captures),
-      ...collectionTotalsParams(totals),
-      payment.payment_collection_id,
-      sessionStatus,
-      now,
-      data,
-      now,
-      payment.payment_session_id,
-    ],
-    'run',
+      at,
+      at,
+    );
+  }
+  const captures = writes.flatMap(({ payment, captures }) =>
+    captures.map((c) => [c.id, payment.id, c.amount, c.idempotency_key, payment.created_at]),
   );
+  params.push(...captures.flat());
+  for (const { payment, totals } of writes) params.push(payment.payment_collection_id, ...collectionTotalsParams(totals));
+  for (const { payment, sessionStatus } of writes) {
+    params.push(payment.payment_session_id, sessionStatus, payment.created_at, JSON.stringify(payment.data));
+  }
+  await em.execute(insertPaymentsSql(writes.length, captures.length), params, 'run');
 }

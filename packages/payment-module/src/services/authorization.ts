@@ -10,18 +10,22 @@ import {
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import {
-  insertPayment,
+  insertPayments,
+  type LockedSession,
+  lockCollectionRows,
   type NewPayment,
   type NewProviderCapture,
-  readLockedSession,
+  type PaymentWrite,
+  readLockedSessions,
   readSessionForAuthorization,
+  readSessionsForAuthorization,
   type SessionForAuthorization,
   updateSessionStatus,
 } from './authorization-sql.js';
 import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
-import { lockCollectionRow } from './locking.js';
+import type { LockedCollectionRow } from './locking.js';
 import { captureState, providerMovementKey, type ReportedMovement, reportedShare } from './movements.js';
 import { callProvider } from './provider-call.js';
 
@@ -48,10 +52,33 @@ export interface WebhookAuthorizationResult {
   collection_status?: string;
 }
 
+/** One session of `applyWebhookAuthorizations`. */
+export interface WebhookAuthorizationRequest extends WebhookAuthorizationInput {
+  session_id: string;
+}
+
+/** An authorization the provider has answered, waiting to be written under the collection's lock. */
+interface Answered {
+  session: SessionForAuthorization;
+  authorization: AuthorizePaymentOutput;
+  options: AuthorizeOptions;
+  reported: Reported;
+}
+
+type Reported = { amount?: string; reference?: string } | undefined;
+
 type Outcome =
+  | { missing: true }
   | { existing: string }
   | { status: string }
-  | { payment: PaymentDTO; captured: string; alreadyCaptured: boolean; collectionId: string; collectionStatus: string };
+  | {
+      payment: PaymentDTO;
+      captured: string;
+      alreadyCaptured: boolean;
+      collectionId: string;
+      collectionStatus: string;
+      write: PaymentWrite;
+    };
 
 /** `values` with one occurrence of `from` replaced by `to`. */
 function replaceOne(values: string[], from: string, to: string): string[] {
@@ -101,29 +128,122 @@ export class SessionAuthorizer {
   ) {}
 
   async authorize(sessionId: string, context: ProviderContext, options: AuthorizeOptions): Promise<WebhookAuthorizationResult> {
-    const reported = options.providerCapture && {
-      amount:
-        options.providerCapture.amount === undefined
-          ? undefined
-          : assertPositiveAmount(options.providerCapture.amount, 'captured amount'),
-      reference: options.providerCapture.reference,
-    };
+    const reported = reportedCapture(options);
     const session = await readSessionForAuthorization(this.ctx.orm.em.fork(), sessionId);
-    if (!session) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+    if (!session) throw notFound(sessionId);
     if (session.payment_id) return this.existing(session.payment_id);
+    const authorization = await this.askProvider(session, context);
+    const [outcome] = await this.write([{ session, authorization, options, reported }]);
+    return this.settle(sessionId, outcome!);
+  }
 
+  /**
+   * `authorize` for many sessions, with each answer as `authorize` would give it. The new payments of
+   * sessions in different collections are written in one transaction (one commit instead of one each);
+   * a session that already has its payment, shares its collection with an earlier one of the list, or
+   * whose transaction cannot be shared takes `authorize`'s own path.
+   */
+  async authorizeMany(
+    requests: { sessionId: string; options: AuthorizeOptions }[],
+  ): Promise<PromiseSettledResult<WebhookAuthorizationResult>[]> {
+    const results: PromiseSettledResult<WebhookAuthorizationResult>[] = new Array(requests.length);
+    const sessions = new Map(
+      (await readSessionsForAuthorization(this.ctx.orm.em.fork(), [...new Set(requests.map((r) => r.sessionId))])).map((s) => [
+        s.id,
+        s,
+      ]),
+    );
+    const alone: number[] = [];
+    const shared: { index: number; session: SessionForAuthorization; reported: Reported }[] = [];
+    const collections = new Set<string>();
+    requests.forEach(({ sessionId, options }, index) => {
+      const session = sessions.get(sessionId);
+      if (!session || session.payment_id || collections.has(session.payment_collection_id)) {
+        alone.push(index);
+        return;
+      }
+      try {
+        shared.push({ index, session, reported: reportedCapture(options) });
+        collections.add(session.payment_collection_id);
+      } catch (error) {
+        results[index] = { status: 'rejected', reason: error };
+      }
+    });
+
+    const asked = await Promise.allSettled(shared.map(({ session }) => this.askProvider(session, {})));
+    const answered: (Answered & { index: number })[] = [];
+    asked.forEach((answer, i) => {
+      const { index, session, reported } = shared[i]!;
+      if (answer.status === 'rejected') results[index] = answer;
+      else answered.push({ index, session, authorization: answer.value, options: requests[index]!.options, reported });
+    });
+    const outcomes = await this.write(answered).catch((error: unknown) => {
+      this.ctx.logger.warn(
+        { err: error, sessions: answered.length },
+        'shared authorization transaction failed; writing each alone',
+      );
+      return undefined;
+    });
+    const settled = await Promise.allSettled(
+      answered.map(async (a, i) => this.settle(a.session.id, outcomes ? outcomes[i]! : (await this.write([a]))[0]!)),
+    );
+    settled.forEach((result, i) => {
+      results[answered[i]!.index] = result;
+    });
+
+    // After the shared commit: a repeat of a session in the list now finds its payment.
+    const rest = await Promise.allSettled(alone.map((i) => this.authorize(requests[i]!.sessionId, {}, requests[i]!.options)));
+    rest.forEach((result, i) => {
+      results[alone[i]!] = result;
+    });
+    return results;
+  }
+
+  private async askProvider(session: SessionForAuthorization, context: ProviderContext): Promise<AuthorizePaymentOutput> {
     const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
-    const authorization = await callProvider(session.provider_id, 'authorize a payment', () =>
+    return callProvider(session.provider_id, 'authorize a payment', () =>
       provider.authorizePayment({
         data: session.data,
-        context: { ...context, tenant: session.tenant, idempotency_key: `${sessionId}:authorize` },
+        context: { ...context, tenant: session.tenant, idempotency_key: `${session.id}:authorize` },
       }),
     );
+  }
 
-    const outcome = await this.ctx.orm.em
-      .fork()
-      .transactional((em) => this.writeUnderLock(em, session, authorization, options, reported));
+  /**
+   * One transaction for all `answered` (sessions of different collections): their collections locked in id
+   * order, their sessions read again under the locks, and the payments none of them has yet written in one
+   * statement.
+   */
+  private async write(answered: Answered[]): Promise<Outcome[]> {
+    if (answered.length === 0) return [];
+    return this.ctx.orm.em.fork().transactional(async (em) => {
+      const ids = answered.map((a) => a.session.payment_collection_id);
+      const collections = new Map((await lockCollectionRows(em, ids)).map((c) => [c.id, c]));
+      const locked = new Map(
+        (
+          await readLockedSessions(
+            em,
+            answered.map((a) => a.session.id),
+          )
+        ).map((s) => [s.id, s]),
+      );
+      const outcomes: Outcome[] = [];
+      for (const a of answered) {
+        const collection = collections.get(a.session.payment_collection_id);
+        const session = locked.get(a.session.id);
+        outcomes.push(collection && session ? await this.decideUnderLock(em, collection, session, a) : { missing: true });
+      }
+      await insertPayments(
+        em,
+        outcomes.flatMap((o) => ('write' in o ? [o.write] : [])),
+      );
+      return outcomes;
+    });
+  }
 
+  /** What a written outcome means for the caller: the payment (and its events), or why there is none. */
+  private async settle(sessionId: string, outcome: Outcome): Promise<WebhookAuthorizationResult> {
+    if ('missing' in outcome) throw notFound(sessionId);
     if ('existing' in outcome) return this.existing(outcome.existing);
     if ('status' in outcome) {
       throw new TenderError('not_allowed', `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`, {
@@ -142,18 +262,17 @@ export class SessionAuthorizer {
     return { payment, created: true, captured: outcome.captured, collection_status: outcome.collectionStatus };
   }
 
-  /** Under the collection's lock: the payment (with its captures and the collection's totals), unless one exists. */
-  private async writeUnderLock(
+  /**
+   * Under the collection's lock: the payment to write (with its captures and the collection's totals), unless
+   * one exists or the provider did not authorize (that status is written here).
+   */
+  private async decideUnderLock(
     em: EntityManager,
-    session: SessionForAuthorization,
-    authorization: AuthorizePaymentOutput,
-    options: AuthorizeOptions,
-    reported: { amount?: string; reference?: string } | undefined,
+    collection: LockedCollectionRow,
+    locked: LockedSession,
+    { authorization, options, reported }: Answered,
   ): Promise<Outcome> {
-    const sessionId = session.id;
-    const collection = await lockCollectionRow(em, session.payment_collection_id);
-    const locked = await readLockedSession(em, sessionId, collection.id);
-    if (!locked) throw new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+    const sessionId = locked.id;
     if (locked.payment_id) return { existing: locked.payment_id };
     const data = { ...locked.data, ...authorization.data };
     let { status } = authorization;
@@ -200,8 +319,8 @@ export class SessionAuthorizer {
       authorized_amount: addAmounts(locked.authorized_amount, amount),
       captured_amount: addAmounts(locked.captured_amount, capturedNow),
     });
-    await insertPayment(em, payment, captures, sessionStatus, totals);
     return {
+      write: { payment, captures, sessionStatus, totals },
       payment: newPaymentDTO(payment, captures),
       captured,
       alreadyCaptured,
@@ -239,4 +358,18 @@ export class SessionAuthorizer {
   private async existing(paymentId: string): Promise<WebhookAuthorizationResult> {
     return { payment: await this.retrievePayment(paymentId), created: false, captured: '0' };
   }
+}
+
+function notFound(sessionId: string): TenderError {
+  return new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+}
+
+/** The capture a webhook reports, its amount checked before anything is asked or written. */
+function reportedCapture(options: AuthorizeOptions): Reported {
+  const capture = options.providerCapture;
+  if (!capture) return undefined;
+  return {
+    amount: capture.amount === undefined ? undefined : assertPositiveAmount(capture.amount, 'captured amount'),
+    reference: capture.reference,
+  };
 }

@@ -7,7 +7,7 @@ import {
 } from '@tender/core';
 import { generateId, IdPrefix } from '../ids.js';
 import { AccountHolder, DEFAULT_TENANT, RefundReason } from '../models/index.js';
-import type { WebhookAuthorizationInput, WebhookAuthorizationResult } from './authorization.js';
+import type { WebhookAuthorizationInput, WebhookAuthorizationRequest, WebhookAuthorizationResult } from './authorization.js';
 import {
   CollectionOperations,
   type CreatePaymentCollectionInput,
@@ -90,6 +90,11 @@ export class PaymentModuleService {
     return this.sessions.retrieve(id);
   }
 
+  /** The sessions of `ids` that exist, in one read (in no particular order). */
+  retrievePaymentSessions(ids: string[]): Promise<PaymentSessionDTO[]> {
+    return this.sessions.retrieveMany(ids);
+  }
+
   listPaymentSessions(filter?: {
     payment_collection_id?: string;
     provider_id?: string;
@@ -125,6 +130,17 @@ export class PaymentModuleService {
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     return this.payments.applyWebhookAuthorization(sessionId, input);
+  }
+
+  /**
+   * `applyWebhookAuthorization` for many sessions (a worker's batch of webhooks), answered in the order
+   * asked, each as the single call would answer it. The new payments of sessions in different
+   * collections are written in one transaction, so a batch costs one commit instead of one per webhook.
+   */
+  applyWebhookAuthorizations(
+    requests: WebhookAuthorizationRequest[],
+  ): Promise<PromiseSettledResult<WebhookAuthorizationResult>[]> {
+    return this.payments.applyWebhookAuthorizations(requests);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {

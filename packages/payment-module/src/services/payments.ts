@@ -18,6 +18,7 @@ import {
   type AuthorizeOptions,
   SessionAuthorizer,
   type WebhookAuthorizationInput,
+  type WebhookAuthorizationRequest,
   type WebhookAuthorizationResult,
 } from './authorization.js';
 import { recomputeCollection } from './collection-state.js';
@@ -138,7 +139,14 @@ export class PaymentOperations {
    * whether this call created the payment, so the caller knows what is its own to compensate.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
-    return this.authorizer.authorize(sessionId, {}, { verifiedWebhookStatus: input.status, providerCapture: input.capture });
+    return this.authorizer.authorize(sessionId, {}, webhookOptions(input));
+  }
+
+  /** `applyWebhookAuthorization` for many sessions; new payments of different collections share one transaction. */
+  applyWebhookAuthorizations(
+    requests: WebhookAuthorizationRequest[],
+  ): Promise<PromiseSettledResult<WebhookAuthorizationResult>[]> {
+    return this.authorizer.authorizeMany(requests.map((r) => ({ sessionId: r.session_id, options: webhookOptions(r) })));
   }
 
   /**
@@ -409,4 +417,8 @@ export class PaymentOperations {
     });
     return dto;
   }
+}
+
+function webhookOptions(input: WebhookAuthorizationInput): AuthorizeOptions {
+  return { verifiedWebhookStatus: input.status, providerCapture: input.capture };
 }

@@ -6,7 +6,8 @@ import {
   SETTLED_SESSION_STATUSES,
   TenderError,
 } from '@tender/core';
-import { selectEntity } from '../database/select-entities.js';
+import { placeholders } from '../database/placeholders.js';
+import { selectEntities, selectEntity } from '../database/select-entities.js';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
@@ -33,6 +34,10 @@ export interface UpdatePaymentSessionInput {
 
 export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
 
+export function sessionsByIdSql(n: number): string {
+  return `select * from payment_session where id in (${placeholders(n)}) and deleted_at is null`;
+}
+
 export class SessionOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -40,6 +45,13 @@ export class SessionOperations {
     const session = await selectEntity(this.ctx.orm.em.fork(), PaymentSession, SESSION_BY_ID_SQL, [id]);
     if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
     return toSessionDTO(session);
+  }
+
+  async retrieveMany(ids: string[]): Promise<PaymentSessionDTO[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const sessions = await selectEntities(this.ctx.orm.em.fork(), PaymentSession, sessionsByIdSql(unique.length), unique);
+    return sessions.map(toSessionDTO);
   }
 
   async list(
