@@ -5,7 +5,7 @@ export { generateId, IdPrefix } from './ids.js';
 export { createLogger, type Logger } from './logger.js';
 export { DEFAULT_TENANT, entities } from './models/index.js';
 export { createPaymentModule, type PaymentModule } from './module/create-payment-module.js';
-export type { PaymentModuleOptions, WorkflowFactory } from './module/options.js';
+export type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './module/options.js';
 export { startWorker, type WorkerProcess } from './module/start-worker.js';
 export * from './providers/registry.js';
 export type * from './services/authorization.js';

@@ -3,12 +3,12 @@ import type { PaymentSessionDTO } from '@tender/payment-module';
 import type { AwilixContainer } from 'awilix';
 import { runSteps, type Step } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
-import { authorizeStep } from './steps/authorize-step.js';
+import { authorizationRequest, authorizeStep } from './steps/authorize-step.js';
 import { completeCartIfPaid } from './steps/complete-cart.js';
 import { recordCaptureStep } from './steps/record-capture-step.js';
 import { recordRefundStep } from './steps/record-refund-step.js';
 import { STATUS_FOR_ACTION, sessionStatusStep } from './steps/session-status-step.js';
-import type { ProcessPaymentInput, ProcessPaymentResult, RunState, WorkflowDependencies } from './types.js';
+import type { PreparedRun, ProcessPaymentInput, ProcessPaymentResult, RunState, WorkflowDependencies } from './types.js';
 
 /** The payment steps for each action; the cart is completed after them, outside compensation. */
 function stepsFor(action: PaymentAction): Step<RunState, unknown>[] | undefined {
@@ -25,7 +25,8 @@ function stepsFor(action: PaymentAction): Step<RunState, unknown>[] | undefined 
   }
 }
 
-const COMPLETES_CART = new Set<PaymentAction>([PaymentActions.AUTHORIZED, PaymentActions.CAPTURED]);
+/** The actions whose first step authorizes the session; a paid collection then completes its cart. */
+const AUTHORIZES = new Set<PaymentAction>([PaymentActions.AUTHORIZED, PaymentActions.CAPTURED]);
 
 function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
   return {
@@ -37,6 +38,15 @@ function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
   };
 }
 
+async function findSession(deps: WorkflowDependencies, id: string): Promise<PaymentSessionDTO | null> {
+  try {
+    return await deps.paymentModuleService.retrievePaymentSession(id);
+  } catch (error) {
+    if (TenderError.is(error, 'not_found')) return null;
+    throw error;
+  }
+}
+
 /**
  * Applies one webhook action: authorizes or records the capture/refund/status, then completes the
  * cart once the collection is paid. Every step is idempotent and every state change happens under
@@ -45,7 +55,33 @@ function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
  */
 export function processPaymentWorkflow(container: AwilixContainer) {
   return {
-    async run({ input }: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
+    /**
+     * For a worker's batch: reads the sessions of all inputs at once and applies the authorizations they
+     * ask for together (`applyWebhookAuthorizations`: one transaction for the new payments), so each
+     * run then skips its own read and authorization. The tenant check comes first, as in `run`.
+     */
+    async prepare(inputs: ProcessPaymentInput[]): Promise<PreparedRun[]> {
+      const service = resolveDependencies(container).paymentModuleService;
+      const sessionIds = inputs.filter((i) => stepsFor(i.action) && i.data?.session_id).map((i) => i.data!.session_id!);
+      if (sessionIds.length === 0) return [];
+      const sessions = new Map((await service.retrievePaymentSessions(sessionIds)).map((s) => [s.id, s]));
+      const prepared = inputs.map((input): PreparedRun => ({ session: sessions.get(input.data?.session_id ?? '') ?? null }));
+      const authorizing = inputs.flatMap((input, i) => {
+        const session = prepared[i]!.session;
+        const ownSession = session && (!input.tenant || session.tenant === input.tenant);
+        return ownSession && AUTHORIZES.has(input.action) ? [i] : [];
+      });
+      if (authorizing.length === 0) return prepared;
+      const answers = await service.applyWebhookAuthorizations(
+        authorizing.map((i) => authorizationRequest(inputs[i]!, prepared[i]!.session!.id)),
+      );
+      authorizing.forEach((i, n) => {
+        prepared[i]!.authorization = answers[n];
+      });
+      return prepared;
+    },
+
+    async run({ input, prepared }: { input: ProcessPaymentInput; prepared?: unknown }): Promise<ProcessPaymentResult> {
       const deps = resolveDependencies(container);
       const base = { action: input.action, session_id: input.data?.session_id };
       const ignore = (reason: string): ProcessPaymentResult => {
@@ -57,22 +93,18 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       if (!steps) return ignore(`action "${input.action}" needs no change`);
       if (!input.data?.session_id) return ignore('the event names no payment session');
 
-      let session: PaymentSessionDTO;
-      try {
-        session = await deps.paymentModuleService.retrievePaymentSession(input.data.session_id);
-      } catch (error) {
-        if (TenderError.is(error, 'not_found')) return ignore(`payment session ${input.data.session_id} does not exist`);
-        throw error;
-      }
+      const ready = prepared as PreparedRun | undefined;
+      const session = ready ? ready.session : await findSession(deps, input.data.session_id);
+      if (!session) return ignore(`payment session ${input.data.session_id} does not exist`);
       if (input.tenant && session.tenant !== input.tenant) {
         // Never let one tenant's webhook touch another tenant's payment, whatever its payload says.
         return ignore(`payment session ${session.id} belongs to another tenant`);
       }
 
-      const state: RunState = { input, session, deps };
+      const state: RunState = { input, session, deps, preparedAuthorization: ready?.authorization };
       await runSteps(state, steps);
 
-      const cart = COMPLETES_CART.has(input.action)
+      const cart = AUTHORIZES.has(input.action)
         ? await completeCartIfPaid(deps, session.payment_collection_id, state.collectionStatus)
         : {
             collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status,

@@ -1,5 +1,12 @@
 import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
-import type { EventBus, Logger, PaymentDTO, PaymentModuleService, PaymentSessionDTO } from '@tender/payment-module';
+import type {
+  EventBus,
+  Logger,
+  PaymentDTO,
+  PaymentModuleService,
+  PaymentSessionDTO,
+  WebhookAuthorizationResult,
+} from '@tender/payment-module';
 
 export interface ProcessPaymentInput {
   action: PaymentAction;
@@ -45,6 +52,15 @@ export interface WorkflowDependencies {
   afterPaymentHook?: AfterPaymentHook | null;
 }
 
+/**
+ * What `prepare` found for one input of a batch: its session (null: none by that id), and, for an
+ * authorizing action, the answer of the batch's shared authorization.
+ */
+export interface PreparedRun {
+  session: PaymentSessionDTO | null;
+  authorization?: PromiseSettledResult<WebhookAuthorizationResult>;
+}
+
 /** State the payment steps share within one run. */
 export interface RunState {
   input: ProcessPaymentInput;
@@ -55,4 +71,6 @@ export interface RunState {
   captureRecorded?: boolean;
   /** The collection's status after the last step that changed it, when that step reported it. */
   collectionStatus?: string;
+  /** The authorization `prepare` already applied for this input, used instead of applying it again. */
+  preparedAuthorization?: PromiseSettledResult<WebhookAuthorizationResult>;
 }

@@ -11,12 +11,12 @@ import { PaymentModuleService } from '../services/payment-module-service.js';
 import { Keyring, parseKey } from '../tenants/keyring.js';
 import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
-import type { WebhookProcessor } from '../webhooks/inbox-event.js';
+import type { InboxEvent, WebhookProcessor } from '../webhooks/inbox-event.js';
 import { InboxWriter } from '../webhooks/inbox-writer.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
 import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
-import type { PaymentModuleOptions } from './options.js';
+import type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './options.js';
 
 export interface PaymentModule extends WebhookReceiver {
   service: PaymentModuleService;
@@ -89,9 +89,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     cartPort: asValue(options.cart ?? null),
   });
 
-  const processor: WebhookProcessor | undefined = options.workflow
-    ? (event) => options.workflow!(container).run({ input: { ...event, webhook_event_id: event.id } })
-    : undefined;
+  const processor = options.workflow && workflowProcessor(options.workflow, container);
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
     return new WebhookWorker(orm, processor, metrics, events, logger, workerOptions, databaseUrl);
@@ -130,6 +128,18 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
       await worker?.stop();
       await orm.close(true);
       await embedded?.stop();
+    },
+  };
+}
+
+/** The worker's view of the host's workflow: its input is the inbox row, under the name the workflow knows. */
+function workflowProcessor(workflow: WorkflowFactory, container: AwilixContainer): WebhookProcessor {
+  const input = (event: InboxEvent): WorkflowInput => ({ ...event, webhook_event_id: event.id });
+  return {
+    process: (event, prepared) => workflow(container).run({ input: input(event), prepared }),
+    async prepare(events) {
+      const run = workflow(container);
+      return run.prepare ? run.prepare(events.map(input)) : [];
     },
   };
 }

@@ -6,9 +6,18 @@ import type { ProviderRegistration } from '../providers/registry.js';
 import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
 
+export type WorkflowInput = InboxEvent & { webhook_event_id: string };
+
 /** What `processPaymentWorkflow` looks like to the module: `workflow(container).run({ input })`. */
 export type WorkflowFactory = (container: AwilixContainer) => {
-  run(args: { input: InboxEvent & { webhook_event_id: string } }): Promise<ProcessingResult>;
+  /** Runs one event; `prepared` is this event's entry of what `prepare` returned for its batch, if anything. */
+  run(args: { input: WorkflowInput; prepared?: unknown }): Promise<ProcessingResult>;
+  /**
+   * Optional: work done once for a worker's whole claimed batch before its events run (one read, one
+   * transaction for all), returned as one entry per input, in order. A failure here is logged and
+   * the events run without it.
+   */
+  prepare?(inputs: WorkflowInput[]): Promise<unknown[]>;
 };
 
 export interface PaymentModuleOptions {

@@ -19,4 +19,9 @@ export interface ProcessingResult {
   [key: string]: unknown;
 }
 
-export type WebhookProcessor = (event: InboxEvent) => Promise<ProcessingResult>;
+/** What the worker runs: each claimed event, after an optional step over the whole batch. */
+export interface WebhookProcessor {
+  process(event: InboxEvent, prepared?: unknown): Promise<ProcessingResult>;
+  /** One entry per event, in order, handed to `process`. */
+  prepare?(events: InboxEvent[]): Promise<unknown[]>;
+}

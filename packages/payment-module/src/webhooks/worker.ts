@@ -151,15 +151,31 @@ export class WebhookWorker {
   async runOnce(): Promise<number> {
     const em = this.orm.em.fork();
     const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, [this.id, this.options.leaseMs, this.options.batchSize]);
-    const queue = [...claimed];
+    if (claimed.length === 0) return 0;
+    const prepared = await this.prepare(claimed);
+    const queue = claimed.map((event, i) => ({ event, prepared: prepared[i] }));
     const lanes = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let event = queue.shift(); event; event = queue.shift()) await this.process(event);
+      for (let next = queue.shift(); next; next = queue.shift()) await this.process(next.event, next.prepared);
     });
     await Promise.all(lanes);
     return claimed.length;
   }
 
-  private async process(event: InboxEvent): Promise<void> {
+  /** The processor's work for the whole batch; without it each event still runs, just on its own. */
+  private async prepare(events: InboxEvent[]): Promise<unknown[]> {
+    if (!this.processor.prepare) return [];
+    try {
+      return await this.processor.prepare(events);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, worker: this.id, events: events.length },
+        'preparing the batch failed; events run one by one',
+      );
+      return [];
+    }
+  }
+
+  private async process(event: InboxEvent, prepared: unknown): Promise<void> {
     const started = Date.now();
     const log = {
       webhook_event_id: event.id,
@@ -169,7 +185,7 @@ export class WebhookWorker {
       action: event.action,
     };
     try {
-      const result = await this.processor(event);
+      const result = await this.processor.process(event, prepared);
       await this.finish(event, result.outcome === 'ignored' ? 'ignored' : 'processed', { result });
       this.metrics.increment(result.outcome === 'ignored' ? 'ignored' : 'processed');
       this.logger.info(

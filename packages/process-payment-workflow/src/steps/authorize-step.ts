@@ -1,6 +1,6 @@
-import type { PaymentDTO } from '@tender/payment-module';
+import type { PaymentDTO, WebhookAuthorizationRequest, WebhookAuthorizationResult } from '@tender/payment-module';
 import type { Step } from '../step-runner.js';
-import type { RunState } from '../types.js';
+import type { ProcessPaymentInput, RunState } from '../types.js';
 
 /**
  * Makes sure the session has its payment: authorizes it when this run is the first to see it.
@@ -9,16 +9,8 @@ import type { RunState } from '../types.js';
 export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boolean }> = {
   name: 'authorize-payment-session',
   async invoke(state) {
-    const { action, data } = state.input;
-    const captured = action === 'captured';
-    // A `captured` webhook for a session with no payment yet records its capture in the same transaction.
-    const { payment, created, collection_status } = await state.deps.paymentModuleService.applyWebhookAuthorization(
-      state.session.id,
-      {
-        status: captured ? 'captured' : 'authorized',
-        capture: captured ? { amount: data?.amount, reference: data?.reference } : undefined,
-      },
-    );
+    const captured = state.input.action === 'captured';
+    const { payment, created, collection_status } = await applied(state);
     state.payment = payment;
     state.captureRecorded = captured && created;
     state.collectionStatus = collection_status;
@@ -35,3 +27,27 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
     );
   },
 };
+
+/**
+ * What the webhook asks of the session. A `captured` webhook for a session with no payment yet records
+ * its capture in the same transaction.
+ */
+export function authorizationRequest(input: ProcessPaymentInput, sessionId: string): WebhookAuthorizationRequest {
+  const captured = input.action === 'captured';
+  return {
+    session_id: sessionId,
+    status: captured ? 'captured' : 'authorized',
+    capture: captured ? { amount: input.data?.amount, reference: input.data?.reference } : undefined,
+  };
+}
+
+/** The authorization `prepare` applied for this run's batch, or this run's own. */
+async function applied(state: RunState): Promise<WebhookAuthorizationResult> {
+  const prepared = state.preparedAuthorization;
+  if (prepared) {
+    if (prepared.status === 'rejected') throw prepared.reason;
+    return prepared.value;
+  }
+  const { session_id, ...request } = authorizationRequest(state.input, state.session.id);
+  return state.deps.paymentModuleService.applyWebhookAuthorization(session_id, request);
+}
