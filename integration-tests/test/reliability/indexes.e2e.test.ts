@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  claimParams,
   createTestPaymentModule,
   numberedPlaceholders,
   type TestPaymentModule,
@@ -10,6 +11,8 @@ import { openPool } from '../../support/reliability/harness.js';
 import { seedHistory } from '../../support/reliability/seed.js';
 
 const SEEDED = 12_000;
+/** Events waiting for a worker, as after a burst or an outage: the claim must not read them all. */
+const BACKLOG = 5_000;
 
 let payments: TestPaymentModule;
 let carts: PostgresCartStore;
@@ -21,13 +24,14 @@ beforeAll(async () => {
   await carts.migrate();
   db = openPool(payments.databaseUrl);
   await seedHistory(db, SEEDED);
-  // A few events still due, and one whose worker died holding it: what the claim query looks for.
+  // A backlog of due events (new and failed), and one whose worker died holding it: what the claim looks for.
   await db.query(
     `insert into webhook_event (id, provider_id, event_id, action, method, raw_body, headers, status, next_attempt_at, locked_until)
      select 'whevt_due_' || i, 'pp_system_default', 'evt_due_' || i, 'captured', 'POST', '\\x7b7d'::bytea, '{}'::jsonb,
             case when i = 1 then 'processing' when i % 2 = 0 then 'failed' else 'pending' end,
-            now() - interval '1 second', case when i = 1 then now() - interval '1 second' end
-       from generate_series(1, 20) as i`,
+            now() - interval '1 second' - i * interval '1 ms', case when i = 1 then now() - interval '1 second' end
+       from generate_series(1, $1::int) as i`,
+    [BACKLOG],
   );
   // Refunds on a third of the payments, so the refund lookups are planned against a table with rows.
   await db.query(
@@ -85,19 +89,26 @@ describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox 
     expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.paymentById), ['pay_seed_5000']), 'payment')).toContain('payment_pkey');
   });
 
-  it('reads a session with its payment for authorization, and locks its collection, by index', async () => {
-    const read = await plan(sql(WEBHOOK_PATH_SQL.sessionForAuthorization), ['payses_seed_5000']);
+  const sessions = ['payses_seed_5000', 'payses_seed_6000', 'payses_seed_7000'];
+  const collections = ['paycol_seed_5000', 'paycol_seed_6000', 'paycol_seed_7000'];
+
+  it("reads a batch's sessions, with their payments for authorization, and locks their collections, by index", async () => {
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.sessionsById), sessions), 'payment_session')).toContain(
+      'payment_session_pkey',
+    );
+    const read = await plan(sql(WEBHOOK_PATH_SQL.sessionsForAuthorization), sessions);
     expect(expectIndexed(read, 'payment_session')).toContain('payment_session_pkey');
     expect(expectIndexed(read, 'payment')).toContain('payment_payment_session_id_unique');
-    const lock = await plan(sql(WEBHOOK_PATH_SQL.lockCollection), ['paycol_seed_5000']);
-    expect(expectIndexed(lock, 'payment_collection')).toContain('payment_collection_pkey');
+    for (const [statement, params] of [
+      [WEBHOOK_PATH_SQL.lockCollection, collections.slice(0, 1)],
+      [WEBHOOK_PATH_SQL.lockCollections, collections],
+    ] as const) {
+      expect(expectIndexed(await plan(sql(statement), [...params]), 'payment_collection')).toContain('payment_collection_pkey');
+    }
   });
 
-  it('reads the session again under the lock, with its collection totals, by index', async () => {
-    const read = await plan(sql(WEBHOOK_PATH_SQL.lockedSessionWithTotals), [
-      ...Array(5).fill('paycol_seed_5000'),
-      'payses_seed_5000',
-    ]);
+  it('reads the sessions again under the locks, each with its collection totals, by index', async () => {
+    const read = await plan(sql(WEBHOOK_PATH_SQL.lockedSessionsWithTotals), sessions);
     expect(expectIndexed(read, 'payment_session')).toEqual(
       expect.arrayContaining(['payment_session_pkey', 'payment_session_payment_collection_id_index']),
     );
@@ -125,12 +136,62 @@ describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox 
     );
   });
 
+  it("writes a batch's payments, captures, session statuses and collection totals by primary key", async () => {
+    const payment = (i: number) => [
+      `pay_new_${i}`,
+      'default',
+      collections[i],
+      sessions[i],
+      'pp_system_default',
+      'usd',
+      '10',
+      '{}',
+      null,
+      new Date(),
+      new Date(),
+    ];
+    const params = [
+      ...payment(0),
+      ...payment(1),
+      ...['cap_new_1', 'pay_new_0', '10', 'key_1', new Date()],
+      ...['cap_new_2', 'pay_new_1', '10', 'key_2', new Date()],
+      ...[collections[0], '10', '10', '0', 'completed', true],
+      ...[collections[1], '10', '10', '0', 'completed', true],
+      ...[sessions[0], 'captured', new Date(), '{}'],
+      ...[sessions[1], 'captured', new Date(), '{}'],
+    ];
+    const written = await plan(sql(WEBHOOK_PATH_SQL.insertPayments), params);
+    expect(expectIndexed(written, 'payment_collection')).toContain('payment_collection_pkey');
+    expect(expectIndexed(written, 'payment_session')).toContain('payment_session_pkey');
+  });
+
   it("runs the worker's claim and its batched outcome update on webhook_event through indexes", async () => {
-    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.claimEvents), ['worker-1', 60_000, 10]), 'webhook_event')).toContain(
-      'webhook_event_due',
-    );
+    expect(
+      expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.claimEvents), claimParams(10, 'worker-1', 60_000)), 'webhook_event'),
+    ).toContain('webhook_event_due');
     const recorded = await plan(sql(WEBHOOK_PATH_SQL.recordOutcomes), [...outcome('whevt_due_2'), ...outcome('whevt_due_3')]);
     expect(expectIndexed(recorded, 'webhook_event')).toContain('webhook_event_pkey');
+  });
+
+  it(`claims a batch reading about a batch of rows, with ${BACKLOG.toLocaleString('en')} events due`, async () => {
+    const client = await db.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query(
+        `explain (analyze, format json) ${sql(WEBHOOK_PATH_SQL.claimEvents)}`,
+        claimParams(10, 'worker-1', 60_000),
+      );
+      await client.query('rollback');
+      const all = nodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan) as (PlanNode & { 'Actual Rows': number })[];
+      const scans = all.filter((n) => n['Relation Name'] === 'webhook_event' && /Scan/.test(n['Node Type']));
+      expect(scans.length).toBeGreaterThan(0);
+      // The oldest 10 plus a sort group's worth per status, not the backlog.
+      for (const scan of scans) expect(scan['Actual Rows']).toBeLessThanOrEqual(50);
+      const claimed = all[0]!['Actual Rows'];
+      expect(claimed).toBe(10);
+    } finally {
+      client.release();
+    }
   });
 
   it("looks up already stored events through the inbox's unique index", async () => {

@@ -1,17 +1,20 @@
 import {
-  INSERT_PAYMENT_SQL,
-  LOCKED_SESSION_WITH_TOTALS_SQL,
-  SESSION_FOR_AUTHORIZATION_SQL,
+  insertPaymentsSql,
+  lockCollectionsSql,
+  lockedSessionsWithTotalsSql,
+  sessionsForAuthorizationSql,
 } from '../services/authorization-sql.js';
 import { TOTALS_SQL } from '../services/collection-state.js';
 import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
 import { LOCK_COLLECTION_SQL } from '../services/locking.js';
 import { CAPTURES_OF_PAYMENTS_SQL, REFUNDS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
 import { PAYMENT_BY_ID_SQL } from '../services/payments.js';
-import { SESSION_BY_ID_SQL } from '../services/sessions.js';
+import { SESSION_BY_ID_SQL, sessionsByIdSql } from '../services/sessions.js';
 import { existingEventsSql } from '../webhooks/inbox-writer.js';
 import { recordOutcomesSql } from '../webhooks/outcome-writer.js';
 import { CLAIM_SQL } from '../webhooks/worker.js';
+
+export { claimParams } from '../webhooks/worker.js';
 
 /**
  * The statements a webhook runs on its way through the module, exactly as sent (MikroORM's `?`
@@ -22,10 +25,13 @@ export const WEBHOOK_PATH_SQL = {
   recordOutcomes: recordOutcomesSql(2),
   existingEvents: existingEventsSql(1),
   sessionById: SESSION_BY_ID_SQL,
-  sessionForAuthorization: SESSION_FOR_AUTHORIZATION_SQL,
+  // A worker's batch (three sessions here): the workflow's read, then the shared authorization's.
+  sessionsById: sessionsByIdSql(3),
+  sessionsForAuthorization: sessionsForAuthorizationSql(3),
   lockCollection: LOCK_COLLECTION_SQL,
-  lockedSessionWithTotals: LOCKED_SESSION_WITH_TOTALS_SQL,
-  insertPayment: INSERT_PAYMENT_SQL,
+  lockCollections: lockCollectionsSql(3),
+  lockedSessionsWithTotals: lockedSessionsWithTotalsSql(3),
+  insertPayments: insertPaymentsSql(2, 2),
   collectionTotals: TOTALS_SQL,
   collectionById: COLLECTION_BY_ID_SQL,
   paymentById: PAYMENT_BY_ID_SQL,

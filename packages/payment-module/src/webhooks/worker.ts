@@ -41,18 +41,40 @@ const DEFAULTS = {
   listen: true,
 };
 
+/** Due rows of one status, oldest first, locked (rows another worker holds are skipped). */
+function dueRows(where: string): string {
+  return `select id, next_attempt_at from webhook_event where ${where}
+   order by next_attempt_at, id limit ? for update skip locked`;
+}
+
+/**
+ * Claims the oldest due events: new or failed ones whose time has come, and ones whose worker's lease ran
+ * out. Each status is read apart, oldest first along `webhook_event_due`, so a claim reads about a batch of
+ * rows however many are waiting (one scan for all three statuses sorted the whole backlog on every claim).
+ * Parameters: the batch size four times, then the worker's id and the lease in milliseconds.
+ */
 export const CLAIM_SQL = `
+with pending as (
+  ${dueRows("status = 'pending' and next_attempt_at <= now()")}
+), failed as (
+  ${dueRows("status = 'failed' and next_attempt_at <= now()")}
+), expired as (
+  ${dueRows("status = 'processing' and locked_until < now()")}
+), picked as (
+  select id from (select * from pending union all select * from failed union all select * from expired) as due
+   order by next_attempt_at, id limit ?
+)
 update webhook_event w
    set status = 'processing', attempts = w.attempts + 1, locked_by = ?,
        locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
- where w.id in (
-   select id from webhook_event
-    where (status in ('pending', 'failed') and next_attempt_at <= now())
-       or (status = 'processing' and locked_until < now())
-    order by next_attempt_at, id
-    limit ?
-    for update skip locked)
+  from picked
+ where w.id = picked.id
 returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
+
+/** CLAIM_SQL's parameters, in order. */
+export function claimParams(batchSize: number, workerId: string, leaseMs: number): unknown[] {
+  return [batchSize, batchSize, batchSize, batchSize, workerId, leaseMs];
+}
 
 /**
  * Claims due inbox rows (SKIP LOCKED, so any number of processes share the table), runs the processor,
@@ -150,7 +172,7 @@ export class WebhookWorker {
   /** Claims one batch and processes it; returns how many events it handled. */
   async runOnce(): Promise<number> {
     const em = this.orm.em.fork();
-    const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, [this.id, this.options.leaseMs, this.options.batchSize]);
+    const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
     if (claimed.length === 0) return 0;
     const prepared = await this.prepare(claimed);
     const queue = claimed.map((event, i) => ({ event, prepared: prepared[i] }));
