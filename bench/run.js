@@ -191,13 +191,18 @@ async function e2eRun(db, url, n) {
   const ack = await sendAll(url, requests, config.e2eConcurrency);
   if (ack.failures) throw new Error(`end to end: ${ack.failures} webhooks were not acknowledged with 200`);
   const deadline = Date.now() + 120_000 + n * 200;
-  for (;;) {
-    const { rows } = await db.pool.query('select count(*)::int as n from cart where id = any($1) and completed_at is not null', [
-      cartIds,
-    ]);
-    if (rows[0].n === n) break;
-    if (Date.now() > deadline) throw new Error(`end to end: only ${rows[0].n} of ${n} carts completed in time`);
-    await sleep(20);
+  // Each poll asks only about the carts not yet seen completed: the harness's own queries share the database
+  // (and, on a small machine, its cores) with the pipeline under test. The figures come from the rows'
+  // timestamps, so the poll interval does not change them.
+  let open = cartIds;
+  while (open.length > 0) {
+    const { rows } = await db.pool.query('select id from cart where id = any($1) and completed_at is not null', [open]);
+    const done = new Set(rows.map((r) => r.id));
+    open = open.filter((id) => !done.has(id));
+    if (open.length > 0 && Date.now() > deadline) {
+      throw new Error(`end to end: only ${n - open.length} of ${n} carts completed in time`);
+    }
+    if (open.length > 0) await sleep(50);
   }
   // Both instants come from the database clock: the inbox row's insert, and the cart's completion.
   const { rows } = await db.pool.query(
