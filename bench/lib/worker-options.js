@@ -1,5 +1,6 @@
 // The worker options the benchmark's app and worker processes share: the fallback poll, and (to compare
-// settings) BENCH_WORKER_CONCURRENCY / BENCH_WORKER_BATCH, which default to the module's own defaults.
+// settings) BENCH_WORKER_CONCURRENCY / BENCH_WORKER_BATCH / BENCH_WORKER_BATCHES, which default to the module's own
+// defaults.
 const env = process.env;
 const number = (value) => (value ? Number(value) : undefined);
 
@@ -8,5 +9,6 @@ export const workerOptions = Object.fromEntries(
     pollIntervalMs: Number(env.BENCH_POLL_MS ?? 50),
     concurrency: number(env.BENCH_WORKER_CONCURRENCY),
     batchSize: number(env.BENCH_WORKER_BATCH),
+    batchesInFlight: number(env.BENCH_WORKER_BATCHES),
   }).filter(([, value]) => value !== undefined),
 );

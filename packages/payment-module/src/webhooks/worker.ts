@@ -13,6 +13,12 @@ export interface WorkerOptions {
   /** Events claimed per round trip. */
   batchSize?: number;
   /**
+   * Claimed batches run at the same time. With two, one batch's shared authorization (a transaction)
+   * overlaps the other's per-event steps (carts, outcomes), which keeps both the database and the
+   * process busy; each batch runs up to `concurrency` events.
+   */
+  batchesInFlight?: number;
+  /**
    * Events of a batch processed at the same time. Events of one payment collection still apply one at
    * a time (each change takes the collection's row lock); different collections proceed in parallel.
    * Each takes a connection from the pool while it runs, so keep it below `poolSize`.
@@ -32,6 +38,7 @@ export interface WorkerOptions {
 
 const DEFAULTS = {
   batchSize: 16,
+  batchesInFlight: 2,
   concurrency: 8,
   leaseMs: 60_000,
   maxAttempts: 10,
@@ -84,8 +91,10 @@ export class WebhookWorker {
   readonly id = `${hostname()}:${process.pid}:${generateId('wrk').slice(-6)}`;
   private readonly options: Required<WorkerOptions>;
   private running = false;
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
   private pending = false;
+  /** Loops in the middle of a batch: the worker is idle only when none is. */
+  private busy = 0;
   private loop: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
   private listener: InboxListener | undefined;
@@ -107,7 +116,7 @@ export class WebhookWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = Promise.all(Array.from({ length: this.options.batchesInFlight }, () => this.run())).then(() => undefined);
     if (this.options.listen && this.databaseUrl) {
       this.listener = new InboxListener(this.databaseUrl, () => this.notify(), this.logger);
       void this.listener.start();
@@ -117,14 +126,18 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     this.running = false;
     await this.listener?.stop();
-    this.wake?.();
+    this.wakeAll();
     await this.loop;
   }
 
   /** Called after an event is stored: process it now rather than at the next poll. */
   notify(): void {
     this.pending = true;
-    this.wake?.();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.wakers) wake();
   }
 
   /** Processes every due event, then resolves. For scripts and tests; the loop keeps running. */
@@ -140,28 +153,32 @@ export class WebhookWorker {
   private async run(): Promise<void> {
     while (this.running) {
       let processed = 0;
+      this.busy++;
       try {
         processed = await this.runOnce();
       } catch (error) {
         this.logger.error({ err: error, worker: this.id }, 'webhook worker round failed');
+      } finally {
+        this.busy--;
       }
       if (processed > 0 || this.pending) {
         this.pending = false;
         continue;
       }
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      if (this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs);
-        this.wake = () => {
+        const wake = () => {
           clearTimeout(timer);
+          this.wakers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, this.options.pollIntervalMs);
+        this.wakers.add(wake);
       });
-      this.wake = undefined;
     }
   }
 
-  /** Resolves the next time the loop finds nothing due. */
+  /** Resolves the next time the worker finds nothing due and has no batch in flight. */
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       this.idleWaiters.push(resolve);
