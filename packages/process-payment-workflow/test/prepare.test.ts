@@ -1,0 +1,390 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  type AuthorizePaymentOutput,
+  normalizeAmount,
+  type PaymentAction,
+  type PaymentDataInput,
+  TenderError,
+} from '@tender/core';
+import type { DomainEvent, PaymentModuleService } from '@tender/payment-module';
+import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import {
+  type PreparedRun,
+  type ProcessPaymentInput,
+  type ProcessPaymentResult,
+  processPaymentWorkflow,
+  StepFailedError,
+} from '@tender/process-payment-workflow';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { createSystemWebhook } from '@tender/provider-system/testing';
+import { PostgresCartStore } from '@tender/reference-cart';
+import { asValue } from 'awilix';
+
+/** The real system provider, counting the calls that would reach a gateway. */
+class CountingProvider extends SystemPaymentProvider {
+  static override identifier = 'counting';
+  static calls = { authorize: 0, cancel: 0 };
+  override async authorizePayment(input: PaymentDataInput) {
+    CountingProvider.calls.authorize++;
+    return super.authorizePayment(input);
+  }
+  override async cancelPayment(input: PaymentDataInput) {
+    CountingProvider.calls.cancel++;
+    return super.cancelPayment(input);
+  }
+}
+
+/** A gateway that is down: every authorization fails. */
+class FailingProvider extends SystemPaymentProvider {
+  static override identifier = 'failing';
+  override async authorizePayment(_input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+    throw new Error('gateway timed out');
+  }
+}
+
+const COUNTING = 'pp_counting_default';
+const FAILING = 'pp_failing_default';
+const SECRET = 'whsec_prepare_test_secret';
+const OTHER_TENANT = 'tenant-b';
+
+let payments: TestPaymentModule;
+let carts: PostgresCartStore;
+let events: DomainEvent[];
+
+beforeAll(async () => {
+  payments = await createTestPaymentModule({
+    providers: [
+      { resolve: CountingProvider, id: 'default', options: { webhookSecrets: [SECRET] } },
+      { resolve: FailingProvider, id: 'default' },
+    ],
+    workflow: processPaymentWorkflow,
+    worker: false,
+    poolSize: 20,
+  });
+  carts = new PostgresCartStore(payments.databaseUrl, { max: 20 });
+  await carts.migrate();
+  payments.container.register({ cartPort: asValue(carts) });
+  await payments.tenants.createTenant(OTHER_TENANT);
+  payments.events.subscribe('*', (event) => {
+    events.push(event);
+  });
+});
+afterAll(async () => {
+  await carts?.close();
+  await payments?.close();
+});
+beforeEach(() => {
+  events = [];
+  CountingProvider.calls = { authorize: 0, cancel: 0 };
+});
+
+async function checkout(amount = '25.00', options: { tenant?: string; provider?: string } = {}) {
+  const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount, tenant: options.tenant });
+  const session = await payments.service.createPaymentSession(collection.id, {
+    provider_id: options.provider ?? COUNTING,
+    amount,
+    currency_code: 'usd',
+  });
+  const cart = await carts.createCart(collection.id);
+  return { collection, session, cart };
+}
+
+let eventSeq = 0;
+function input(
+  action: PaymentAction,
+  session_id: string | undefined,
+  amount = '25.00',
+  extra: Partial<ProcessPaymentInput> = {},
+): ProcessPaymentInput {
+  return {
+    action,
+    data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined,
+    event_id: `evt_prepare_${++eventSeq}`,
+    tenant: 'default',
+    ...extra,
+  };
+}
+
+/** What the worker does with a claimed batch: prepare it once, then run every input with its entry, concurrently. */
+async function prepareAndRun(inputs: ProcessPaymentInput[]) {
+  const workflow = processPaymentWorkflow(payments.container);
+  const prepared = await workflow.prepare(inputs);
+  const results = await Promise.allSettled(inputs.map((one, i) => workflow.run({ input: one, prepared: prepared[i] })));
+  return { prepared, results };
+}
+
+function value(result: PromiseSettledResult<ProcessPaymentResult> | undefined): ProcessPaymentResult {
+  if (result?.status !== 'fulfilled') throw new Error(`expected a result, got ${JSON.stringify(result)}`);
+  return result.value;
+}
+
+function failure(result: PromiseSettledResult<ProcessPaymentResult> | undefined): unknown {
+  if (result?.status !== 'rejected') throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+  return result.reason;
+}
+
+/** The transaction ids that last wrote these payments' rows. */
+async function paymentWriters(ids: string[]): Promise<string[]> {
+  const rows = await payments.orm.em
+    .fork()
+    .execute<{ x: string }[]>(`select xmin::text as x from payment where id in (${ids.map(() => '?').join(', ')})`, ids);
+  expect(rows).toHaveLength(ids.length);
+  return rows.map((r) => r.x);
+}
+
+const count = (name: string) => events.filter((e) => e.name === name).length;
+
+describe('prepare, then run with what it prepared', () => {
+  it('a batch of 8 captured webhooks: prepare authorizes them together, each run completes its cart', async () => {
+    const checkouts = await Promise.all(Array.from({ length: 8 }, () => checkout()));
+    const inputs = checkouts.map(({ session }) => input('captured', session.id));
+    const workflow = processPaymentWorkflow(payments.container);
+    const prepared = await workflow.prepare(inputs);
+
+    // prepare read every session and applied every authorization, in one transaction.
+    expect(prepared).toHaveLength(8);
+    expect(CountingProvider.calls.authorize).toBe(8);
+    const preparedPayments = prepared.map((entry, i) => {
+      expect(entry.session?.id).toBe(checkouts[i]!.session.id);
+      expect(entry.authorization?.status).toBe('fulfilled');
+      const answer = (entry.authorization as PromiseFulfilledResult<{ created: boolean; payment: { id: string } }>).value;
+      expect(answer.created).toBe(true);
+      return answer.payment.id;
+    });
+    expect(new Set(await paymentWriters(preparedPayments)).size).toBe(1);
+
+    const results = await Promise.all(inputs.map((one, i) => workflow.run({ input: one, prepared: prepared[i] })));
+    expect(CountingProvider.calls.authorize).toBe(8); // the runs asked the provider nothing more
+    for (const [i, { collection, session, cart }] of checkouts.entries()) {
+      const result = results[i]!;
+      expect(result).toMatchObject({
+        outcome: 'processed',
+        session_id: session.id,
+        payment_id: preparedPayments[i],
+        payment_collection_id: collection.id,
+        collection_status: 'completed',
+        completed_now: true,
+      });
+      const list = await payments.service.listPayments({ payment_session_id: session.id });
+      expect(list.map((p) => p.id)).toEqual([preparedPayments[i]]);
+      expect(list[0]!.captures.map((c) => c.amount)).toEqual(['25']);
+      expect(await carts.countOrders(cart.id)).toBe(1);
+      expect((await carts.retrieveCart(cart.id))?.order_id).toBe(result.order_id);
+      expect(await payments.service.retrievePaymentCollection(collection.id)).toMatchObject({
+        status: 'completed',
+        authorized_amount: '25',
+        captured_amount: '25',
+      });
+      expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
+    }
+    expect([count('payment.authorized'), count('payment.captured'), count('cart.completed')]).toEqual([8, 8, 8]);
+  });
+
+  it("another tenant's session is never touched; unknown sessions and events with nothing to do are ignored", async () => {
+    const own = await checkout();
+    const theirs = await checkout('25.00', { tenant: OTHER_TENANT });
+    const ownButAskedByThem = await checkout();
+    const inputs = [
+      input('captured', own.session.id),
+      input('captured', theirs.session.id), // arrived for the default tenant
+      input('authorized', ownButAskedByThem.session.id, '25.00', { tenant: OTHER_TENANT }),
+      input('captured', 'payses_unknown'),
+      input('authorized', undefined),
+      input('not_supported', undefined),
+    ];
+    const { prepared, results } = await prepareAndRun(inputs);
+
+    expect(value(results[0])).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
+    expect(value(results[1])).toMatchObject({
+      outcome: 'ignored',
+      reason: `payment session ${theirs.session.id} belongs to another tenant`,
+    });
+    expect(value(results[2])).toMatchObject({
+      outcome: 'ignored',
+      reason: `payment session ${ownButAskedByThem.session.id} belongs to another tenant`,
+    });
+    expect(value(results[3])).toMatchObject({ outcome: 'ignored', reason: 'payment session payses_unknown does not exist' });
+    expect(value(results[4])).toMatchObject({ outcome: 'ignored', reason: 'the event names no payment session' });
+    expect(value(results[5]).outcome).toBe('ignored');
+
+    // prepare found the foreign sessions but authorized neither of them.
+    const entries = prepared as PreparedRun[];
+    expect(entries[1]).toEqual({ session: expect.objectContaining({ id: theirs.session.id, tenant: OTHER_TENANT }) });
+    expect(entries[2]).toEqual({ session: expect.objectContaining({ id: ownButAskedByThem.session.id, tenant: 'default' }) });
+    expect(entries[3]).toEqual({ session: null });
+    expect(CountingProvider.calls.authorize).toBe(1);
+    for (const untouched of [theirs, ownButAskedByThem]) {
+      expect(await payments.service.listPayments({ payment_session_id: untouched.session.id })).toEqual([]);
+      expect((await payments.service.retrievePaymentSession(untouched.session.id)).status).toBe('pending');
+      expect((await payments.service.retrievePaymentCollection(untouched.collection.id)).status).toBe('awaiting');
+      expect(await carts.countOrders(untouched.cart.id)).toBe(0);
+    }
+    expect(await carts.countOrders(own.cart.id)).toBe(1);
+    expect(events.map((e) => e.data.session_id ?? e.data.payment_collection_id)).not.toContain(theirs.session.id);
+  });
+
+  it('the same webhook twice in one batch: one payment, one capture, one order', async () => {
+    const twice = await checkout();
+    const other = await checkout();
+    const { results } = await prepareAndRun([
+      input('captured', twice.session.id),
+      input('captured', other.session.id),
+      input('captured', twice.session.id),
+    ]);
+    const first = value(results[0]);
+    const second = value(results[2]);
+    expect(first).toMatchObject({ outcome: 'processed', collection_status: 'completed' });
+    expect(second).toMatchObject({ outcome: 'processed', collection_status: 'completed' });
+    expect(second.payment_id).toBe(first.payment_id);
+    expect(second.order_id).toBe(first.order_id);
+    expect([first.completed_now, second.completed_now].filter(Boolean)).toHaveLength(1);
+    expect(value(results[1])).toMatchObject({ outcome: 'processed', completed_now: true });
+
+    const list = await payments.service.listPayments({ payment_session_id: twice.session.id });
+    expect(list).toHaveLength(1);
+    expect(list[0]!.captures.map((c) => c.amount)).toEqual(['25']);
+    expect(await carts.countOrders(twice.cart.id)).toBe(1);
+    expect(events.filter((e) => e.name === 'cart.completed' && e.data.cart_id === twice.cart.id)).toHaveLength(1);
+    expect(events.filter((e) => e.name === 'payment.captured' && e.data.session_id === twice.session.id)).toHaveLength(1);
+  });
+
+  it('a failing afterPaymentHook compensates only its own run, and only a payment prepare created', async () => {
+    const rejectedByHook = await checkout();
+    const fine = await checkout();
+    const paidBefore = await checkout();
+    const existing = await payments.service.authorizePaymentSession(paidBefore.session.id);
+    const refuse = new Set([rejectedByHook.session.id, paidBefore.session.id]);
+    payments.container.register({
+      afterPaymentHook: asValue(async ({ session }: { session: { id: string } }) => {
+        if (refuse.has(session.id)) throw new Error('fraud check rejected the order');
+      }),
+    });
+    let results: PromiseSettledResult<ProcessPaymentResult>[];
+    try {
+      ({ results } = await prepareAndRun([
+        input('authorized', rejectedByHook.session.id),
+        input('authorized', fine.session.id),
+        input('authorized', paidBefore.session.id),
+      ]));
+    } finally {
+      payments.container.register({ afterPaymentHook: asValue(null) });
+    }
+
+    const error = failure(results[0]);
+    expect(error).toBeInstanceOf(StepFailedError);
+    expect(error).toMatchObject({
+      step: 'after-payment-hook',
+      compensated: ['authorize-payment-session'],
+      compensationErrors: [],
+    });
+    const [canceled] = await payments.service.listPayments({ payment_session_id: rejectedByHook.session.id });
+    expect(canceled!.canceled_at).not.toBeNull();
+    expect((await payments.service.retrievePaymentCollection(rejectedByHook.collection.id)).status).toBe('canceled');
+    expect(await carts.countOrders(rejectedByHook.cart.id)).toBe(0);
+
+    expect(value(results[1])).toMatchObject({ outcome: 'processed', collection_status: 'authorized', completed_now: true });
+    const [kept] = await payments.service.listPayments({ payment_session_id: fine.session.id });
+    expect(kept!.canceled_at).toBeNull();
+    expect(await carts.countOrders(fine.cart.id)).toBe(1);
+
+    // Its payment existed before the batch: the failing hook leaves it alone.
+    expect(failure(results[2])).toBeInstanceOf(StepFailedError);
+    const stillThere = await payments.service.retrievePayment(existing.id);
+    expect(stillThere.canceled_at).toBeNull();
+    expect((await payments.service.retrievePaymentCollection(paidBefore.collection.id)).status).toBe('authorized');
+
+    expect(CountingProvider.calls.cancel).toBe(1);
+  });
+
+  it('an authorization prepare could not apply fails only its own run', async () => {
+    const down = await checkout('25.00', { provider: FAILING });
+    const fine = await checkout();
+    const { prepared, results } = await prepareAndRun([input('captured', down.session.id), input('captured', fine.session.id)]);
+    expect((prepared as PreparedRun[])[0]!.authorization?.status).toBe('rejected');
+    const error = failure(results[0]) as StepFailedError;
+    expect(error).toBeInstanceOf(StepFailedError);
+    expect(error.step).toBe('authorize-payment-session');
+    expect(error.cause).toBeInstanceOf(TenderError);
+    expect(error.cause).toMatchObject({ type: 'provider_error', message: expect.stringContaining('gateway timed out') });
+    expect(await payments.service.listPayments({ payment_session_id: down.session.id })).toEqual([]);
+    expect(await carts.countOrders(down.cart.id)).toBe(0);
+    expect(value(results[1])).toMatchObject({ outcome: 'processed', completed_now: true });
+    expect(await carts.countOrders(fine.cart.id)).toBe(1);
+  });
+});
+
+describe('the worker prepares each claimed batch', () => {
+  async function deliver(session_id: string, id?: string, type = 'payment.captured') {
+    const webhook = createSystemWebhook({ secret: SECRET, type, session_id, amount: '25.00', currency_code: 'usd', id });
+    return payments.receiveWebhook({
+      provider: 'counting_default',
+      method: 'POST',
+      headers: webhook.headers,
+      query: {},
+      rawBody: webhook.rawBody,
+    });
+  }
+
+  async function inboxStatus(ids: string[]): Promise<string[]> {
+    const rows = await payments.orm.em
+      .fork()
+      .execute<{ id: string; status: string }[]>(
+        `select id, status from webhook_event where id in (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
+    return ids.map((id) => rows.find((r) => r.id === id)?.status ?? 'missing');
+  }
+
+  /** Stores captured webhooks for 6 sessions, a second delivery (new event id) for the first, and one for no session. */
+  async function batch() {
+    const checkouts = await Promise.all(Array.from({ length: 6 }, () => checkout()));
+    const receipts = [];
+    for (const { session } of checkouts) receipts.push(await deliver(session.id));
+    receipts.push(await deliver(checkouts[0]!.session.id));
+    receipts.push(await deliver('payses_nowhere'));
+    return { checkouts, ids: receipts.map((r) => r.webhook_event_id) };
+  }
+
+  async function expectOnePaymentAndOrderEach(checkouts: Awaited<ReturnType<typeof checkout>>[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const { session, cart, collection } of checkouts) {
+      const list = await payments.service.listPayments({ payment_session_id: session.id });
+      expect(list).toHaveLength(1);
+      expect(list[0]!.captured_amount).toBe(normalizeAmount('25.00'));
+      expect(await carts.countOrders(cart.id)).toBe(1);
+      expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('completed');
+      ids.push(list[0]!.id);
+    }
+    return ids;
+  }
+
+  it('one claimed batch: every event processed, the new payments written together', async () => {
+    const { checkouts, ids } = await batch();
+    expect(await payments.createWorker({ batchSize: 16 }).drain()).toBe(8);
+    expect(await inboxStatus(ids)).toEqual([...Array(7).fill('processed'), 'ignored']);
+    const paymentIds = await expectOnePaymentAndOrderEach(checkouts);
+    expect(new Set(await paymentWriters(paymentIds)).size).toBe(1);
+    expect(CountingProvider.calls.authorize).toBe(6);
+  });
+
+  it("when the workflow's prepare throws, every event still runs on its own", async () => {
+    const { checkouts, ids } = await batch();
+    const service = payments.service;
+    // The batch read fails; the runs' own reads and authorizations do not.
+    const failingBatchRead: PaymentModuleService = Object.assign(Object.create(service), {
+      retrievePaymentSessions: async () => {
+        throw new Error('batch read failed');
+      },
+    });
+    payments.container.register({ paymentModuleService: asValue(failingBatchRead) });
+    try {
+      expect(await payments.createWorker({ batchSize: 16 }).drain()).toBe(8);
+    } finally {
+      payments.container.register({ paymentModuleService: asValue(service) });
+    }
+    expect(await inboxStatus(ids)).toEqual([...Array(7).fill('processed'), 'ignored']);
+    const paymentIds = await expectOnePaymentAndOrderEach(checkouts);
+    // Each run authorized its own session: one transaction per payment.
+    expect(new Set(await paymentWriters(paymentIds)).size).toBe(6);
+  });
+});
