@@ -1,3 +1,4 @@
+export * from './batching/group-commit.js';
 export * from './cart-port.js';
 export * from './connection-errors.js';
 export * from './errors.js';

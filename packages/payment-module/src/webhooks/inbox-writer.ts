@@ -1,6 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { isConnectionError, TenderError } from '@tender/core';
-import { GroupCommit } from '../database/group-commit.js';
+import { GroupCommit, isConnectionError, TenderError } from '@tender/core';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GroupCommit } from '../database/group-commit.js';
+import { GroupCommit } from '@tender/core';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
 export interface EventOutcome {
