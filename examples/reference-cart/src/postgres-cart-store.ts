@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CartPort, CartRef } from '@tender/core';
+import type { CartCompletion, CartPort, CartRef } from '@tender/core';
 import pg from 'pg';
 
 const SCHEMA = `
@@ -33,6 +33,29 @@ with locked as (
 select (select id from locked) as cart_id,
        coalesce((select id from placed), (select order_id from locked)) as order_id,
        exists (select 1 from completed) as created`;
+
+/**
+ * COMPLETE_CART_SQL for the carts of many payment collections ($1) with the order id each would get ($2):
+ * the carts are locked in id order, so two of these (or one and a storefront) wait for each other and never
+ * deadlock. One row per cart found.
+ */
+export const COMPLETE_CARTS_OF_COLLECTIONS_SQL = `
+with wanted as (
+  select * from unnest($1::text[], $2::text[]) as w(payment_collection_id, order_id)
+), locked as (
+  select c.id, c.order_id, c.payment_collection_id, w.order_id as new_order_id
+    from cart c join wanted w on w.payment_collection_id = c.payment_collection_id
+   order by c.id
+     for update of c
+), placed as (
+  insert into "order" (id, cart_id, payment_collection_id)
+  select new_order_id, id, payment_collection_id from locked where order_id is null
+  returning id, cart_id
+), completed as (
+  update cart set completed_at = now(), order_id = placed.id from placed where cart.id = placed.cart_id
+)
+select l.payment_collection_id, l.id as cart_id, coalesce(p.id, l.order_id) as order_id, p.id is not null as created
+  from locked l left join placed p on p.cart_id = l.id`;
 
 /**
  * A host's cart module reduced to what the payment workflow needs. `completeCart` locks the cart row,
@@ -83,6 +106,25 @@ export class PostgresCartStore implements CartPort {
     const row = rows[0];
     if (!row?.cart_id) throw new Error(`Cart ${cartId} does not exist.`);
     return { order_id: row.order_id, created: row.created };
+  }
+
+  async completeCartsOfPaymentCollections(paymentCollectionIds: string[]): Promise<(CartCompletion | null)[]> {
+    const unique = [...new Set(paymentCollectionIds)];
+    const { rows } = await this.pool.query<CartCompletion & { payment_collection_id: string }>({
+      name: 'tender-complete-carts-of-collections',
+      text: COMPLETE_CARTS_OF_COLLECTIONS_SQL,
+      values: [unique, unique.map(() => `order_${randomUUID()}`)],
+    });
+    const byCollection = new Map(rows.map(({ payment_collection_id, ...completion }) => [payment_collection_id, completion]));
+    // A collection asked twice is answered as two calls in a row would be: the second finds the order made.
+    const answered = new Set<string>();
+    return paymentCollectionIds.map((id) => {
+      const completion = byCollection.get(id);
+      if (!completion) return null;
+      if (answered.has(id)) return { ...completion, created: false };
+      answered.add(id);
+      return completion;
+    });
   }
 
   async countOrders(cartId?: string): Promise<number> {

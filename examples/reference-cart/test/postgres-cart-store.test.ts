@@ -43,3 +43,55 @@ describe('PostgresCartStore.completeCart', () => {
     expect(await carts.countOrders()).toBe(before);
   });
 });
+
+describe('PostgresCartStore.completeCartsOfPaymentCollections', () => {
+  let database: TestDatabase;
+  let carts: PostgresCartStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('tender_carts');
+    carts = new PostgresCartStore(database.url, { max: 20 });
+    await carts.migrate();
+  });
+
+  afterAll(async () => {
+    await carts.close();
+    await database.drop();
+  });
+
+  it('completes the carts of several collections in one call, each as retrieve + completeCart would', async () => {
+    const open = await carts.createCart('paycol_many_1');
+    const done = await carts.createCart('paycol_many_2');
+    const earlier = await carts.completeCart(done.id);
+    const answers = await carts.completeCartsOfPaymentCollections([
+      'paycol_many_1',
+      'paycol_many_none',
+      'paycol_many_2',
+      'paycol_many_1',
+    ]);
+    expect(answers[0]).toEqual({ cart_id: open.id, order_id: expect.any(String), created: true });
+    expect(answers[1]).toBeNull();
+    expect(answers[2]).toEqual({ cart_id: done.id, order_id: earlier.order_id, created: false });
+    // Asked twice: the second answer is what a second call would find.
+    expect(answers[3]).toEqual({ ...answers[0], created: false });
+    expect(await carts.countOrders(open.id)).toBe(1);
+    expect(await carts.countOrders(done.id)).toBe(1);
+    expect((await carts.retrieveCartByPaymentCollection('paycol_many_1'))?.order_id).toBe(answers[0]!.order_id);
+  });
+
+  it('batches over overlapping carts, racing single completions, make one order per cart and no deadlock', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `paycol_overlap_${i}`);
+    for (const id of ids) await carts.createCart(id, `cart_${id}`);
+    const shuffled = (offset: number) => ids.map((_, i) => ids[(i * 5 + offset) % ids.length]!);
+    const batches = Array.from({ length: 6 }, (_, n) => carts.completeCartsOfPaymentCollections(shuffled(n)));
+    const singles = ids.map((id) => carts.completeCart(`cart_${id}`));
+    const [batchAnswers, singleAnswers] = await Promise.all([Promise.all(batches), Promise.all(singles)]);
+    for (const id of ids) {
+      const created =
+        batchAnswers.flat().filter((a) => a?.cart_id === `cart_${id}` && a.created).length +
+        singleAnswers.filter((a, i) => ids[i] === id && a.created).length;
+      expect(created).toBe(1);
+      expect(await carts.countOrders(`cart_${id}`)).toBe(1);
+    }
+  });
+});

@@ -1,5 +1,7 @@
+import type { CartCompletion, CartPort } from '@tender/core';
 import { PaymentEvents } from '@tender/payment-module';
 import type { WorkflowDependencies } from '../types.js';
+import { completeCartTogether, completesCartsTogether } from './cart-completions.js';
 
 const PAID_STATUSES = new Set(['authorized', 'partially_captured', 'completed']);
 
@@ -20,17 +22,24 @@ export async function completeCartIfPaid(
   if (!PAID_STATUSES.has(collection.status) || !deps.cartPort) {
     return { collection_status: collection.status, completed_now: false };
   }
-  const cart = await deps.cartPort.retrieveCartByPaymentCollection(paymentCollectionId);
-  if (!cart) return { collection_status: collection.status, completed_now: false };
-  if (cart.completed_at && cart.order_id) {
-    return { order_id: cart.order_id, collection_status: collection.status, completed_now: false };
-  }
-  const { order_id, created = true } = await deps.cartPort.completeCart(cart.id);
+  const completion = await completeCartOf(deps.cartPort, paymentCollectionId);
+  if (!completion) return { collection_status: collection.status, completed_now: false };
+  const { cart_id, order_id, created } = completion;
   if (created) {
     await deps.eventBus.emit({
       name: PaymentEvents.CART_COMPLETED,
-      data: { cart_id: cart.id, order_id, payment_collection_id: paymentCollectionId },
+      data: { cart_id, order_id, payment_collection_id: paymentCollectionId },
     });
   }
   return { order_id, collection_status: collection.status, completed_now: created };
+}
+
+/** The collection's cart completed (null: it has none), with the port's batch call when it has one. */
+async function completeCartOf(port: CartPort, paymentCollectionId: string): Promise<CartCompletion | null> {
+  if (completesCartsTogether(port)) return completeCartTogether(port, paymentCollectionId);
+  const cart = await port.retrieveCartByPaymentCollection(paymentCollectionId);
+  if (!cart) return null;
+  if (cart.completed_at && cart.order_id) return { cart_id: cart.id, order_id: cart.order_id, created: false };
+  const { order_id, created = true } = await port.completeCart(cart.id);
+  return { cart_id: cart.id, order_id, created };
 }

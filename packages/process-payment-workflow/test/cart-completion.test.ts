@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { CartPort } from '@tender/core';
+import type { DomainEvent } from '@tender/payment-module';
+import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { processPaymentWorkflow } from '@tender/process-payment-workflow';
+import { SystemPaymentProvider } from '@tender/provider-system';
+import { PostgresCartStore } from '@tender/reference-cart';
+import { asValue } from 'awilix';
+
+/** The reference cart, counting its batch calls. */
+class CountingCartStore extends PostgresCartStore {
+  batchCalls: number[] = [];
+  override async completeCartsOfPaymentCollections(ids: string[]) {
+    this.batchCalls.push(ids.length);
+    return super.completeCartsOfPaymentCollections(ids);
+  }
+}
+
+let payments: TestPaymentModule;
+let carts: CountingCartStore;
+let events: DomainEvent[] = [];
+
+beforeAll(async () => {
+  payments = await createTestPaymentModule({
+    providers: [{ resolve: SystemPaymentProvider, id: 'default' }],
+    workflow: processPaymentWorkflow,
+    worker: false,
+    poolSize: 20,
+  });
+  carts = new CountingCartStore(payments.databaseUrl, { max: 20 });
+  await carts.migrate();
+  payments.events.subscribe('cart.completed', (event) => {
+    events.push(event);
+  });
+});
+afterAll(async () => {
+  await carts?.close();
+  await payments?.close();
+});
+beforeEach(() => {
+  events = [];
+  carts.batchCalls = [];
+});
+
+async function checkouts(n: number) {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount: '10.00' });
+      const session = await payments.service.createPaymentSession(collection.id, {
+        provider_id: 'pp_system_default',
+        amount: '10.00',
+        currency_code: 'usd',
+      });
+      const cart = await carts.createCart(collection.id);
+      return { session, cart };
+    }),
+  );
+}
+
+function useCart(port: CartPort) {
+  payments.container.register({ cartPort: asValue(port) });
+}
+
+let seq = 0;
+const captured = (session_id: string) =>
+  processPaymentWorkflow(payments.container).run({
+    input: { action: 'captured', data: { session_id, amount: '10.00' }, event_id: `evt_cart_${++seq}` },
+  });
+
+describe('cart completion', () => {
+  it('runs finishing at the same moment complete their carts together: fewer cart calls than orders, one order each', async () => {
+    useCart(carts);
+    const made = await checkouts(12);
+    const results = await Promise.all(made.map(({ session }) => captured(session.id)));
+    for (const [i, result] of results.entries()) {
+      expect(result).toMatchObject({ outcome: 'processed', completed_now: true });
+      expect((await carts.retrieveCart(made[i]!.cart.id))?.order_id).toBe(result.order_id);
+      expect(await carts.countOrders(made[i]!.cart.id)).toBe(1);
+    }
+    expect(carts.batchCalls.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(carts.batchCalls.length).toBeLessThan(12);
+    expect(events).toHaveLength(12);
+  });
+
+  it('the same webhook twice at once: one order, one cart.completed', async () => {
+    useCart(carts);
+    const [{ session, cart }] = await checkouts(1);
+    const results = await Promise.all([captured(session!.id), captured(session!.id)]);
+    expect(results.filter((r) => r.completed_now)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.order_id)).size).toBe(1);
+    expect(await carts.countOrders(cart!.id)).toBe(1);
+    expect(events).toHaveLength(1);
+  });
+
+  it('a port with only retrieveCartByPaymentCollection and completeCart completes each cart with them', async () => {
+    const calls = { retrieve: 0, complete: 0 };
+    useCart({
+      retrieveCartByPaymentCollection: (id) => {
+        calls.retrieve++;
+        return carts.retrieveCartByPaymentCollection(id);
+      },
+      completeCart: (id) => {
+        calls.complete++;
+        return carts.completeCart(id);
+      },
+    });
+    const made = await checkouts(4);
+    const results = await Promise.all(made.map(({ session }) => captured(session.id)));
+    expect(results.every((r) => r.completed_now)).toBe(true);
+    expect(calls).toEqual({ retrieve: 4, complete: 4 });
+    expect(carts.batchCalls).toEqual([]);
+    // Again: the carts are found completed and nothing is created.
+    const again = await Promise.all(made.map(({ session }) => captured(session.id)));
+    expect(again.map((r) => r.order_id)).toEqual(results.map((r) => r.order_id));
+    expect(again.every((r) => !r.completed_now)).toBe(true);
+    expect(calls.complete).toBe(4);
+    expect(events).toHaveLength(4);
+  });
+});
