@@ -10,18 +10,21 @@ import type { WebhookMetrics } from './metrics.js';
 import { OutcomeWriter } from './outcome-writer.js';
 
 export interface WorkerOptions {
-  /** Events claimed per round trip. */
+  /**
+   * Events claimed per round trip; the workflow's `prepare` authorizes them together. A worker that dies
+   * holds its claimed events until their lease runs out.
+   */
   batchSize?: number;
   /**
-   * Claimed batches run at the same time. With two, one batch's shared authorization (a transaction)
-   * overlaps the other's per-event steps (carts, outcomes), which keeps both the database and the
-   * process busy; each batch runs up to `concurrency` events.
+   * Claimed batches run at the same time: while one batch waits for its commits (the claim, the shared
+   * authorization), the others run their per-event steps (carts, outcomes), which keeps both the database
+   * and the process busy. Each batch runs up to `concurrency` events.
    */
   batchesInFlight?: number;
   /**
    * Events of a batch processed at the same time. Events of one payment collection still apply one at
    * a time (each change takes the collection's row lock); different collections proceed in parallel.
-   * Each takes a connection from the pool while it runs, so keep it below `poolSize`.
+   * Their statements share the pool (`poolSize`); past it, they wait their turn for a connection.
    */
   concurrency?: number;
   /** How long a claim lasts; a worker that dies mid-event loses it after this and another takes over. */
@@ -37,8 +40,8 @@ export interface WorkerOptions {
 }
 
 const DEFAULTS = {
-  batchSize: 16,
-  batchesInFlight: 2,
+  batchSize: 32,
+  batchesInFlight: 3,
   concurrency: 8,
   leaseMs: 60_000,
   maxAttempts: 10,
