@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { CartPort } from '@tender/core';
 import type { DomainEvent } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import type { TestPaymentModule } from '@tender/payment-module/testing';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
+import { checkout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** The reference cart, counting its batch calls. */
 class CountingCartStore extends PostgresCartStore {
@@ -21,14 +22,7 @@ let carts: CountingCartStore;
 let events: DomainEvent[] = [];
 
 beforeAll(async () => {
-  payments = await createTestPaymentModule({
-    providers: [{ resolve: SystemPaymentProvider, id: 'default' }],
-    workflow: processPaymentWorkflow,
-    worker: false,
-    poolSize: 20,
-  });
-  carts = new CountingCartStore(payments.databaseUrl, { max: 20 });
-  await carts.migrate();
+  ({ payments, carts } = await startWorkflowModule([{ resolve: SystemPaymentProvider, id: 'default' }], CountingCartStore));
   payments.events.subscribe('cart.completed', (event) => {
     events.push(event);
   });
@@ -42,20 +36,8 @@ beforeEach(() => {
   carts.batchCalls = [];
 });
 
-async function checkouts(n: number) {
-  return Promise.all(
-    Array.from({ length: n }, async () => {
-      const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount: '10.00' });
-      const session = await payments.service.createPaymentSession(collection.id, {
-        provider_id: 'pp_system_default',
-        amount: '10.00',
-        currency_code: 'usd',
-      });
-      const cart = await carts.createCart(collection.id);
-      return { session, cart };
-    }),
-  );
-}
+const checkouts = (n: number) =>
+  Promise.all(Array.from({ length: n }, () => checkout(payments, carts, '10.00', { provider: 'pp_system_default' })));
 
 function useCart(port: CartPort) {
   payments.container.register({ cartPort: asValue(port) });

@@ -7,7 +7,7 @@ import {
   TenderError,
 } from '@tender/core';
 import type { DomainEvent, PaymentModuleService } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import type { TestPaymentModule } from '@tender/payment-module/testing';
 import {
   type PreparedRun,
   type ProcessPaymentInput,
@@ -17,22 +17,9 @@ import {
 } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
-import { PostgresCartStore } from '@tender/reference-cart';
+import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
-
-/** The real system provider, counting the calls that would reach a gateway. */
-class CountingProvider extends SystemPaymentProvider {
-  static override identifier = 'counting';
-  static calls = { authorize: 0, cancel: 0 };
-  override async authorizePayment(input: PaymentDataInput) {
-    CountingProvider.calls.authorize++;
-    return super.authorizePayment(input);
-  }
-  override async cancelPayment(input: PaymentDataInput) {
-    CountingProvider.calls.cancel++;
-    return super.cancelPayment(input);
-  }
-}
+import { CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** A gateway that is down: every authorization fails. */
 class FailingProvider extends SystemPaymentProvider {
@@ -42,7 +29,6 @@ class FailingProvider extends SystemPaymentProvider {
   }
 }
 
-const COUNTING = 'pp_counting_default';
 const FAILING = 'pp_failing_default';
 const SECRET = 'whsec_prepare_test_secret';
 const OTHER_TENANT = 'tenant-b';
@@ -52,18 +38,10 @@ let carts: PostgresCartStore;
 let events: DomainEvent[];
 
 beforeAll(async () => {
-  payments = await createTestPaymentModule({
-    providers: [
-      { resolve: CountingProvider, id: 'default', options: { webhookSecrets: [SECRET] } },
-      { resolve: FailingProvider, id: 'default' },
-    ],
-    workflow: processPaymentWorkflow,
-    worker: false,
-    poolSize: 20,
-  });
-  carts = new PostgresCartStore(payments.databaseUrl, { max: 20 });
-  await carts.migrate();
-  payments.container.register({ cartPort: asValue(carts) });
+  ({ payments, carts } = await startWorkflowModule([
+    { resolve: CountingProvider, id: 'default', options: { webhookSecrets: [SECRET] } },
+    { resolve: FailingProvider, id: 'default' },
+  ]));
   await payments.tenants.createTenant(OTHER_TENANT);
   payments.events.subscribe('*', (event) => {
     events.push(event);
@@ -75,19 +53,11 @@ afterAll(async () => {
 });
 beforeEach(() => {
   events = [];
-  CountingProvider.calls = { authorize: 0, cancel: 0 };
+  CountingProvider.reset();
 });
 
-async function checkout(amount = '25.00', options: { tenant?: string; provider?: string } = {}) {
-  const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount, tenant: options.tenant });
-  const session = await payments.service.createPaymentSession(collection.id, {
-    provider_id: options.provider ?? COUNTING,
-    amount,
-    currency_code: 'usd',
-  });
-  const cart = await carts.createCart(collection.id);
-  return { collection, session, cart };
-}
+const checkout = (amount = '25.00', options: { tenant?: string; provider?: string } = {}) =>
+  newCheckout(payments, carts, amount, options);
 
 let eventSeq = 0;
 function input(

@@ -1,33 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { CapturePaymentInput, PaymentAction, PaymentDataInput, RefundPaymentInput } from '@tender/core';
+import type { PaymentAction, PaymentDataInput } from '@tender/core';
 import type { DomainEvent } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import type { TestPaymentModule } from '@tender/payment-module/testing';
 import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
-import { PostgresCartStore } from '@tender/reference-cart';
+import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
-
-/** The real system provider, counting the calls that would move money at a gateway. */
-class CountingProvider extends SystemPaymentProvider {
-  static override identifier = 'counting';
-  static calls = { authorize: 0, capture: 0, refund: 0, cancel: 0 };
-  override async authorizePayment(input: PaymentDataInput) {
-    CountingProvider.calls.authorize++;
-    return super.authorizePayment(input);
-  }
-  override async capturePayment(input: CapturePaymentInput) {
-    CountingProvider.calls.capture++;
-    return super.capturePayment(input);
-  }
-  override async refundPayment(input: RefundPaymentInput) {
-    CountingProvider.calls.refund++;
-    return super.refundPayment(input);
-  }
-  override async cancelPayment(input: PaymentDataInput) {
-    CountingProvider.calls.cancel++;
-    return super.cancelPayment(input);
-  }
-}
+import { CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
 class CallbackOnlyProvider extends SystemPaymentProvider {
@@ -42,18 +21,10 @@ let carts: PostgresCartStore;
 let events: DomainEvent[];
 
 beforeAll(async () => {
-  payments = await createTestPaymentModule({
-    providers: [
-      { resolve: CountingProvider, id: 'default' },
-      { resolve: CallbackOnlyProvider, id: 'default' },
-    ],
-    workflow: processPaymentWorkflow,
-    worker: false,
-    poolSize: 20,
-  });
-  carts = new PostgresCartStore(payments.databaseUrl, { max: 20 });
-  await carts.migrate();
-  payments.container.register({ cartPort: asValue(carts) });
+  ({ payments, carts } = await startWorkflowModule([
+    { resolve: CountingProvider, id: 'default' },
+    { resolve: CallbackOnlyProvider, id: 'default' },
+  ]));
   payments.events.subscribe('*', (event) => {
     events.push(event);
   });
@@ -64,7 +35,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   events = [];
-  CountingProvider.calls = { authorize: 0, capture: 0, refund: 0, cancel: 0 };
+  CountingProvider.reset();
 });
 
 let eventSeq = 0;
@@ -79,16 +50,7 @@ function run(action: PaymentAction, session_id: string | undefined, amount = '25
   });
 }
 
-async function checkout(amount = '25.00') {
-  const collection = await payments.service.createPaymentCollections({ currency_code: 'usd', amount });
-  const session = await payments.service.createPaymentSession(collection.id, {
-    provider_id: 'pp_counting_default',
-    amount,
-    currency_code: 'usd',
-  });
-  const cart = await carts.createCart(collection.id);
-  return { collection, session, cart };
-}
+const checkout = (amount = '25.00') => newCheckout(payments, carts, amount);
 
 const names = () => events.map((e) => e.name);
 
