@@ -136,7 +136,16 @@ export class WebhookWorker {
   /** Called after an event is stored: process it now rather than at the next poll. */
   notify(): void {
     this.pending = true;
-    this.wakeAll();
+    this.wakeOne();
+  }
+
+  /**
+   * One sleeping loop starts; it wakes another when it claims a full batch (more may be due). A trickle of
+   * events thus costs one claim each, and a burst still gets every loop.
+   */
+  private wakeOne(): void {
+    const [wake] = this.wakers;
+    wake?.();
   }
 
   private wakeAll(): void {
@@ -194,6 +203,7 @@ export class WebhookWorker {
     const em = this.orm.em.fork();
     const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
     if (claimed.length === 0) return 0;
+    if (claimed.length === this.options.batchSize) this.wakeOne();
     const prepared = await this.prepare(claimed);
     const queue = claimed.map((event, i) => ({ event, prepared: prepared[i] }));
     const lanes = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
