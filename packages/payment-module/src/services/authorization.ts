@@ -217,16 +217,10 @@ export class SessionAuthorizer {
   private async write(answered: Answered[]): Promise<Outcome[]> {
     if (answered.length === 0) return [];
     return this.ctx.orm.em.fork().transactional(async (em) => {
-      const ids = answered.map((a) => a.session.payment_collection_id);
-      const collections = new Map((await lockCollectionRows(em, ids)).map((c) => [c.id, c]));
-      const locked = new Map(
-        (
-          await readLockedSessions(
-            em,
-            answered.map((a) => a.session.id),
-          )
-        ).map((s) => [s.id, s]),
-      );
+      const collectionIds = answered.map((a) => a.session.payment_collection_id);
+      const sessionIds = answered.map((a) => a.session.id);
+      const collections = new Map((await lockCollectionRows(em, collectionIds)).map((c) => [c.id, c]));
+      const locked = new Map((await readLockedSessions(em, sessionIds)).map((s) => [s.id, s]));
       const outcomes: Outcome[] = [];
       for (const a of answered) {
         const collection = collections.get(a.session.payment_collection_id);
