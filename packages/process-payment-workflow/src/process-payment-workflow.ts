@@ -38,6 +38,11 @@ function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
   };
 }
 
+/** Never let one tenant's webhook touch another tenant's payment, whatever its payload says. */
+function isTenantsOwn(session: PaymentSessionDTO, input: ProcessPaymentInput): boolean {
+  return !input.tenant || session.tenant === input.tenant;
+}
+
 async function findSession(deps: WorkflowDependencies, id: string): Promise<PaymentSessionDTO | null> {
   try {
     return await deps.paymentModuleService.retrievePaymentSession(id);
@@ -68,8 +73,7 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       const prepared = inputs.map((input): PreparedRun => ({ session: sessions.get(input.data?.session_id ?? '') ?? null }));
       const authorizing = inputs.flatMap((input, i) => {
         const session = prepared[i]!.session;
-        const ownSession = session && (!input.tenant || session.tenant === input.tenant);
-        return ownSession && AUTHORIZES.has(input.action) ? [i] : [];
+        return session && isTenantsOwn(session, input) && AUTHORIZES.has(input.action) ? [i] : [];
       });
       if (authorizing.length === 0) return prepared;
       const answers = await service.applyWebhookAuthorizations(
@@ -96,10 +100,7 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       const ready = prepared as PreparedRun | undefined;
       const session = ready ? ready.session : await findSession(deps, input.data.session_id);
       if (!session) return ignore(`payment session ${input.data.session_id} does not exist`);
-      if (input.tenant && session.tenant !== input.tenant) {
-        // Never let one tenant's webhook touch another tenant's payment, whatever its payload says.
-        return ignore(`payment session ${session.id} belongs to another tenant`);
-      }
+      if (!isTenantsOwn(session, input)) return ignore(`payment session ${session.id} belongs to another tenant`);
 
       const state: RunState = { input, session, deps, preparedAuthorization: ready?.authorization };
       await runSteps(state, steps);
