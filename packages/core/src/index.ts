@@ -1,4 +1,5 @@
 export * from './batching/group-commit.js';
+export * from './batching/settle-with-limit.js';
 export * from './cart-port.js';
 export * from './connection-errors.js';
 export * from './errors.js';

@@ -26,6 +26,20 @@ class CallbackOnlyProvider extends SystemPaymentProvider {
   }
 }
 
+/** A gateway that answers after a moment, recording how many of its calls were open at once. */
+class SlowProvider extends SystemPaymentProvider {
+  static override identifier = 'slow';
+  static open = 0;
+  static mostOpen = 0;
+  override async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+    SlowProvider.open++;
+    SlowProvider.mostOpen = Math.max(SlowProvider.mostOpen, SlowProvider.open);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    SlowProvider.open--;
+    return super.authorizePayment(input);
+  }
+}
+
 const SYSTEM = 'pp_system_default';
 const FAILING = 'pp_failing_default';
 const CALLBACK_ONLY = 'pp_callback-only_default';
@@ -42,6 +56,7 @@ beforeAll(async () => {
       { resolve: SystemPaymentProvider, id: 'default' },
       { resolve: FailingProvider, id: 'default' },
       { resolve: CallbackOnlyProvider, id: 'default' },
+      { resolve: SlowProvider, id: 'default' },
     ],
     poolSize: 20,
     logger: pino(
@@ -627,5 +642,16 @@ describe('applyWebhookAuthorizations', () => {
       'completed',
       'completed',
     ]);
+  });
+
+  it('asks the provider about at most 8 sessions at once, however long the list', async () => {
+    const sessions = [];
+    for (let i = 0; i < 20; i++) sessions.push(await pendingSession('5.00', 'pp_slow_default'));
+    SlowProvider.mostOpen = 0;
+    const answers = await payments.service.applyWebhookAuthorizations(
+      sessions.map((s) => ({ session_id: s.id, status: 'authorized' as const })),
+    );
+    expect(answers.map((a) => fulfilled(a).created)).toEqual(Array(20).fill(true));
+    expect(SlowProvider.mostOpen).toBe(8);
   });
 });

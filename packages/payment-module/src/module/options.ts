@@ -40,7 +40,7 @@ export interface PaymentModuleOptions {
    */
   encryptionKey?: string;
   previousEncryptionKeys?: string[];
-  /** Connections in this process's pool (default 10); a worker's `concurrency` events each hold one while they run. */
+  /** Connections in this process's pool (default 10), shared by the app's and the worker's statements. */
   poolSize?: number;
   /** Provider dependencies: a fetch for providers that call HTTP APIs. */
   fetch?: typeof fetch;

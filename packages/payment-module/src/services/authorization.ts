@@ -5,6 +5,7 @@ import {
   assertPositiveAmount,
   normalizeAmount,
   type ProviderContext,
+  settleWithLimit,
   TenderError,
 } from '@tender/core';
 import { PaymentEvents } from '../events/event-bus.js';
@@ -51,6 +52,12 @@ export interface WebhookAuthorizationResult {
   /** The collection's status as this call's transaction left it; absent when the payment already existed. */
   collection_status?: string;
 }
+
+/**
+ * Provider calls a batch authorization makes at the same time: a worker's batch is 32 sessions, and a
+ * gateway's API limits how fast one account may call it.
+ */
+const PROVIDER_CALLS_AT_ONCE = 8;
 
 /** One session of `applyWebhookAuthorizations`. */
 export interface WebhookAuthorizationRequest extends WebhookAuthorizationInput {
@@ -170,7 +177,7 @@ export class SessionAuthorizer {
       }
     });
 
-    const asked = await Promise.allSettled(shared.map(({ session }) => this.askProvider(session, {})));
+    const asked = await settleWithLimit(shared, PROVIDER_CALLS_AT_ONCE, ({ session }) => this.askProvider(session, {}));
     const answered: (Answered & { index: number })[] = [];
     asked.forEach((answer, i) => {
       const { index, session, reported } = shared[i]!;

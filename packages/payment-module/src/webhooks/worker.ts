@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { settleWithLimit } from '@tender/core';
 import { type EventBus, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -205,11 +206,7 @@ export class WebhookWorker {
     if (claimed.length === 0) return 0;
     if (claimed.length === this.options.batchSize) this.wakeOne();
     const prepared = await this.prepare(claimed);
-    const queue = claimed.map((event, i) => ({ event, prepared: prepared[i] }));
-    const lanes = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await this.process(next.event, next.prepared);
-    });
-    await Promise.all(lanes);
+    await settleWithLimit(claimed, this.options.concurrency, (event, i) => this.process(event, prepared[i]));
     return claimed.length;
   }
 
