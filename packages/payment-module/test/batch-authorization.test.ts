@@ -9,6 +9,7 @@ import type {
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { pino } from 'pino';
+import { placeholders } from '../src/database/placeholders.js';
 
 /** A gateway that is down: every authorization fails. */
 class FailingProvider extends SystemPaymentProvider {
@@ -104,10 +105,6 @@ function fulfilled(result: PromiseSettledResult<WebhookAuthorizationResult> | un
 function rejected(result: PromiseSettledResult<WebhookAuthorizationResult> | undefined): unknown {
   if (result?.status !== 'rejected') throw new Error(`expected a rejected answer, got ${JSON.stringify(result)}`);
   return result.reason;
-}
-
-function placeholders(n: number): string {
-  return Array(n).fill('?').join(', ');
 }
 
 /** The transaction ids that last wrote the rows `ids` of `table` (one per row). */

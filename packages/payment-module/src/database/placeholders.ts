@@ -1,4 +1,7 @@
-/** `n` comma-separated `?` placeholders, for a statement over a list of values (`where id in (…)`). */
-export function placeholders(n: number): string {
-  return Array(n).fill('?').join(', ');
+/**
+ * `n` comma-separated copies of `group`: `?` placeholders for `where id in (…)`, or a row such as
+ * `(?, ?::jsonb)` for a VALUES list.
+ */
+export function placeholders(n: number, group = '?'): string {
+  return Array(n).fill(group).join(', ');
 }

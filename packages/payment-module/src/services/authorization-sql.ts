@@ -9,7 +9,6 @@ import {
   totalsSql,
 } from './collection-state.js';
 import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
-import type { LockedCollectionRow } from './locking.js';
 
 /**
  * The statements of an authorization, in plain SQL: it is the step every payment webhook takes, and
@@ -49,15 +48,6 @@ select ${SESSION_COLUMNS}, t.*
 
 export const LOCKED_SESSION_WITH_TOTALS_SQL = lockedSessionsWithTotalsSql(1);
 
-/**
- * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
- * each other instead of deadlocking.
- */
-export function lockCollectionsSql(n: number): string {
-  return `select id, tenant, amount from payment_collection where id in (${placeholders(n)}) and deleted_at is null
- order by id for update`;
-}
-
 export type LockedSession = SessionForAuthorization & CollectionRowsSummary;
 
 export async function readSessionsForAuthorization(em: EntityManager, ids: string[]): Promise<SessionForAuthorization[]> {
@@ -71,10 +61,6 @@ export async function readSessionForAuthorization(em: EntityManager, id: string)
 
 export async function readLockedSessions(em: EntityManager, ids: string[]): Promise<LockedSession[]> {
   return em.execute<LockedSession[]>(lockedSessionsWithTotalsSql(ids.length), ids);
-}
-
-export async function lockCollectionRows(em: EntityManager, ids: string[]): Promise<LockedCollectionRow[]> {
-  return em.execute<LockedCollectionRow[]>(lockCollectionsSql(ids.length), ids);
 }
 
 /** The session's status after the provider answered without authorizing, with the data it returned. */
@@ -120,10 +106,6 @@ export interface PaymentWrite {
   totals: CollectionTotals;
 }
 
-function rows(n: number, row: string): string {
-  return Array(n).fill(row).join(',\n         ');
-}
-
 /**
  * Writes payments, the provider captures they start with, their sessions' new statuses and their
  * collections' new totals (one collection each), in one statement. The foreign keys are checked at its
@@ -134,22 +116,22 @@ export function insertPaymentsSql(payments: number, captures: number): string {
     ? `, new_captures as (
   insert into capture (id, payment_id, amount, status, source, idempotency_key, created_at, updated_at)
   select c.id, c.payment_id, c.amount, 'succeeded', 'provider', c.idempotency_key, c.created_at, c.created_at
-    from (values ${rows(captures, '(?, ?, ?::numeric, ?, ?::timestamptz)')}) as c(id, payment_id, amount, idempotency_key, created_at)
+    from (values ${placeholders(captures, '(?, ?, ?::numeric, ?, ?::timestamptz)')}) as c(id, payment_id, amount, idempotency_key, created_at)
 )`
     : '';
   return `
 with new_payments as (
   insert into payment (id, tenant, payment_collection_id, payment_session_id, provider_id, currency_code, amount, data,
                        captured_at, created_at, updated_at)
-  values ${rows(payments, '(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?::timestamptz, ?::timestamptz, ?::timestamptz)')}
+  values ${placeholders(payments, '(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?::timestamptz, ?::timestamptz, ?::timestamptz)')}
 )${newCaptures}, collection_totals as (
   update payment_collection ${setCollectionTotals((name) => `v.${name}`)}
-    from (values ${rows(payments, '(?, ?::numeric, ?::numeric, ?::numeric, ?, ?::boolean)')})
+    from (values ${placeholders(payments, '(?, ?::numeric, ?::numeric, ?::numeric, ?, ?::boolean)')})
          as v(id, ${TOTALS_VALUES.join(', ')})
    where payment_collection.id = v.id
 )
 update payment_session set status = v.status, authorized_at = v.at, data = v.data, updated_at = v.at
-  from (values ${rows(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
+  from (values ${placeholders(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
  where payment_session.id = v.id`;
 }
 

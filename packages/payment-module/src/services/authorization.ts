@@ -13,7 +13,6 @@ import { generateId, IdPrefix } from '../ids.js';
 import {
   insertPayments,
   type LockedSession,
-  lockCollectionRows,
   type NewPayment,
   type NewProviderCapture,
   type PaymentWrite,
@@ -26,7 +25,7 @@ import {
 import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
-import type { LockedCollectionRow } from './locking.js';
+import { type LockedCollectionRow, lockCollectionRows } from './locking.js';
 import { captureState, providerMovementKey, type ReportedMovement, reportedShare } from './movements.js';
 import { callProvider } from './provider-call.js';
 

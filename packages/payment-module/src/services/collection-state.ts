@@ -124,7 +124,7 @@ export function collectionTotalsParams(totals: CollectionTotals): unknown[] {
   ];
 }
 
-/** `recomputeCollection` for a collection locked by `lockCollectionRow` (no entity): one aggregate, one UPDATE. */
+/** `recomputeCollection` for a collection locked by `lockCollectionRows` (no entity): one aggregate, one UPDATE. */
 export async function recomputeCollectionRow(
   em: EntityManager,
   collection: { id: string; amount: string },

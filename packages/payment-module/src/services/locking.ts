@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
+import { placeholders } from '../database/placeholders.js';
 import { PaymentCollection } from '../models/index.js';
 
 /**
@@ -22,8 +23,14 @@ export async function withCollectionLock<T>(
   });
 }
 
-export const LOCK_COLLECTION_SQL =
-  'select id, tenant, amount from payment_collection where id = ? and deleted_at is null for update';
+/**
+ * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
+ * each other instead of deadlocking.
+ */
+export function lockCollectionsSql(n: number): string {
+  return `select id, tenant, amount from payment_collection where id in (${placeholders(n)}) and deleted_at is null
+ order by id for update`;
+}
 
 /** The locked collection's own columns, for work written in plain SQL. */
 export interface LockedCollectionRow {
@@ -33,11 +40,9 @@ export interface LockedCollectionRow {
 }
 
 /**
- * Takes the collection's row lock inside `em`'s transaction without loading an entity: the webhook
- * path's cheaper form of what `withCollectionLock` does.
+ * Takes the collections' row locks inside `em`'s transaction without loading entities: the webhook
+ * path's cheaper form of what `withCollectionLock` does. Collections that do not exist are left out.
  */
-export async function lockCollectionRow(em: EntityManager, collectionId: string): Promise<LockedCollectionRow> {
-  const [row] = await em.execute<LockedCollectionRow[]>(LOCK_COLLECTION_SQL, [collectionId]);
-  if (!row) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
-  return row;
+export async function lockCollectionRows(em: EntityManager, ids: string[]): Promise<LockedCollectionRow[]> {
+  return em.execute<LockedCollectionRow[]>(lockCollectionsSql(ids.length), ids);
 }

@@ -1,12 +1,7 @@
-import {
-  insertPaymentsSql,
-  lockCollectionsSql,
-  lockedSessionsWithTotalsSql,
-  sessionsForAuthorizationSql,
-} from '../services/authorization-sql.js';
+import { insertPaymentsSql, lockedSessionsWithTotalsSql, sessionsForAuthorizationSql } from '../services/authorization-sql.js';
 import { TOTALS_SQL } from '../services/collection-state.js';
 import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
-import { LOCK_COLLECTION_SQL } from '../services/locking.js';
+import { lockCollectionsSql } from '../services/locking.js';
 import { CAPTURES_OF_PAYMENTS_SQL, REFUNDS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
 import { PAYMENT_BY_ID_SQL } from '../services/payments.js';
 import { SESSION_BY_ID_SQL, sessionsByIdSql } from '../services/sessions.js';
@@ -28,7 +23,7 @@ export const WEBHOOK_PATH_SQL = {
   // A worker's batch (three sessions here): the workflow's read, then the shared authorization's.
   sessionsById: sessionsByIdSql(3),
   sessionsForAuthorization: sessionsForAuthorizationSql(3),
-  lockCollection: LOCK_COLLECTION_SQL,
+  lockCollection: lockCollectionsSql(1),
   lockCollections: lockCollectionsSql(3),
   lockedSessionsWithTotals: lockedSessionsWithTotalsSql(3),
   insertPayments: insertPaymentsSql(2, 2),

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit, isConnectionError, TenderError } from '@tender/core';
+import { placeholders } from '../database/placeholders.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
@@ -159,7 +160,7 @@ export class InboxWriter {
     const em = this.orm.em.fork();
     const returned = await em.execute<{ id: string; status: string }[]>(
       `insert into webhook_event (${COLUMNS})
-       values ${groups.map(() => ROW_PLACEHOLDERS).join(', ')}
+       values ${placeholders(groups.length, ROW_PLACEHOLDERS)}
        on conflict (tenant, provider_id, event_id) do nothing
        returning id, status`,
       params,
@@ -198,7 +199,7 @@ export class InboxWriter {
 /** The ids of already stored events, looked up by their dedup key (the unique index). */
 export function existingEventsSql(count: number): string {
   return `select id, tenant, provider_id, event_id from webhook_event
-           where (tenant, provider_id, event_id) in (${Array(count).fill('(?, ?, ?)').join(', ')})`;
+           where (tenant, provider_id, event_id) in (${placeholders(count, '(?, ?, ?)')})`;
 }
 
 function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {

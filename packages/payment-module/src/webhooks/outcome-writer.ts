@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '@tender/core';
+import { placeholders } from '../database/placeholders.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
 export interface EventOutcome {
@@ -25,7 +26,7 @@ update webhook_event w
        updated_at = now(),
        processed_at = case when o.status in ('processed', 'ignored') then now() else w.processed_at end,
        next_attempt_at = now() + (o.delay_ms * interval '1 millisecond')
-  from (values ${Array(count).fill('(?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::bigint)').join(', ')})
+  from (values ${placeholders(count, '(?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::bigint)')})
        as o(id, locked_by, status, result, error, delay_ms)
  where w.id = o.id and w.locked_by = o.locked_by
 returning w.id`;
