@@ -32,8 +32,6 @@ select ${SESSION_COLUMNS}
  where s.id in (${placeholders(n)}) and s.deleted_at is null`;
 }
 
-export const SESSION_FOR_AUTHORIZATION_SQL = sessionsForAuthorizationSql(1);
-
 /**
  * The same, read under the collections' locks, each with the summary of its collection's rows: what the
  * new payment's totals are added onto.
@@ -46,17 +44,10 @@ select ${SESSION_COLUMNS}, t.*
  where s.id in (${placeholders(n)}) and s.deleted_at is null`;
 }
 
-export const LOCKED_SESSION_WITH_TOTALS_SQL = lockedSessionsWithTotalsSql(1);
-
 export type LockedSession = SessionForAuthorization & CollectionRowsSummary;
 
 export async function readSessionsForAuthorization(em: EntityManager, ids: string[]): Promise<SessionForAuthorization[]> {
   return em.execute<SessionForAuthorization[]>(sessionsForAuthorizationSql(ids.length), ids);
-}
-
-export async function readSessionForAuthorization(em: EntityManager, id: string): Promise<SessionForAuthorization | undefined> {
-  const [row] = await readSessionsForAuthorization(em, [id]);
-  return row;
 }
 
 export async function readLockedSessions(em: EntityManager, ids: string[]): Promise<LockedSession[]> {
@@ -134,9 +125,6 @@ update payment_session set status = v.status, authorized_at = v.at, data = v.dat
   from (values ${placeholders(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
  where payment_session.id = v.id`;
 }
-
-/** The statement for one payment with one capture, as the index test plans it. */
-export const INSERT_PAYMENT_SQL = insertPaymentsSql(1, 1);
 
 export async function insertPayments(em: EntityManager, writes: PaymentWrite[]): Promise<void> {
   if (writes.length === 0) return;

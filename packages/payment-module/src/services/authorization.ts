@@ -17,7 +17,6 @@ import {
   type NewProviderCapture,
   type PaymentWrite,
   readLockedSessions,
-  readSessionForAuthorization,
   readSessionsForAuthorization,
   type SessionForAuthorization,
   updateSessionStatus,
@@ -135,7 +134,7 @@ export class SessionAuthorizer {
 
   async authorize(sessionId: string, context: ProviderContext, options: AuthorizeOptions): Promise<WebhookAuthorizationResult> {
     const reported = reportedCapture(options);
-    const session = await readSessionForAuthorization(this.ctx.orm.em.fork(), sessionId);
+    const [session] = await readSessionsForAuthorization(this.ctx.orm.em.fork(), [sessionId]);
     if (!session) throw notFound(sessionId);
     if (session.payment_id) return this.existing(session.payment_id);
     const authorization = await this.askProvider(session, context);
