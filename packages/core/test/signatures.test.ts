@@ -4,6 +4,7 @@ import {
   signStandardWebhook,
   signTimestamped,
   TenderError,
+  timestampOutsideTolerance,
   verifyHmacSha256,
   verifyStandardWebhook,
   verifyTimestamped,
@@ -37,6 +38,28 @@ describe('timestamped (t=,v1=) signatures', () => {
     ).toThrow(/does not match/);
     expect(() => verifyTimestamped('garbage', body, { secrets: ['whsec'] })).toThrow(TenderError);
   });
+
+  it('refuses a signature dated beyond the tolerance in the future, as it refuses a past one', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const ahead = signTimestamped('whsec', body, now + 10 * 365 * 24 * 3600);
+    expect(() => verifyTimestamped(ahead, body, { secrets: ['whsec'] })).toThrow(/in the future/);
+    const justAhead = signTimestamped('whsec', body, now + 301);
+    expect(() => verifyTimestamped(justAhead, body, { secrets: ['whsec'] })).toThrow(/in the future/);
+    const withinSkew = signTimestamped('whsec', body, now + 60);
+    expect(() => verifyTimestamped(withinSkew, body, { secrets: ['whsec'] })).not.toThrow();
+  });
+});
+
+describe('timestampOutsideTolerance', () => {
+  const now = 1_700_000_000_000;
+  it('tells past from future and stays silent inside the window or when disabled', () => {
+    expect(timestampOutsideTolerance(1_700_000_000, 300, now)).toBeUndefined();
+    expect(timestampOutsideTolerance(1_700_000_000 - 301, 300, now)).toBe('past');
+    expect(timestampOutsideTolerance(1_700_000_000 + 301, 300, now)).toBe('future');
+    expect(timestampOutsideTolerance(1_700_000_000 + 300, 300, now)).toBeUndefined();
+    expect(timestampOutsideTolerance(1_700_000_000 + 10_000, 0, now)).toBeUndefined();
+    expect(timestampOutsideTolerance(Number.NaN, 300, now)).toBe('invalid');
+  });
 });
 
 describe('Standard Webhooks', () => {
@@ -65,5 +88,14 @@ describe('Standard Webhooks', () => {
     expect(() =>
       verifyStandardWebhook({ ...base, id: 'msg_1' }, body, [`whsec_${Buffer.from('other').toString('base64')}`]),
     ).toThrow(/does not match/);
+  });
+
+  it('rejects a webhook-timestamp more than 5 minutes in the future', () => {
+    const ahead = signStandardWebhook(secret, 'msg_1', body, Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600);
+    expect(() =>
+      verifyStandardWebhook({ id: 'msg_1', timestamp: ahead['webhook-timestamp'], signature: ahead['webhook-signature'] }, body, [
+        secret,
+      ]),
+    ).toThrow(/in the future/);
   });
 });

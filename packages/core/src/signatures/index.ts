@@ -1,3 +1,5 @@
 export * from './hmac.js';
+export * from './secret-strength.js';
 export * from './standard-webhooks.js';
+export * from './timestamp-window.js';
 export * from './timestamped.js';

@@ -1,5 +1,6 @@
 import { TenderError } from '../errors.js';
 import { constantTimeEqual, hmacSha256 } from './hmac.js';
+import { describeTimestampProblem, timestampOutsideTolerance } from './timestamp-window.js';
 
 /**
  * Standard Webhooks (standardwebhooks.com): `webhook-id`, `webhook-timestamp` and
@@ -37,8 +38,9 @@ export function verifyStandardWebhook(
     throw new TenderError('unauthorized', 'Missing webhook-id, webhook-timestamp or webhook-signature header.');
   }
   if (!/^\d+$/.test(timestamp)) throw new TenderError('unauthorized', 'webhook-timestamp is not a unix timestamp.');
-  if (Math.abs(Math.floor(now() / 1000) - Number(timestamp)) > TOLERANCE_SECONDS) {
-    throw new TenderError('unauthorized', 'webhook-timestamp is outside the 5 minute tolerance (replayed or clock skew).');
+  const problem = timestampOutsideTolerance(Number(timestamp), TOLERANCE_SECONDS, now());
+  if (problem) {
+    throw new TenderError('unauthorized', `webhook-timestamp is ${describeTimestampProblem(problem, TOLERANCE_SECONDS)}.`);
   }
   const candidates = signature
     .split(' ')

@@ -1,5 +1,6 @@
 import { TenderError } from '../errors.js';
 import { hmacSha256, verifyHmacSha256 } from './hmac.js';
+import { describeTimestampProblem, timestampOutsideTolerance } from './timestamp-window.js';
 
 /**
  * The Stripe-style scheme `t=<unix seconds>,v1=<hex hmac of "t.body">` (several v1 entries allowed),
@@ -7,7 +8,7 @@ import { hmacSha256, verifyHmacSha256 } from './hmac.js';
  */
 export interface TimestampedSignatureOptions {
   secrets: readonly string[];
-  /** Maximum age in seconds; 0 disables the check. */
+  /** Seconds a signature stays valid, either side of now (past and future); 0 disables the check. */
   toleranceSeconds?: number;
   now?: () => number;
 }
@@ -34,10 +35,8 @@ export function verifyTimestamped(
     throw new TenderError('unauthorized', 'Signature header is malformed: expected "t=<timestamp>,v1=<signature>".');
   }
   const tolerance = options.toleranceSeconds ?? 300;
-  const now = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  if (tolerance > 0 && Math.abs(now - timestamp) > tolerance) {
-    throw new TenderError('unauthorized', `Signature timestamp is outside the ${tolerance}s tolerance (replayed or clock skew).`);
-  }
+  const problem = timestampOutsideTolerance(timestamp, tolerance, options.now?.() ?? Date.now());
+  if (problem) throw new TenderError('unauthorized', `Signature timestamp is ${describeTimestampProblem(problem, tolerance)}.`);
   const signed = Buffer.concat([Buffer.from(`${timestamp}.`), body]);
   const valid = signatures.some((signature) => verifyHmacSha256(options.secrets, signed, signature));
   if (!valid) throw new TenderError('unauthorized', 'Signature does not match the body.');
