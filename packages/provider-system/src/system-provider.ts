@@ -6,7 +6,6 @@ import {
   headerValue,
   type InitiatePaymentInput,
   type InitiatePaymentOutput,
-  normalizeAmount,
   type PaymentAction,
   PaymentActions,
   type PaymentDataInput,
@@ -15,8 +14,10 @@ import {
   type ProviderWebhookPayload,
   parseJsonObject,
   type RefundPaymentInput,
+  secretRefinement,
   TenderError,
   verifyTimestamped,
+  webhookAmount,
   type WebhookActionAndData,
 } from '@tender/core';
 import { z } from 'zod';
@@ -26,7 +27,7 @@ export const systemProviderOptions = z.object({
    * Secrets that sign test webhooks in the `X-Tender-Signature: t=…,v1=…` scheme (several during a rotation).
    * Without one, the provider rejects every webhook.
    */
-  webhookSecrets: z.array(z.string().min(8)).default([]),
+  webhookSecrets: z.array(z.string().superRefine(secretRefinement('text'))).default([]),
   /** Seconds a signature stays valid. */
   tolerance: z.number().int().nonnegative().default(300),
 });
@@ -96,14 +97,15 @@ export class SystemPaymentProvider extends AbstractPaymentProvider<SystemProvide
     if (!data || typeof data.session_id !== 'string') {
       throw new TenderError('invalid_data', 'System webhook needs data.session_id.');
     }
+    const currency = typeof data.currency_code === 'string' ? data.currency_code : undefined;
     return {
       action,
       event_id: id,
       event_type: type,
       data: {
         session_id: data.session_id,
-        amount: normalizeAmount(data.amount as string, 'data.amount'),
-        currency_code: typeof data.currency_code === 'string' ? data.currency_code : undefined,
+        amount: webhookAmount(data.amount, currency, { action, label: 'data.amount' }),
+        currency_code: currency?.toLowerCase(),
       },
     };
   }
