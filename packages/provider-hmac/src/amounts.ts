@@ -1,16 +1,18 @@
-import { assertPositiveAmount, fromMinorUnits, JsonNumber, TenderError, toMinorUnits } from '@tender/core';
+import { fromMinorUnits, JsonNumber, type PaymentAction, TenderError, toMinorUnits, webhookAmount } from '@tender/core';
 import { valueAt } from './exact-json.js';
 import type { HmacProviderOptions } from './options.js';
 
 /**
  * Reads the amount at `path` as a major-unit decimal string. Gateways send it as a string or a JSON number;
- * both arrive here as text (see JsonNumber), so no float is ever involved.
+ * both arrive here as text (see JsonNumber), so no float is ever involved. What it may be (positive for money
+ * that moved, no more decimals than the currency) is core's `webhookAmount`, the same for every provider.
  */
 export function readWebhookAmount(
   body: Record<string, unknown>,
   path: string,
   currency: string | undefined,
   unit: HmacProviderOptions['amountUnit'],
+  action: PaymentAction,
 ): string {
   const value = valueAt(body, path);
   const text = value instanceof JsonNumber ? value.source : value;
@@ -20,7 +22,8 @@ export function readWebhookAmount(
       `Webhook has no amount at "${path}": set the amountField option to where your gateway puts it.`,
     );
   }
-  if (unit === 'major') return assertPositiveAmount(text, path, { allowZero: true });
+  const checked = { action, label: `"${path}"` };
+  if (unit === 'major') return webhookAmount(text, currency, checked);
   if (!/^\d+$/.test(text)) {
     throw new TenderError(
       'invalid_data',
@@ -33,7 +36,7 @@ export function readWebhookAmount(
       'Webhook has no currency, which minor units need: set currencyField, or defaultCurrency in the provider options.',
     );
   }
-  return fromMinorUnits(text, currency);
+  return webhookAmount(fromMinorUnits(text, currency), currency, checked);
 }
 
 /** The amount as the gateway's API expects it: a decimal string, or an integer of minor units. */

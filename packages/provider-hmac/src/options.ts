@@ -1,4 +1,4 @@
-import { type PaymentAction, PaymentActions } from '@tender/core';
+import { type PaymentAction, PaymentActions, secretWeakness } from '@tender/core';
 import { z } from 'zod';
 
 const action = z.enum(Object.values(PaymentActions) as [PaymentAction, ...PaymentAction[]]);
@@ -16,9 +16,7 @@ export const hmacProviderOptions = z
      */
     scheme: z.enum(['x-signature', 'standard-webhooks']).default('x-signature'),
     /** Every secret currently valid; list the new one next to the old one while rotating. */
-    secrets: z
-      .array(z.string().min(16, 'a webhook secret needs at least 16 characters'))
-      .min(1, 'configure at least one webhook secret'),
+    secrets: z.array(z.string()).min(1, 'configure at least one webhook secret'),
     signatureHeader: z.string().min(1).default('x-signature'),
     signatureEncoding: z.enum(['hex', 'base64']).default('hex'),
     /** Set when the gateway sends a unix-seconds timestamp header; old deliveries are then refused as replays. */
@@ -71,16 +69,16 @@ export const hmacProviderOptions = z
     apiTimeoutMs: z.number().int().positive().default(10_000),
   })
   .superRefine((options, context) => {
-    if (options.scheme !== 'standard-webhooks') return;
+    // Which bytes key the HMAC depends on the scheme: the text itself, or the base64 after whsec_.
+    const standard = options.scheme === 'standard-webhooks';
     options.secrets.forEach((secret, index) => {
-      if (!secret.startsWith('whsec_')) {
-        context.addIssue({
-          code: 'custom',
-          path: ['secrets', index],
-          message: 'Standard Webhooks secrets look like "whsec_<base64>": copy the secret exactly as the gateway shows it',
-        });
-      }
+      const problem =
+        standard && !secret.startsWith('whsec_')
+          ? 'Standard Webhooks secrets look like "whsec_<base64>": copy the secret exactly as the gateway shows it'
+          : secretWeakness(secret, standard ? 'standard-webhooks' : 'text');
+      if (problem) context.addIssue({ code: 'custom', path: ['secrets', index], message: problem });
     });
+    if (!standard) return;
     if (options.timestamp) {
       context.addIssue({
         code: 'custom',

@@ -24,6 +24,6 @@ export function readPaymentData(
     );
   }
   const currency = textAt(body, fields.currencyField) ?? options.defaultCurrency;
-  const amount = readWebhookAmount(body, fields.amountField, currency, options.amountUnit);
+  const amount = readWebhookAmount(body, fields.amountField, currency, options.amountUnit, action);
   return { action, data: { session_id: sessionId, amount, currency_code: currency?.toLowerCase() } };
 }

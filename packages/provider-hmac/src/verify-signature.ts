@@ -1,4 +1,11 @@
-import { headerValue, type ProviderWebhookPayload, TenderError, verifyHmacSha256, verifyStandardWebhook } from '@tender/core';
+import {
+  headerValue,
+  type ProviderWebhookPayload,
+  TenderError,
+  timestampOutsideTolerance,
+  verifyHmacSha256,
+  verifyStandardWebhook,
+} from '@tender/core';
 import type { HmacProviderOptions } from './options.js';
 
 /** What authentication established about the delivery. */
@@ -21,7 +28,7 @@ function verifyXSignature(payload: ProviderWebhookPayload, options: HmacProvider
     const timestamp = headerValue(payload.headers, name);
     if (!timestamp) throw new TenderError('unauthorized', `Missing ${name} header.`);
     if (!/^\d+$/.test(timestamp)) throw new TenderError('unauthorized', `${name} must be a unix timestamp in seconds.`);
-    if (Math.abs(Math.floor(now() / 1000) - Number(timestamp)) > toleranceSeconds) {
+    if (timestampOutsideTolerance(Number(timestamp), toleranceSeconds, now())) {
       throw new TenderError(
         'unauthorized',
         `${name} is more than ${toleranceSeconds}s away from now: a replayed delivery, or the clocks disagree.`,

@@ -24,7 +24,7 @@ describe('events mode: each gateway event', () => {
       action,
       event_id: `evt_${type}`,
       event_type: type,
-      data: { session_id: 'ps_01', amount: '25', currency_code: 'eur', ...extra },
+      data: { session_id: 'ps_01', amount: '25.00', currency_code: 'eur', ...extra },
     });
   });
 
@@ -66,7 +66,7 @@ describe('events mode: each gateway event', () => {
       },
     };
     const request = signed(custom, { event: { id: 'u-1', type: 'payment.completed', ...payment } });
-    expect(await read(custom, request)).toMatchObject({ event_id: 'u-1', data: { session_id: 'ps_01', amount: '25' } });
+    expect(await read(custom, request)).toMatchObject({ event_id: 'u-1', data: { session_id: 'ps_01', amount: '25.00' } });
     expect(JSON.parse(request.rawBody.toString())).toEqual({
       event: { uuid: 'u-1', name: 'payment.completed' },
       payment: { metadata: { cart: 'ps_01' }, total: '25.00', ccy: 'EUR' },
@@ -110,9 +110,23 @@ describe('events mode: amounts are exact', () => {
     ['a fractional minor amount', { amountUnit: 'minor' as const }, '"10.5"', /integer number of minor units/],
     ['an exponent', {}, '1e3', /not a decimal number/],
     ['a negative amount', {}, '"-5.00"', /greater than zero/],
+    ['a negative JSON number', {}, '-5', /greater than zero/],
+    ['a zero capture', {}, '"0.00"', /greater than zero/],
+    ['a zero capture in minor units', { amountUnit: 'minor' as const }, '0', /greater than zero/],
+    ['more decimals than the currency has', {}, '"10.005"', /more decimals than EUR/],
+    ['an unknown currency', {}, '"10.00","currency":"EURO"', /Unknown currency code "EURO"/],
   ])('rejects %s as invalid_data', async (_label, extra, amount, message) => {
-    const body = `{"id":"e","type":"payment.completed","data":{"session_id":"s","amount":${amount},"currency":"EUR"}}`;
+    const body = `{"id":"e","type":"payment.completed","data":{"session_id":"s","currency":"EUR","amount":${amount}}}`;
     await expectTenderError(read({ secrets: [SECRET], ...extra }, signedBody(body)), 'invalid_data', message);
+  });
+});
+
+describe('events mode: zero is an amount only where no money moved', () => {
+  it('reads payment.failed with amount 0, but never payment.completed', async () => {
+    const body = (type: string) => `{"id":"e","type":"${type}","data":{"session_id":"s","amount":"0","currency":"EUR"}}`;
+    expect((await read(options, signedBody(body('payment.failed')))).data?.amount).toBe('0.00');
+    await expectTenderError(read(options, signedBody(body('payment.completed'))), 'invalid_data', /greater than zero/);
+    await expectTenderError(read(options, signedBody(body('refund.completed'))), 'invalid_data', /greater than zero/);
   });
 });
 

@@ -51,7 +51,18 @@ describe('HMAC provider options', () => {
   it.each([
     ['no options at all', undefined, /secrets/],
     ['an empty secrets list', { secrets: [] }, /secrets: configure at least one webhook secret/],
-    ['a short secret', { secrets: ['short'] }, /secrets\.0: a webhook secret needs at least 16 characters/],
+    ['a short secret', { secrets: ['short'] }, /secrets\.0: the secret is 5 bytes, fewer than the 16.*openssl rand -hex 32/],
+    ['a repeated-byte secret', { secrets: ['0'.repeat(32)] }, /secrets\.0: the secret is one byte repeated/],
+    [
+      'a Standard Webhooks secret that decodes to an empty key',
+      { scheme: 'standard-webhooks', secrets: ['whsec_!!!!!!!!!!'] },
+      /secrets\.0: the secret is not base64 after "whsec_".*openssl rand -base64 32/,
+    ],
+    [
+      'a Standard Webhooks secret that decodes to fewer than 16 bytes',
+      { scheme: 'standard-webhooks', secrets: [`whsec_${Buffer.from('fifteen-bytes!!').toString('base64')}`] },
+      /secrets\.0: the secret decodes to 15 bytes/,
+    ],
     ['an unknown scheme', { secrets: ['0123456789abcdef'], scheme: 'md5' }, /scheme/],
     ['an unknown mode', { secrets: ['0123456789abcdef'], mode: 'orders' }, /mode/],
     [

@@ -27,7 +27,7 @@ describe('order payment mode', () => {
       action: 'captured',
       event_id: 'op_77:PAID',
       event_type: 'order_payment.PAID',
-      data: { session_id: 'ps_9', amount: '15', currency_code: 'eur' },
+      data: { session_id: 'ps_9', amount: '15.00', currency_code: 'eur' },
     });
   });
 
