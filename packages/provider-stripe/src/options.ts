@@ -1,10 +1,17 @@
+import { secretWeakness } from '@tender/core';
 import { z } from 'zod';
 
 const secretList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
     error: 'webhookSecret is required: the endpoint signing secret (whsec_…) from the Stripe dashboard or `stripe listen`',
   })
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .superRefine((secrets, context) => {
+    secrets.forEach((secret, index) => {
+      const problem = secretWeakness(secret, 'stripe');
+      if (problem) context.addIssue({ code: 'custom', path: secrets.length > 1 ? [index] : [], message: problem });
+    });
+  });
 
 /**
  * Options of every Stripe variant. `webhookSecret` is required on purpose: a Stripe provider that cannot

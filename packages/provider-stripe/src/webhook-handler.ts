@@ -5,6 +5,7 @@ import {
   parseJsonObject,
   TenderError,
   type WebhookActionAndData,
+  webhookAmount,
 } from '@tender/core';
 import type Stripe from 'stripe';
 import { fromStripeAmount } from './money.js';
@@ -64,7 +65,11 @@ export class StripeWebhookHandler {
       action,
       event_id: eventId,
       event_type: eventType,
-      data: { session_id: sessionId, amount: fromStripeAmount(minor, currency), currency_code: currency.toLowerCase() },
+      data: {
+        session_id: sessionId,
+        amount: webhookAmount(fromStripeAmount(minor, currency), currency, { action, label: `${eventType} amount` }),
+        currency_code: currency.toLowerCase(),
+      },
     };
   }
 

@@ -1,4 +1,4 @@
-import { TenderError } from '@tender/core';
+import { describeTimestampProblem, TenderError, timestampOutsideTolerance } from '@tender/core';
 import Stripe from 'stripe';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
@@ -6,9 +6,36 @@ export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The `t=` the SDK signed with: it reads the header the same way (the last `t=` entry, through parseInt),
+ * and computes the HMAC over `<that number>.<body>`, so once the signature matched this value is authentic.
+ */
+function signedTimestamp(header: string): number {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
+  }
+  return timestamp;
+}
+
+/**
+ * The SDK refuses a signature older than the tolerance but accepts one dated any time ahead, so a delivery
+ * signed for next year would stay replayable until then. Refuse the future side of the window too.
+ */
+function assertNotAhead(header: string, toleranceSeconds: number): void {
+  const problem = timestampOutsideTolerance(signedTimestamp(header), toleranceSeconds);
+  if (problem && problem !== 'past') {
+    throw new TenderError(
+      'unauthorized',
+      `Stripe-Signature timestamp is ${describeTimestampProblem(problem, toleranceSeconds)}.`,
+    );
+  }
+}
+
+/**
  * Verifies `Stripe-Signature` over the exact request bytes with the SDK, trying every configured secret
- * (several during a secret roll). Throws TenderError('unauthorized') saying what is wrong, never which
- * secret was tried.
+ * (several during a secret roll), and that its timestamp lies within the tolerance on both sides of now.
+ * Throws TenderError('unauthorized') saying what is wrong, never which secret was tried.
  */
 export function verifyStripeSignature(
   rawBody: Buffer,
@@ -30,12 +57,14 @@ export function verifyStripeSignature(
   for (const secret of secrets) {
     try {
       Stripe.webhooks.signature!.verifyHeader(rawBody, header, secret, toleranceSeconds);
-      return;
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
       // The SDK checks the signature before the age, so this message means the signature itself matched.
       if (/tolerance/i.test(error.message)) stale = true;
+      continue;
     }
+    assertNotAhead(header, toleranceSeconds);
+    return;
   }
   if (stale) {
     throw new TenderError(

@@ -4,6 +4,9 @@ import { StripeProvider, stripeOptionsSchema } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator, TEST_API_KEY, TEST_WEBHOOK_SECRET } from '@tender/provider-stripe/testing';
 import { providerFor, sessionId } from './support.js';
 
+const NEW_SECRET = 'whsec_newSigningSecret0123456789abcd';
+const OLD_SECRET = 'whsec_oldSigningSecret0123456789abcd';
+
 function validationError(options: unknown): TenderError {
   try {
     StripeProvider.validateOptions(options);
@@ -40,25 +43,38 @@ describe('options', () => {
   });
 
   it('refuses a publishable key, and a live key over plain http', () => {
-    expect(validationError({ apiKey: 'pk_test_123', webhookSecret: 'whsec_1' }).message).toMatch(/publishable key/);
-    expect(validationError({ apiKey: 'sk_live_123', webhookSecret: 'whsec_1', apiProtocol: 'http' }).message).toMatch(
+    expect(validationError({ apiKey: 'pk_test_123', webhookSecret: TEST_WEBHOOK_SECRET }).message).toMatch(/publishable key/);
+    expect(validationError({ apiKey: 'sk_live_123', webhookSecret: TEST_WEBHOOK_SECRET, apiProtocol: 'http' }).message).toMatch(
       /apiProtocol/,
     );
   });
 
   it('never echoes the key in an error', () => {
-    const error = validationError({ apiKey: 'pk_live_SECRETVALUE', webhookSecret: 'whsec_1' });
+    const error = validationError({ apiKey: 'pk_live_SECRETVALUE', webhookSecret: TEST_WEBHOOK_SECRET });
     expect(error.message).not.toContain('SECRETVALUE');
   });
 
   it('accepts several webhook secrets and a string port (from the environment)', () => {
     const parsed = stripeOptionsSchema.parse({
       apiKey: TEST_API_KEY,
-      webhookSecret: ['whsec_new', 'whsec_old'],
+      webhookSecret: [NEW_SECRET, OLD_SECRET],
       apiPort: '12111',
     });
-    expect(parsed.webhookSecret).toEqual(['whsec_new', 'whsec_old']);
+    expect(parsed.webhookSecret).toEqual([NEW_SECRET, OLD_SECRET]);
     expect(parsed.apiPort).toBe(12111);
+  });
+
+  it('refuses a signing secret with fewer than 16 bytes after whsec_, saying where the real one is', () => {
+    // Base64 of "!!!!!!!!!!" decodes to nothing: an empty key in any scheme that decodes it.
+    const empty = validationError({ apiKey: TEST_API_KEY, webhookSecret: 'whsec_!!!!!!!!!!' });
+    expect(empty.message).toMatch(/webhookSecret: the secret has, after "whsec_", 10 bytes, fewer than the 16/);
+    expect(empty.message).toMatch(/Stripe dashboard \(Developers > Webhooks\) or from `stripe listen`/);
+    expect(empty.message).not.toContain('!!!!!!!!!!');
+    const rotation = validationError({ apiKey: TEST_API_KEY, webhookSecret: [NEW_SECRET, 'whsec_short'] });
+    expect(rotation.message).toMatch(/webhookSecret\.1: the secret has, after "whsec_", 5 bytes/);
+    expect(validationError({ apiKey: TEST_API_KEY, webhookSecret: `whsec_${'0'.repeat(32)}` }).message).toMatch(
+      /one byte repeated/,
+    );
   });
 });
 

@@ -125,6 +125,27 @@ describe('mapped events', () => {
       '9.00',
     );
   });
+
+  it.each([
+    ['payment_intent.succeeded', intent({ amount_received: 0 })],
+    ['payment_intent.amount_capturable_updated', intent({ amount_capturable: 0 })],
+    ['checkout.session.completed', checkout({ amount_total: 0, payment_status: 'paid' })],
+    ['charge.refunded', { id: 'ch_0', amount: 1050, amount_refunded: 0, currency: 'eur', metadata: { session_id: SESSION } }],
+  ])('a correctly signed %s that moves no money is invalid_data (400), never a capture of 0', async (type, object) => {
+    await expect(deliver(type, object)).rejects.toMatchObject({
+      type: 'invalid_data',
+      message: expect.stringMatching(new RegExp(`${type.replace(/\./g, '\\.')} amount must be greater than zero`)),
+    });
+  });
+
+  it('refuses a negative or fractional Stripe amount as invalid_data', async () => {
+    await expect(deliver('payment_intent.succeeded', intent({ amount_received: -500 }))).rejects.toMatchObject({
+      type: 'invalid_data',
+    });
+    await expect(deliver('payment_intent.succeeded', intent({ amount_received: 10.5 }))).rejects.toMatchObject({
+      type: 'invalid_data',
+    });
+  });
 });
 
 describe('session id from the object the event points to', () => {
@@ -293,9 +314,30 @@ describe('authenticity', () => {
     });
   });
 
+  it('rejects a signature dated beyond the tolerance in the future, even correctly signed', async () => {
+    const signedAt = (offset: number) =>
+      createStripeWebhook({
+        secret: TEST_WEBHOOK_SECRET,
+        type: 'payment_intent.succeeded',
+        object: intent(),
+        timestamp: Math.floor(Date.now() / 1000) + offset,
+      });
+    const tenYears = 10 * 365 * 24 * 3600;
+    for (const ahead of [signedAt(tenYears), signedAt(301)]) {
+      await expect(provider.getWebhookActionAndData(toProviderWebhookPayload(ahead))).rejects.toMatchObject({
+        type: 'unauthorized',
+        message: expect.stringMatching(/more than 300s in the future/),
+      });
+    }
+    await expect(provider.getWebhookActionAndData(toProviderWebhookPayload(signedAt(60)))).resolves.toMatchObject({
+      action: 'captured',
+    });
+  });
+
   it('accepts every secret of a rotation and nothing else', async () => {
-    const rotating = providerFor(emulator, { webhookSecret: ['whsec_new_secret', 'whsec_old_secret'] });
-    for (const secret of ['whsec_new_secret', 'whsec_old_secret']) {
+    const rolled = ['whsec_newSigningSecret0123456789abcd', 'whsec_oldSigningSecret0123456789abcd'];
+    const rotating = providerFor(emulator, { webhookSecret: rolled });
+    for (const secret of rolled) {
       const signed = createStripeWebhook({ secret, type: 'payment_intent.succeeded', object: intent() });
       await expect(rotating.getWebhookActionAndData(toProviderWebhookPayload(signed))).resolves.toMatchObject({
         action: 'captured',
