@@ -79,7 +79,7 @@ export default {
   port: 4321,
   providers: [
     { resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: ['whsec_providers_list'] } },
-    { resolve: StripeProvider, id: 'stripe', options: { apiKey: 'sk_test_list', webhookSecret: 'whsec_list' } },
+    { resolve: StripeProvider, id: 'stripe', options: { apiKey: 'sk_test_list', webhookSecret: 'whsec_list_0123456789abcdef' } },
     { resolve: HmacPaymentProvider, id: 'acme', options: { secrets: ['hmac-secret-for-the-list'], events: { actions: { 'payment.authorized': 'authorized' } } } },
   ],
 } satisfies TenderConfig;
@@ -120,7 +120,7 @@ export default { providers: [{ resolve: StripeProvider, id: 'stripe', options: {
 
   it('uses the environment when there is no config file', async () => {
     const run = await runCli(['providers', 'list', '--json'], {
-      env: { STRIPE_API_KEY: 'sk_test_env', STRIPE_WEBHOOK_SECRET: 'whsec_env', PORT: '7000' },
+      env: { STRIPE_API_KEY: 'sk_test_env', STRIPE_WEBHOOK_SECRET: 'whsec_env_0123456789abcdef', PORT: '7000' },
       cwd: '/',
     });
     expect(run.code).toBe(0);

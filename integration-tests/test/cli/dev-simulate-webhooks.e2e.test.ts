@@ -8,7 +8,7 @@ import { SystemPaymentProvider } from '@tender/provider-system';
 import { eventually, send } from '../../support/app.js';
 import { type CliProcess, createProjectDir, type ProjectDir, parseJson, runCli, startCli } from '../../support/cli/run-cli.js';
 
-const SECRETS = { system: 'whsec_cli_dev_system', stripe: 'whsec_cli_dev_stripe', hmac: 'cli-dev-hmac-secret-0123456789' };
+const SECRETS = { system: 'whsec_cli_dev_system', stripe: 'whsec_cli_dev_stripe_01', hmac: 'cli-dev-hmac-secret-0123456789' };
 const KEY = 'a'.repeat(64);
 const NEW_KEY = 'b'.repeat(64);
 
