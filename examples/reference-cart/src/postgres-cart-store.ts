@@ -57,36 +57,70 @@ with wanted as (
 select l.payment_collection_id, l.id as cart_id, coalesce(p.id, l.order_id) as order_id, p.id is not null as created
   from locked l left join placed p on p.cart_id = l.id`;
 
+export interface CartStoreOptions {
+  max?: number;
+  onError?: (error: Error) => void;
+}
+
 /**
  * A host's cart module reduced to what the payment workflow needs. `completeCart` locks the cart row,
  * so the webhook and a storefront completing the same cart at the same moment produce one order.
+ *
+ * Give it a database URL, or none and call `open(url)` once the URL is known (the payment module's
+ * embedded database has one only after `createPaymentModule`): calls made before wait for it.
  */
 export class PostgresCartStore implements CartPort {
-  readonly pool: pg.Pool;
+  #pool: pg.Pool | undefined;
+  #opened: Promise<pg.Pool>;
+  #open: (pool: pg.Pool) => void = () => {};
+  readonly #options: CartStoreOptions;
 
-  constructor(databaseUrl: string, options: { max?: number; onError?: (error: Error) => void } = {}) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 5 });
+  constructor(databaseUrl?: string, options: CartStoreOptions = {}) {
+    this.#options = options;
+    this.#opened = new Promise((resolve) => {
+      this.#open = resolve;
+    });
+    if (databaseUrl) this.#open(this.#connect(databaseUrl));
+  }
+
+  /** The connection pool; only once a URL was given. */
+  get pool(): pg.Pool {
+    if (!this.#pool) throw new Error('PostgresCartStore has no database yet: pass its URL to the constructor or to open().');
+    return this.#pool;
+  }
+
+  /** Connects to `databaseUrl` and creates the cart tables; calls waiting for a database then run. */
+  async open(databaseUrl: string): Promise<void> {
+    if (this.#pool) throw new Error('PostgresCartStore is already connected.');
+    const pool = this.#connect(databaseUrl);
+    await pool.query(SCHEMA);
+    this.#open(pool);
+  }
+
+  #connect(databaseUrl: string): pg.Pool {
+    this.#pool = new pg.Pool({ connectionString: databaseUrl, max: this.#options.max ?? 5 });
     // An idle connection the server drops (restart, failover) is reported here; without a listener node
     // would crash the process. The pool replaces the connection on the next query.
-    this.pool.on('error', options.onError ?? (() => {}));
+    this.#pool.on('error', this.#options.onError ?? (() => {}));
+    return this.#pool;
   }
 
   async migrate(): Promise<void> {
-    await this.pool.query(SCHEMA);
+    await (await this.#opened).query(SCHEMA);
   }
 
   async createCart(paymentCollectionId: string, id = `cart_${randomUUID()}`): Promise<CartRef> {
-    await this.pool.query('insert into cart (id, payment_collection_id) values ($1, $2)', [id, paymentCollectionId]);
+    await (await this.#opened).query('insert into cart (id, payment_collection_id) values ($1, $2)', [id, paymentCollectionId]);
     return { id, completed_at: null, order_id: null };
   }
 
   async retrieveCart(id: string): Promise<CartRef | null> {
-    const { rows } = await this.pool.query('select id, completed_at, order_id from cart where id = $1', [id]);
+    const { rows } = await (await this.#opened).query('select id, completed_at, order_id from cart where id = $1', [id]);
     return rows[0] ?? null;
   }
 
   async retrieveCartByPaymentCollection(paymentCollectionId: string): Promise<CartRef | null> {
-    const { rows } = await this.pool.query({
+    const { rows } = await (await this.#opened).query({
       name: 'tender-cart-by-collection',
       text: CART_BY_COLLECTION_SQL,
       values: [paymentCollectionId],
@@ -98,7 +132,7 @@ export class PostgresCartStore implements CartPort {
     // One statement, so one round trip and no transaction left open by a dropped connection. The cart row
     // is locked first: a concurrent call waits, then sees the order this one wrote and creates none.
     // Named, so each connection parses and plans it once (the webhook path runs it for every order).
-    const { rows } = await this.pool.query({
+    const { rows } = await (await this.#opened).query({
       name: 'tender-complete-cart',
       text: COMPLETE_CART_SQL,
       values: [cartId, `order_${randomUUID()}`],
@@ -110,7 +144,7 @@ export class PostgresCartStore implements CartPort {
 
   async completeCartsOfPaymentCollections(paymentCollectionIds: string[]): Promise<(CartCompletion | null)[]> {
     const unique = [...new Set(paymentCollectionIds)];
-    const { rows } = await this.pool.query<CartCompletion & { payment_collection_id: string }>({
+    const { rows } = await (await this.#opened).query<CartCompletion & { payment_collection_id: string }>({
       name: 'tender-complete-carts-of-collections',
       text: COMPLETE_CARTS_OF_COLLECTIONS_SQL,
       values: [unique, unique.map(() => `order_${randomUUID()}`)],
@@ -129,12 +163,12 @@ export class PostgresCartStore implements CartPort {
 
   async countOrders(cartId?: string): Promise<number> {
     const { rows } = cartId
-      ? await this.pool.query('select count(*)::int as n from "order" where cart_id = $1', [cartId])
-      : await this.pool.query('select count(*)::int as n from "order"');
+      ? await (await this.#opened).query('select count(*)::int as n from "order" where cart_id = $1', [cartId])
+      : await (await this.#opened).query('select count(*)::int as n from "order"');
     return rows[0].n;
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.#pool?.end();
   }
 }

@@ -95,3 +95,26 @@ describe('PostgresCartStore.completeCartsOfPaymentCollections', () => {
     }
   });
 });
+
+describe('PostgresCartStore without a URL (the module embedded database gets one only once it has started)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('waits for open(url), which creates the tables, then answers the calls made before it', async () => {
+    const carts = new PostgresCartStore();
+    expect(() => carts.pool).toThrow('no database yet');
+    const early = carts.retrieveCartByPaymentCollection('pay_col_early');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await carts.open(database.url);
+    await expect(early).resolves.toBeNull();
+    await carts.createCart('pay_col_1', 'cart_lazy');
+    await expect(carts.completeCart('cart_lazy')).resolves.toMatchObject({ created: true });
+    await expect(carts.open(database.url)).rejects.toThrow('already connected');
+    await carts.close();
+  });
+});

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createLogger,
-  createPaymentModule,
-  type EmbeddedDatabase,
-  type PaymentModule,
-  startEmbeddedPostgres,
-} from '@tender/payment-module';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '@tender/embedded-postgres';
+import { createLogger, createPaymentModule, type PaymentModule } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';

@@ -2,7 +2,7 @@ import type { HeaderValue, WebhookReceipt, WebhookReceiver } from '@tender/core'
 import { acceptsAnything, isAcceptedMediaType, mediaType } from './content-type.js';
 import { describeError } from './error-status.js';
 import { BodyTooLargeError, WebhookHttpError } from './http-errors.js';
-import { resolveOptions, type WebhookHandlerOptions, type WebhookResult } from './options.js';
+import { resolveOptions, type WebhookHandlerOptions, type WebhookLogger, type WebhookResult } from './options.js';
 import { splitRequestTarget } from './query.js';
 import { errorResponse, receiptResponse, type WebhookHttpResponse } from './responses.js';
 import { matchWebhookRoute, type RouteMatch } from './route.js';
@@ -76,6 +76,9 @@ function unsupportedMediaType(type: string | undefined, accepted: readonly strin
 export function createWebhookHandler(receiver: WebhookReceiver, options: WebhookHandlerOptions = {}): WebhookHandler {
   const config = resolveOptions(options);
   const { logger } = config;
+  // A failure answered before the receiver saw the request (413, a body a parser consumed, 404…) is logged
+  // by nobody else: without a logger of its own the handler uses the receiver's (a payment module has one).
+  const receiverLogger = (receiver as { logger?: WebhookLogger }).logger;
 
   function check(head: WebhookRequestHead, headers: Record<string, HeaderValue>, route: RouteMatch): Inspection {
     if (route.kind === 'outside') return { kind: 'outside' };
@@ -109,12 +112,13 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
   }
 
   /** `error` is only passed for server faults: their response hides it, so the log must not. */
-  function report(result: WebhookResult, error?: unknown): void {
-    if (logger) {
+  function report(result: WebhookResult, error?: unknown, seenByReceiver = true): void {
+    const log = logger ?? (seenByReceiver ? undefined : receiverLogger);
+    if (log) {
       const { status } = result;
-      if (status >= 500) logger.error({ ...result, err: error }, 'webhook failed');
-      else if (status >= 400) logger.warn(result, 'webhook rejected');
-      else logger.info(result, 'webhook received');
+      if (status >= 500) log.error({ ...result, err: error }, 'webhook failed');
+      else if (status >= 400) log.warn(result, 'webhook rejected');
+      else log.info(result, 'webhook received');
     }
     if (!config.onResult) return;
     // A metrics hook must never change the answer the provider gets.
@@ -137,7 +141,13 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
     };
   }
 
-  function failure(head: WebhookRequestHead, route: RouteMatch, error: unknown, startedAt: number): WebhookHttpResponse {
+  function failure(
+    head: WebhookRequestHead,
+    route: RouteMatch,
+    error: unknown,
+    startedAt: number,
+    seen = false,
+  ): WebhookHttpResponse {
     const disposition = describeError(error);
     report(
       {
@@ -146,6 +156,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
         error_message: disposition.message,
       },
       disposition.serverFault ? error : undefined,
+      seen,
     );
     return errorResponse(disposition.status, disposition.type, disposition.message, disposition.headers);
   }
@@ -195,7 +206,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
       });
       return success(request, route, receipt, startedAt);
     } catch (error) {
-      return failure(request, route, error, startedAt);
+      return failure(request, route, error, startedAt, true);
     }
   };
 

@@ -1,4 +1,3 @@
-export { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded.js';
 export { migrateDatabase, openDatabase } from './database/orm.js';
 export * from './events/event-bus.js';
 export { generateId, IdPrefix } from './ids.js';

@@ -1,6 +1,12 @@
-import { type PaymentAction, PaymentActions, parseJsonObject, TenderError, type WebhookActionAndData } from '@tender/core';
+import {
+  type PaymentAction,
+  PaymentActions,
+  parseJsonObject,
+  TenderError,
+  type WebhookActionAndData,
+  webhookAmount,
+} from '@tender/core';
 import type { EasypayClient, EasypayObject } from './easypay-client.js';
-import { readAmount } from './gateway-amount.js';
 import { actionOf } from './status.js';
 
 /** Easypay 2.0 generic notification: `{ id, key, type, status, messages, date }`, POSTed as JSON, unsigned. */
@@ -52,14 +58,21 @@ async function fetchNamed(client: EasypayClient, path: string, what: string): Pr
   }
 }
 
-function sessionData(payment: EasypayObject, amount?: unknown) {
+/**
+ * The session and money a notification means, from what Easypay's API reports: the amount through core's
+ * `webhookAmount`, so a zero or negative value for money that moved is refused (400) like any provider's.
+ */
+function sessionData(payment: EasypayObject, action: PaymentAction, amount?: unknown) {
   if (typeof payment.key !== 'string' || !payment.key) {
     throw new TenderError('provider_error', `Easypay payment ${String(payment.id)} has no "key": it was not created by Tender.`);
   }
   const currency = typeof payment.currency === 'string' ? payment.currency : 'EUR';
+  const value = amount ?? payment.value;
+  // parseExactJson(…, 'text') turned numbers into their source text, so a real amount is a string here.
+  if (typeof value !== 'string') throw new TenderError('provider_error', `Easypay returned no value for ${String(payment.id)}.`);
   return {
     session_id: payment.key,
-    amount: readAmount(amount ?? payment.value, currency, 'payment value'),
+    amount: webhookAmount(value, currency, { action, label: 'Easypay value' }),
     currency_code: currency.toLowerCase(),
   };
 }
@@ -99,7 +112,7 @@ export async function resolveNotification(
       if (action === PaymentActions.PENDING && notification.status === 'success') {
         throw notYetVisible(notification, payment.payment_status);
       }
-      return { action, event_id, event_type, data: sessionData(payment) };
+      return { action, event_id, event_type, data: sessionData(payment, action) };
     }
     case 'refund':
     case 'void': {
@@ -118,7 +131,7 @@ export async function resolveNotification(
       );
       const action: PaymentAction = notification.type === 'refund' ? PaymentActions.REFUNDED : PaymentActions.CANCELED;
       const amount = notification.type === 'refund' ? operation.value : undefined;
-      return { action, event_id, event_type, data: sessionData(payment, amount) };
+      return { action, event_id, event_type, data: sessionData(payment, action, amount) };
     }
     case 'chargeback': {
       // Confirm it is genuine, but a chargeback is a dispute, which Tender has no action for: record and acknowledge.

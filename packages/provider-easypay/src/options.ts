@@ -1,3 +1,4 @@
+import { secretRefinement } from '@tender/core';
 import { z } from 'zod';
 
 /** Easypay's sandbox; production is https://api.prod.easypay.pt/2.0. */
@@ -32,8 +33,8 @@ export const easypayProviderOptions = z
      * Easypay does not sign notifications, so without it every notification is rejected.
      */
     webhookSecret: z
-      .string({ error: required('a random notification secret of at least 16 characters (see the README)') })
-      .min(16, 'must be at least 16 characters'),
+      .string({ error: required('a random notification secret of at least 16 bytes (see the README)') })
+      .superRefine(secretRefinement('text')),
     /** Bank-statement / MB WAY app text for captures. */
     descriptive: z.string().min(1).max(255).default('Payment'),
     /** Request timeout for each Easypay API call, in milliseconds. */

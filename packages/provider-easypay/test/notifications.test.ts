@@ -106,6 +106,18 @@ describe('Easypay notification payloads', () => {
     const result = await read(notify({ id, key: 'payses_FORGED', type: 'capture', status: 'success' }));
     expect(result.data).toEqual({ session_id: session, amount: '17.50', currency_code: 'eur' });
   });
+
+  it.each([
+    ['zero', '0.00'],
+    ['negative', '-5.00'],
+    ['over-precise', '10.005'],
+  ])('refuses a paid payment whose %s value Easypay reports as invalid_data (400), never a capture of it', async (_l, value) => {
+    const session = sessionId();
+    const payment = emu.seedPayment({ key: session, value, payment_status: 'paid' });
+    const error = await rejection(read(notify({ id: payment.id, key: session, type: 'capture', status: 'success' })));
+    expect(error.type).toBe('invalid_data');
+    expect(error.message).toMatch(/Easypay value/);
+  });
 });
 
 describe('Easypay notification types: the fetched status decides', () => {

@@ -1,5 +1,5 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { WebhookReceiver } from '@tender/core';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { declaresBody } from '../body/declares-body.js';
 import { readNodeBody } from '../body/read-node-body.js';
 import { createWebhookHandler, type WebhookRequestHead } from '../handler.js';
@@ -13,6 +13,34 @@ export interface FastifyWebhookPluginOptions extends WebhookHandlerOptions {
   receiver: WebhookReceiver;
 }
 
+// What the plugin uses of Fastify, written out so that this package's declarations type-check without
+// `fastify` installed (it is an optional peer). A Fastify 5 instance is assignable to these.
+export interface FastifyRequestLike {
+  raw: IncomingMessage;
+  url: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+export interface FastifyReplyLike {
+  code(statusCode: number): FastifyReplyLike;
+  header(key: string, value: unknown): FastifyReplyLike;
+  headers(values: Record<string, unknown>): FastifyReplyLike;
+  send(payload?: unknown): FastifyReplyLike;
+}
+type RouteHook = (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>;
+export interface FastifyInstanceLike {
+  prefix: string;
+  removeAllContentTypeParsers(): unknown;
+  addContentTypeParser(
+    contentType: string,
+    parser: (request: FastifyRequestLike, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void,
+  ): unknown;
+  setErrorHandler(handler: (error: unknown, request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>): unknown;
+  route(options: { method: string[]; url: string; exposeHeadRoute: boolean; onRequest: RouteHook; handler: RouteHook }): unknown;
+}
+export type FastifyWebhookPlugin = (fastify: FastifyInstanceLike, options: FastifyWebhookPluginOptions) => Promise<void>;
+
 /** Every method is routed here so that the handler, not Fastify's 404, answers 405 with `Allow`. */
 const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
@@ -23,7 +51,7 @@ const FASTIFY_ERROR_TYPES: Record<number, string> = { 413: 'payload_too_large', 
  * message and a 4xx status; anything else stays opaque and becomes a 500.
  */
 function fromFastifyError(error: unknown): unknown {
-  const { statusCode, code, message } = error as Partial<FastifyError>;
+  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (
     typeof code === 'string' &&
     code.startsWith('FST_') &&
@@ -36,7 +64,7 @@ function fromFastifyError(error: unknown): unknown {
   return error;
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, response: WebhookHttpResponse): FastifyReply {
+function send(request: FastifyRequestLike, reply: FastifyReplyLike, response: WebhookHttpResponse): FastifyReplyLike {
   reply.code(response.status).headers(response.headers);
   if (!request.raw.readableEnded && declaresBody(request.raw.headers)) reply.header('connection', 'close');
   return reply.send(response.body);
@@ -50,7 +78,7 @@ function send(request: FastifyRequest, reply: FastifyReply, response: WebhookHtt
  * body parsers and installs one that keeps the raw Buffer, and that must not leak into the
  * host's other routes, which keep their JSON parsing.
  */
-export const fastifyWebhookPlugin: FastifyPluginAsync<FastifyWebhookPluginOptions> = async (fastify, options) => {
+export const fastifyWebhookPlugin: FastifyWebhookPlugin = async (fastify, options) => {
   const { receiver, ...handlerOptions } = options;
   const hostGavePrefix = options.prefix !== undefined;
   const relativePrefix = hostGavePrefix ? '' : DEFAULT_PREFIX;
@@ -58,8 +86,8 @@ export const fastifyWebhookPlugin: FastifyPluginAsync<FastifyWebhookPluginOption
     ...handlerOptions,
     prefix: normalizePrefix(`${fastify.prefix}${relativePrefix}`),
   });
-  const heads = new WeakMap<FastifyRequest, WebhookRequestHead>();
-  const headOf = (request: FastifyRequest): WebhookRequestHead => {
+  const heads = new WeakMap<FastifyRequestLike, WebhookRequestHead>();
+  const headOf = (request: FastifyRequestLike): WebhookRequestHead => {
     let head = heads.get(request);
     if (!head) {
       const { path, query } = splitRequestTarget(request.raw.url ?? request.url);

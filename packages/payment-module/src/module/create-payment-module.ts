@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
 import { type AwilixContainer, asValue, createContainer } from 'awilix';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
 import { type EventBus, InProcessEventBus } from '../events/event-bus.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -50,7 +50,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   // Validate providers before touching the database, so a bad option fails fast and leaves nothing running.
   const registry = new ProviderRegistry(options.providers ?? [], { logger, fetch: options.fetch });
   if (!requestedUrl) {
-    embedded = await startEmbeddedPostgres();
+    embedded = await startEmbeddedDatabase();
     logger.info({ url: embedded.url.replace(/:[^:@/]+@/, ':***@') }, 'started embedded PostgreSQL');
   }
   const databaseUrl = requestedUrl ?? embedded!.url;
