@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeListener } from '@tender/http';
 import { startEmbeddedPostgres } from '@tender/embedded-postgres';
+import { createNodeListener } from '@tender/http';
 import { createLogger, createPaymentModule, type PaymentModule } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { PostgresCartStore } from '@tender/reference-cart';
