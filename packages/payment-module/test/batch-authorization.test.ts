@@ -223,12 +223,13 @@ describe('applyWebhookAuthorizations', () => {
       expect(answer.payment).toMatchObject({
         payment_session_id: c.session.id,
         payment_collection_id: c.session.payment_collection_id,
-        amount: c.amount,
+        // The system provider has no status call: the payment is for what the webhook proves, no more.
+        amount: captured,
         captured_amount: captured,
         refunded_amount: '0',
         canceled_at: null,
       });
-      expect(answer.payment.captured_at === null).toBe(!c.full);
+      expect(answer.payment.captured_at).not.toBeNull();
       expect(answer.payment.captures).toEqual([
         expect.objectContaining({ amount: captured, status: 'succeeded', source: 'provider' }),
       ]);
@@ -637,7 +638,8 @@ describe('applyWebhookAuthorizations', () => {
       'awaiting',
       'partially_captured',
       'completed',
-      'completed',
+      // A gateway with no status call reported 5.00 of 7.00: only that much is proven.
+      'partially_captured',
     ]);
   });
 

@@ -1,13 +1,19 @@
 import { type PaymentAction, PaymentActions, TenderError } from '@tender/core';
-import type { PaymentSessionDTO } from '@tender/payment-module';
+import {
+  ForeignWebhookError,
+  foreignReason,
+  type PaymentSessionDTO,
+  ProviderContradictsWebhookError,
+} from '@tender/payment-module';
 import type { AwilixContainer } from 'awilix';
-import { runSteps, type Step } from './step-runner.js';
+import { runSteps, type Step, StepFailedError } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
 import { authorizationRequest, authorizeStep } from './steps/authorize-step.js';
 import { completeCartIfPaid } from './steps/complete-cart.js';
 import { recordCaptureStep } from './steps/record-capture-step.js';
 import { recordRefundStep } from './steps/record-refund-step.js';
 import { STATUS_FOR_ACTION, sessionStatusStep } from './steps/session-status-step.js';
+import { webhookClaim } from './webhook-claim.js';
 import type { PreparedRun, ProcessPaymentInput, ProcessPaymentResult, RunState, WorkflowDependencies } from './types.js';
 
 /** The payment steps for each action; the cart is completed after them, outside compensation. */
@@ -38,10 +44,11 @@ function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
   };
 }
 
-/** Never let one tenant's webhook touch another tenant's payment, whatever its payload says. */
-function isTenantsOwn(session: PaymentSessionDTO, input: ProcessPaymentInput): boolean {
-  return !input.tenant || session.tenant === input.tenant;
-}
+/**
+ * How often the provider's own status may contradict a webhook before the event is rejected: the gateway
+ * may lag its webhook by a few seconds, and the inbox's backoff spaces these attempts out.
+ */
+export const CONTRADICTED_ATTEMPTS = 5;
 
 async function findSession(deps: WorkflowDependencies, id: string): Promise<PaymentSessionDTO | null> {
   try {
@@ -73,7 +80,7 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       const prepared = inputs.map((input): PreparedRun => ({ session: sessions.get(input.data?.session_id ?? '') ?? null }));
       const authorizing = inputs.flatMap((input, i) => {
         const session = prepared[i]!.session;
-        return session && isTenantsOwn(session, input) && AUTHORIZES.has(input.action) ? [i] : [];
+        return session && !foreignReason(session, webhookClaim(input)) && AUTHORIZES.has(input.action) ? [i] : [];
       });
       if (authorizing.length === 0) return prepared;
       const answers = await service.applyWebhookAuthorizations(
@@ -92,6 +99,14 @@ export function processPaymentWorkflow(container: AwilixContainer) {
         deps.logger.info({ ...base, event_id: input.event_id, reason }, 'payment webhook ignored');
         return { outcome: 'ignored', reason, ...base };
       };
+      // A verified webhook aimed at a session that is not its own: worth an operator's attention.
+      const refuse = (reason: string): ProcessPaymentResult => {
+        deps.logger.warn(
+          { ...base, provider: input.provider_id, tenant: input.tenant, event_id: input.event_id, reason },
+          'payment webhook ignored: not its own session',
+        );
+        return { outcome: 'ignored', reason, foreign: true, ...base };
+      };
 
       const steps = stepsFor(input.action);
       if (!steps) return ignore(`action "${input.action}" needs no change`);
@@ -100,16 +115,26 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       const ready = prepared as PreparedRun | undefined;
       const session = ready ? ready.session : await findSession(deps, input.data.session_id);
       if (!session) return ignore(`payment session ${input.data.session_id} does not exist`);
-      if (!isTenantsOwn(session, input)) return ignore(`payment session ${session.id} belongs to another tenant`);
+      const foreign = foreignReason(session, webhookClaim(input));
+      if (foreign) return refuse(foreign);
 
       const state: RunState = { input, session, deps, preparedAuthorization: ready?.authorization };
-      await runSteps(state, steps);
-
+      try {
+        await runSteps(state, steps);
+      } catch (error) {
+        const cause = error instanceof StepFailedError ? error.cause : error;
+        // Checked again under the collection's lock, where the change is made.
+        if (ForeignWebhookError.matches(cause)) return refuse(cause.reason);
+        if (ProviderContradictsWebhookError.matches(cause)) return contradicted(deps, input, cause, base);
+        throw error;
+      }
       const cart = AUTHORIZES.has(input.action)
         ? await completeCartIfPaid(deps, session.payment_collection_id, state.collectionStatus)
         : {
             collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status,
           };
+      // The authorization stands (and its paid cart is completed); the capture the gateway has not confirmed yet waits.
+      if (state.unconfirmedCapture) return contradicted(deps, input, state.unconfirmedCapture, base);
       return {
         outcome: 'processed',
         ...base,
@@ -119,4 +144,22 @@ export function processPaymentWorkflow(container: AwilixContainer) {
       };
     },
   };
+}
+
+/**
+ * The gateway's own status contradicts the webhook: retried (the inbox backs off) while the gateway may
+ * still be catching up, then rejected with nothing more applied.
+ */
+function contradicted(
+  deps: WorkflowDependencies,
+  input: ProcessPaymentInput,
+  error: ProviderContradictsWebhookError,
+  base: { action: PaymentAction; session_id?: string },
+): ProcessPaymentResult {
+  if ((input.attempts ?? 1) < CONTRADICTED_ATTEMPTS) throw error;
+  deps.logger.warn(
+    { ...base, event_id: input.event_id, attempts: input.attempts, reason: error.message },
+    'payment webhook rejected: the provider keeps contradicting it',
+  );
+  return { outcome: 'rejected', reason: error.message, ...base };
 }

@@ -1,10 +1,11 @@
 import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
 import type {
-  EventBus,
   Logger,
+  OutboxWriter,
   PaymentDTO,
   PaymentModuleService,
   PaymentSessionDTO,
+  ProviderContradictsWebhookError,
   WebhookAuthorizationResult,
 } from '@tender/payment-module';
 
@@ -12,13 +13,18 @@ export interface ProcessPaymentInput {
   action: PaymentAction;
   data?: WebhookActionData | null;
   event_id?: string;
+  /** The provider whose route the webhook arrived on; a session of another provider is never touched. */
+  provider_id: string;
   /** The tenant the webhook arrived for; a session of another tenant is never touched. */
   tenant?: string;
+  /** How many times this event has been tried, this one included (the inbox counts). */
+  attempts?: number;
   webhook_event_id?: string;
 }
 
 export interface ProcessPaymentResult {
-  outcome: 'processed' | 'ignored';
+  /** `rejected`: the provider's own status kept contradicting the webhook, so nothing was applied. */
+  outcome: 'processed' | 'ignored' | 'rejected';
   reason?: string;
   action: PaymentAction;
   session_id?: string;
@@ -46,7 +52,7 @@ export type AfterPaymentHook = (args: {
 /** What the workflow resolves from the module's container. */
 export interface WorkflowDependencies {
   paymentModuleService: PaymentModuleService;
-  eventBus: EventBus;
+  eventBus: OutboxWriter;
   logger: Logger;
   cartPort: CartPort | null;
   afterPaymentHook?: AfterPaymentHook | null;
@@ -73,4 +79,6 @@ export interface RunState {
   collectionStatus?: string;
   /** The authorization `prepare` already applied for this input, used instead of applying it again. */
   preparedAuthorization?: PromiseSettledResult<WebhookAuthorizationResult>;
+  /** The gateway did not (yet) confirm the capture this webhook reports: the event is tried again. */
+  unconfirmedCapture?: ProviderContradictsWebhookError;
 }

@@ -46,7 +46,12 @@ function useCart(port: CartPort) {
 let seq = 0;
 const captured = (session_id: string) =>
   processPaymentWorkflow(payments.container).run({
-    input: { action: 'captured', data: { session_id, amount: '10.00' }, event_id: `evt_cart_${++seq}` },
+    input: {
+      action: 'captured',
+      provider_id: 'pp_system_default',
+      data: { session_id, amount: '10.00' },
+      event_id: `evt_cart_${++seq}`,
+    },
   });
 
 describe('cart completion', () => {

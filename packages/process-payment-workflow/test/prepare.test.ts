@@ -19,7 +19,7 @@ import { SystemPaymentProvider } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
-import { CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
+import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** A gateway that is down: every authorization fails. */
 class FailingProvider extends SystemPaymentProvider {
@@ -68,6 +68,7 @@ function input(
 ): ProcessPaymentInput {
   return {
     action,
+    provider_id: COUNTING,
     data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined,
     event_id: `evt_prepare_${++eventSeq}`,
     tenant: 'default',
@@ -269,7 +270,10 @@ describe('prepare, then run with what it prepared', () => {
   it('an authorization prepare could not apply fails only its own run', async () => {
     const down = await checkout('25.00', { provider: FAILING });
     const fine = await checkout();
-    const { prepared, results } = await prepareAndRun([input('captured', down.session.id), input('captured', fine.session.id)]);
+    const { prepared, results } = await prepareAndRun([
+      input('captured', down.session.id, '25.00', { provider_id: FAILING }),
+      input('captured', fine.session.id),
+    ]);
     expect((prepared as PreparedRun[])[0]!.authorization?.status).toBe('rejected');
     const error = failure(results[0]) as StepFailedError;
     expect(error).toBeInstanceOf(StepFailedError);

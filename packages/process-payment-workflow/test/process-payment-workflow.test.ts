@@ -6,7 +6,7 @@ import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } fro
 import { SystemPaymentProvider } from '@tender/provider-system';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
-import { CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
+import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
 class CallbackOnlyProvider extends SystemPaymentProvider {
@@ -43,6 +43,7 @@ function run(action: PaymentAction, session_id: string | undefined, amount = '25
   return processPaymentWorkflow(payments.container).run({
     input: {
       action,
+      provider_id: COUNTING,
       data: session_id ? { session_id, amount, currency_code: 'usd' } : undefined,
       event_id: `evt_${++eventSeq}`,
       ...extra,
@@ -94,7 +95,10 @@ describe('each action', () => {
       currency_code: 'eur',
     });
     const cart = await carts.createCart(collection.id);
-    const result = await run('captured', session.id, '12.00');
+    const result = await run('captured', session.id, '12.00', {
+      provider_id: 'pp_callback-only_default',
+      data: { session_id: session.id, amount: '12.00', currency_code: 'eur' },
+    });
     expect(result).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
     expect(await carts.countOrders(cart.id)).toBe(1);
     // Asked directly (no webhook), the same provider's "pending" is still not an authorization.
@@ -158,7 +162,12 @@ describe('each action', () => {
     await run('captured', session.id, '30');
     const refund = (reference: string, amount: string) =>
       processPaymentWorkflow(payments.container).run({
-        input: { action: 'refunded', data: { session_id: session.id, amount, reference }, event_id: `evt_${++eventSeq}` },
+        input: {
+          action: 'refunded',
+          provider_id: COUNTING,
+          data: { session_id: session.id, amount, reference },
+          event_id: `evt_${++eventSeq}`,
+        },
       });
     await refund('re_1', '10');
     await refund('re_1', '10'); // the same refund reported again

@@ -57,6 +57,7 @@ function str(value: unknown): string | undefined {
 export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProviderOptions> {
   static override identifier = 'easypay';
   static override optionsSchema = easypayProviderOptions;
+  static override credentialFields = { query: ['secret'], headers: ['authorization'] };
 
   private readonly client: EasypayClient;
 
@@ -158,7 +159,16 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
 
   async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
     const payment = await this.fetchPayment(input.data);
-    return { status: sessionStatusOf(payment.payment_status), data: this.merge(input.data, payment) };
+    const status = sessionStatusOf(payment.payment_status);
+    const currency = str(payment.currency) ?? 'EUR';
+    // The single payment's own value: what Easypay holds for it (a sale is taken in full when paid).
+    const amount = payment.value === undefined ? undefined : readAmount(payment.value, currency, 'payment value');
+    return {
+      status,
+      data: this.merge(input.data, payment),
+      amount,
+      captured_amount: amount && status === PaymentSessionStatus.CAPTURED ? amount : undefined,
+    };
   }
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {

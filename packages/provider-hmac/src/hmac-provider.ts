@@ -52,6 +52,7 @@ function reference(data: ProviderData): string {
 export class HmacPaymentProvider extends AbstractPaymentProvider<HmacProviderOptions> {
   static override identifier = 'hmac';
   static override optionsSchema = hmacProviderOptions;
+  static override credentialFields = {};
 
   private readonly client?: GatewayClient;
 
@@ -123,6 +124,11 @@ export class HmacPaymentProvider extends AbstractPaymentProvider<HmacProviderOpt
       await this.client.post(`payments/${encodeURIComponent(ref)}/cancel`, {}, input.context?.idempotency_key ?? `cancel:${ref}`);
     }
     return { data: { ...input.data, status: PaymentSessionStatus.CANCELED } };
+  }
+
+  /** Without `apiBaseUrl` there is no status to ask: the gateway's signed webhook decides. */
+  override canAskStatus(): boolean {
+    return this.client !== undefined;
   }
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {

@@ -47,6 +47,7 @@ function str(value: unknown): string | undefined {
 export class IfthenpayPaymentProvider extends AbstractPaymentProvider<IfthenpayProviderOptions> {
   static override identifier = 'ifthenpay';
   static override optionsSchema = ifthenpayProviderOptions;
+  static override credentialFields = { query: ['key', 'chave'] };
   /**
    * The provider has no database, so it cannot compare a callback's amount with the session's: it
    * returns the callback's amount and the payment module rejects (400, logged) a mismatch.
@@ -161,6 +162,11 @@ export class IfthenpayPaymentProvider extends AbstractPaymentProvider<IfthenpayP
 
   async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
     return this.currentStatus(input.data);
+  }
+
+  /** MB WAY requests have a status call; a Multibanco reference is settled only by its callback. */
+  override canAskStatus(data: Record<string, unknown>): boolean {
+    return data.method === 'mbway';
   }
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {

@@ -24,7 +24,7 @@ import {
 import type Stripe from 'stripe';
 import { createStripeClient } from './client.js';
 import { paymentIntentOfError, stripeErrorCode, toTenderError } from './errors.js';
-import { toStripeAmount } from './money.js';
+import { fromStripeAmount, toStripeAmount } from './money.js';
 import { type StripeProviderOptions, stripeOptionsSchema } from './options.js';
 import { sessionStatusFromPaymentIntent } from './status.js';
 import { StripeCalls } from './stripe-calls.js';
@@ -58,6 +58,7 @@ const asData = (value: object): ProviderData => value as unknown as ProviderData
  */
 export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeProviderOptions> {
   static override optionsSchema = stripeOptionsSchema;
+  static override credentialFields = {};
 
   static override validateOptions(options: unknown): StripeProviderOptions {
     return AbstractPaymentProvider.validateOptions.call(this, options) as StripeProviderOptions;
@@ -129,7 +130,12 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {
     const intent = await this.retrieveIntent(this.intentId(input.data));
-    return { status: sessionStatusFromPaymentIntent(intent), data: asData(intent) };
+    return {
+      status: sessionStatusFromPaymentIntent(intent),
+      data: asData(intent),
+      amount: fromStripeAmount(intent.amount, intent.currency),
+      captured_amount: fromStripeAmount(intent.amount_received ?? 0, intent.currency),
+    };
   }
 
   override async retrievePayment(input: PaymentDataInput): Promise<PaymentDataOutput> {
@@ -243,6 +249,23 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
       this.stripe.customers.listPaymentMethods(id, { limit: 100 }, options),
     );
     return list.data.map((method) => ({ id: method.id, data: asData(method) }));
+  }
+
+  /** Detaches the method from the Customer; one already detached (or gone) is deleted already. */
+  async deletePaymentMethod(input: { account_holder_data: ProviderData; id: string; context?: ProviderContext }): Promise<void> {
+    const customer = this.customerId(input.account_holder_data);
+    const method = await this.calls.lookup('retrieve PaymentMethod', (options) =>
+      this.stripe.paymentMethods.retrieve(input.id, {}, options),
+    );
+    if (!method || method.customer === null) return;
+    const owner = typeof method.customer === 'string' ? method.customer : method.customer.id;
+    if (owner !== customer) {
+      throw new TenderError('not_found', `Payment method ${input.id} does not belong to customer ${customer}.`);
+    }
+    await this.calls.call('detach PaymentMethod', (options) => this.stripe.paymentMethods.detach(input.id, {}, options), {
+      context: input.context,
+      fallbackKey: `tender:detach:${input.id}`,
+    });
   }
 
   /** Starts saving a payment method: a SetupIntent whose client_secret the storefront confirms. */

@@ -94,3 +94,12 @@ export function referencedId(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The PaymentIntent an event's object is about (the id Tender stored on the session), when the object names
+ * it: a PaymentIntent itself, or a charge, refund, dispute or Checkout Session that points to one.
+ */
+export function paymentIntentIdOf(object: StripeEventObject): string | undefined {
+  if (object.object === 'payment_intent') return typeof object.id === 'string' ? object.id : undefined;
+  return referencedId(object.payment_intent);
+}

@@ -10,7 +10,13 @@ import {
 import type Stripe from 'stripe';
 import { fromStripeAmount } from './money.js';
 import type { StripeCalls } from './stripe-calls.js';
-import { referencedId, STRIPE_EVENT_RULES, type StripeEventObject, sessionIdFromMetadata } from './webhook-events.js';
+import {
+  paymentIntentIdOf,
+  referencedId,
+  STRIPE_EVENT_RULES,
+  type StripeEventObject,
+  sessionIdFromMetadata,
+} from './webhook-events.js';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook-signature.js';
 
 export interface StripeWebhookSettings {
@@ -69,6 +75,7 @@ export class StripeWebhookHandler {
         session_id: sessionId,
         amount: webhookAmount(fromStripeAmount(minor, currency), currency, { action, label: `${eventType} amount` }),
         currency_code: currency.toLowerCase(),
+        payment_reference: paymentIntentIdOf(stripeObject),
       },
     };
   }

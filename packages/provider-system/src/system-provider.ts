@@ -1,5 +1,7 @@
 import {
   AbstractPaymentProvider,
+  type AccountHolderInput,
+  type AccountHolderOutput,
   type AuthorizePaymentOutput,
   type CapturePaymentInput,
   type GetPaymentStatusOutput,
@@ -10,17 +12,20 @@ import {
   PaymentActions,
   type PaymentDataInput,
   type PaymentDataOutput,
+  type PaymentMethodOutput,
   PaymentSessionStatus,
+  type ProviderData,
   type ProviderWebhookPayload,
   parseJsonObject,
   type RefundPaymentInput,
   secretRefinement,
   TenderError,
   verifyTimestamped,
-  webhookAmount,
   type WebhookActionAndData,
+  webhookAmount,
 } from '@tender/core';
 import { z } from 'zod';
+import { LocalWallet } from './local-wallet.js';
 
 export const systemProviderOptions = z.object({
   /**
@@ -54,6 +59,8 @@ export const SYSTEM_EVENT_ACTIONS: Record<string, PaymentAction> = {
 export class SystemPaymentProvider extends AbstractPaymentProvider<SystemProviderOptions> {
   static override identifier = 'system';
   static override optionsSchema = systemProviderOptions;
+  private readonly wallet = new LocalWallet();
+  static override credentialFields = {};
 
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     return { id: `sys_${input.session_id}`, data: { ...input.data, session_id: input.session_id } };
@@ -77,6 +84,35 @@ export class SystemPaymentProvider extends AbstractPaymentProvider<SystemProvide
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {
     return { status: PaymentSessionStatus.AUTHORIZED, data: input.data };
+  }
+
+  /** There is no gateway: a signed webhook is the only word on a payment. */
+  override canAskStatus(): boolean {
+    return false;
+  }
+
+  async createAccountHolder(input: AccountHolderInput): Promise<AccountHolderOutput> {
+    return this.wallet.createAccountHolder(input);
+  }
+
+  async updateAccountHolder(input: AccountHolderInput & { data: ProviderData }): Promise<AccountHolderOutput> {
+    return this.wallet.updateAccountHolder(input);
+  }
+
+  async deleteAccountHolder(input: { data: ProviderData }): Promise<void> {
+    this.wallet.deleteAccountHolder(input.data);
+  }
+
+  async listPaymentMethods(input: { account_holder_data: ProviderData }): Promise<PaymentMethodOutput[]> {
+    return this.wallet.list(input.account_holder_data);
+  }
+
+  async savePaymentMethod(input: { account_holder_data: ProviderData; data?: ProviderData }): Promise<PaymentMethodOutput> {
+    return this.wallet.save(input.account_holder_data, input.data);
+  }
+
+  async deletePaymentMethod(input: { account_holder_data: ProviderData; id: string }): Promise<void> {
+    this.wallet.delete(input.account_holder_data, input.id);
   }
 
   async getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData> {

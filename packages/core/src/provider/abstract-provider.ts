@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { TenderError } from '../errors.js';
+import type { CredentialFields } from './credential-fields.js';
 import type {
   AuthorizePaymentOutput,
   CapturePaymentInput,
@@ -9,6 +10,7 @@ import type {
   PaymentDataInput,
   PaymentDataOutput,
   PaymentProvider,
+  ProviderData,
   ProviderWebhookPayload,
   RefundPaymentInput,
   UpdatePaymentInput,
@@ -32,6 +34,8 @@ export interface PaymentProviderClass<Options = unknown> {
   new (dependencies: ProviderDependencies, options: Options): PaymentProvider;
   /** Provider family, e.g. "stripe": the registry id is `pp_{identifier}_{id}`. */
   readonly identifier: string;
+  /** Query parameters and headers that carry a credential: dropped before the inbox stores a request. */
+  readonly credentialFields?: CredentialFields;
   /** Parses and validates options, throwing a TenderError that names the bad option. */
   validateOptions(options: unknown): Options;
 }
@@ -43,6 +47,11 @@ export interface PaymentProviderClass<Options = unknown> {
 export abstract class AbstractPaymentProvider<Options = Record<string, unknown>> implements PaymentProvider {
   static identifier: string;
   static optionsSchema?: z.ZodType;
+  /**
+   * The request fields your gateway uses to send a credential verbatim (see `CredentialFields`). Declare
+   * `{}` when it sends none: signatures are not credentials.
+   */
+  static credentialFields?: CredentialFields;
 
   protected readonly options: Options;
   protected readonly dependencies: ProviderDependencies;
@@ -82,5 +91,10 @@ export abstract class AbstractPaymentProvider<Options = Record<string, unknown>>
 
   async retrievePayment(input: PaymentDataInput): Promise<PaymentDataOutput> {
     return { data: input.data };
+  }
+
+  /** A gateway with a status API: its answer, not the webhook, decides. Override where there is none. */
+  canAskStatus(_data: ProviderData): boolean {
+    return true;
   }
 }

@@ -49,10 +49,20 @@ export interface PaymentDataOutput {
   data?: ProviderData;
 }
 
-export interface AuthorizePaymentOutput {
+/**
+ * What the gateway itself says about a payment. `amount` and `captured_amount` (major units, decimal
+ * strings) are its own figures; when given, Tender records them rather than what a webhook claims.
+ */
+export interface ProviderPaymentState {
   status: PaymentSessionStatus;
   data?: ProviderData;
+  /** What the gateway holds for the payment: authorized (capturable or already taken). */
+  amount?: string;
+  /** What the gateway has captured so far: its running total. */
+  captured_amount?: string;
 }
+
+export type AuthorizePaymentOutput = ProviderPaymentState;
 
 export interface CapturePaymentInput extends PaymentDataInput {
   /** Amount to capture in major units; absent means the full authorized amount. */
@@ -65,10 +75,7 @@ export interface RefundPaymentInput extends PaymentDataInput {
   currency_code?: string;
 }
 
-export interface GetPaymentStatusOutput {
-  status: PaymentSessionStatus;
-  data?: ProviderData;
-}
+export type GetPaymentStatusOutput = ProviderPaymentState;
 
 export interface AccountHolderInput {
   context: ProviderContext & { customer: { id: string; email?: string; name?: string } };
@@ -106,6 +113,11 @@ export interface WebhookActionData {
   amount: string;
   currency_code?: string;
   /**
+   * The provider's id of the payment object the event is about: the `id` its `initiatePayment` returned
+   * (a PaymentIntent id, a reference). When set, it must be the session's own, or the event changes nothing.
+   */
+  payment_reference?: string;
+  /**
    * The provider's id of the one capture or refund this event reports. When set, `amount` is that
    * movement's own amount and it is recorded once per reference.
    */
@@ -131,6 +143,13 @@ export interface PaymentProvider {
   cancelPayment(input: PaymentDataInput): Promise<PaymentDataOutput>;
   getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput>;
   getWebhookActionAndData(payload: ProviderWebhookPayload): Promise<WebhookActionAndData>;
+  /**
+   * Whether `authorizePayment` / `getPaymentStatus` ask the gateway about this payment (absent: true).
+   * When they do, the gateway's answer decides what a webhook may authorize or capture; when they cannot
+   * (a Multibanco reference, a gateway without an API), a verified webhook decides, but only for the
+   * session's own reference and currency and only for the amount it reports.
+   */
+  canAskStatus?(data: ProviderData): boolean;
   createAccountHolder?(input: AccountHolderInput): Promise<AccountHolderOutput>;
   updateAccountHolder?(input: AccountHolderInput & { data: ProviderData }): Promise<AccountHolderOutput>;
   deleteAccountHolder?(input: { data: ProviderData; context?: ProviderContext }): Promise<void>;
@@ -140,4 +159,11 @@ export interface PaymentProvider {
     data?: ProviderData;
     context?: ProviderContext;
   }): Promise<PaymentMethodOutput>;
+  /** Removes a saved payment method from the account holder (Stripe: detaches it from the Customer). */
+  deletePaymentMethod?(input: {
+    account_holder_data: ProviderData;
+    /** The id `listPaymentMethods` / `savePaymentMethod` gave. */
+    id: string;
+    context?: ProviderContext;
+  }): Promise<void>;
 }

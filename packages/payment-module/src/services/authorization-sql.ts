@@ -19,10 +19,10 @@ import type { PaymentDTO, PaymentSessionDTO } from './dto.js';
 export type SessionForAuthorization = Pick<
   PaymentSessionDTO,
   'id' | 'tenant' | 'payment_collection_id' | 'provider_id' | 'currency_code' | 'amount' | 'status' | 'data'
-> & { payment_id: string | null };
+> & { payment_id: string | null; payment_amount: string | null };
 
 const SESSION_COLUMNS = `s.id, s.tenant, s.payment_collection_id, s.provider_id, s.currency_code, s.amount, s.status,
-       s.data, p.id as payment_id`;
+       s.data, p.id as payment_id, p.amount::text as payment_amount`;
 
 /** Sessions as authorization reads them before calling the provider, for `n` ids. */
 export function sessionsForAuthorizationSql(n: number): string {
@@ -64,6 +64,22 @@ export async function updateSessionStatus(
   await em.execute(
     'update payment_session set status = ?, data = ?::jsonb, updated_at = now() where id = ?',
     [status, JSON.stringify(data), id],
+    'run',
+  );
+}
+
+/**
+ * A webhook-decided payment grown to what a later event proves; it is fully captured only if its
+ * captures still cover the new amount.
+ */
+export async function raisePaymentAmount(em: EntityManager, paymentId: string, amount: string): Promise<void> {
+  await em.execute(
+    `update payment set amount = ?::numeric, updated_at = now(),
+            captured_at = case when (select coalesce(sum(c.amount), 0) from capture c
+                                      where c.payment_id = payment.id and c.status = 'succeeded') >= ?::numeric
+                               then captured_at end
+      where id = ?`,
+    [amount, amount, paymentId],
     'run',
   );
 }

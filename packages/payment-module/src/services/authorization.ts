@@ -3,6 +3,7 @@ import {
   type AuthorizePaymentOutput,
   addAmounts,
   assertPositiveAmount,
+  compareAmounts,
   normalizeAmount,
   type ProviderContext,
   settleWithLimit,
@@ -16,6 +17,7 @@ import {
   type NewPayment,
   type NewProviderCapture,
   type PaymentWrite,
+  raisePaymentAmount,
   readLockedSessions,
   readSessionsForAuthorization,
   type SessionForAuthorization,
@@ -25,18 +27,35 @@ import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { type LockedCollectionRow, lockCollectionRows } from './locking.js';
-import { captureState, providerMovementKey, type ReportedMovement, reportedShare } from './movements.js';
+import { captureState, providerMovementKey, type ReportedMovement } from './movements.js';
 import { callProvider } from './provider-call.js';
+import {
+  assertOwnSession,
+  ForeignWebhookError,
+  foreignReason,
+  ProviderContradictsWebhookError,
+  provenAmount,
+  type WebhookClaim,
+} from './webhook-trust.js';
 
 export interface AuthorizeOptions {
-  /** Set by the webhook workflow: a verified webhook decides when the provider has no status to ask. */
-  verifiedWebhookStatus?: 'authorized' | 'captured';
+  /** Set for a webhook: what it claims, checked against the session under the collection's lock. */
+  webhook?: WebhookAuthorizationClaim;
   /** A capture the provider reports (a webhook), recorded in the transaction that creates the payment. */
   providerCapture?: ReportedMovement;
 }
 
-export interface WebhookAuthorizationInput {
+/** A webhook's claim that a session is authorized or captured. */
+export interface WebhookAuthorizationClaim extends WebhookClaim {
   status: 'authorized' | 'captured';
+  /** The amount the webhook reports: authorized, or (for `captured`) the capture's. */
+  amount?: string;
+}
+
+export interface WebhookAuthorizationInput extends WebhookClaim {
+  status: 'authorized' | 'captured';
+  /** What the webhook reports as authorized; for `captured`, `capture.amount` is used. */
+  amount?: string;
   /** A capture the webhook reports, recorded in the transaction that creates the payment. */
   capture?: ReportedMovement;
 }
@@ -73,13 +92,14 @@ interface Answered {
 type Reported = { amount?: string; reference?: string } | undefined;
 
 type Outcome =
-  | { missing: true }
-  | { existing: string }
-  | { status: string }
+  | { kind: 'missing' }
+  | { kind: 'foreign'; reason: string }
+  | { kind: 'existing'; paymentId: string }
+  | { kind: 'declined'; status: string; contradicts?: 'authorized' | 'captured' }
   | {
+      kind: 'created';
       payment: PaymentDTO;
       captured: string;
-      alreadyCaptured: boolean;
       collectionId: string;
       collectionStatus: string;
       write: PaymentWrite;
@@ -136,10 +156,28 @@ export class SessionAuthorizer {
     const reported = reportedCapture(options);
     const [session] = await readSessionsForAuthorization(this.ctx.orm.em.fork(), [sessionId]);
     if (!session) throw notFound(sessionId);
-    if (session.payment_id) return this.existing(session.payment_id);
-    const authorization = await this.askProvider(session, context);
+    if (options.webhook) assertOwnSession(session, options.webhook);
+    if (session.payment_id && !(await this.mayRaise(session, options))) return this.existing(session.payment_id);
+    // A payment that exists is only raised to what the webhook proves: there is nothing to ask the provider.
+    const authorization = session.payment_id ? { status: options.webhook!.status } : await this.askProvider(session, context);
     const [outcome] = await this.write([{ session, authorization, options, reported }]);
     return this.settle(sessionId, outcome!);
+  }
+
+  /**
+   * Whether a webhook-decided claim proves more than the session's payment holds (a capture of 10.00 that
+   * arrived before the authorization of 50.00): the payment then grows to what is proven, so the amounts
+   * recorded do not depend on the order the events came in.
+   */
+  private async mayRaise(session: SessionForAuthorization, options: AuthorizeOptions): Promise<boolean> {
+    const claim = options.webhook;
+    if (!claim || session.payment_amount === null || !(await this.webhookDecides(session))) return false;
+    return compareAmounts(provenAmount(claimedAmount(options), session.amount), session.payment_amount) > 0;
+  }
+
+  private async webhookDecides(session: Pick<SessionForAuthorization, 'provider_id' | 'tenant' | 'data'>): Promise<boolean> {
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    return provider.canAskStatus ? !provider.canAskStatus(session.data) : false;
   }
 
   /**
@@ -163,7 +201,9 @@ export class SessionAuthorizer {
     const collections = new Set<string>();
     requests.forEach(({ sessionId, options }, index) => {
       const session = sessions.get(sessionId);
-      if (!session || session.payment_id || collections.has(session.payment_collection_id)) {
+      // A session that is not the webhook's goes alone, to be refused before its provider is asked.
+      const foreign = session && options.webhook ? foreignReason(session, options.webhook) : null;
+      if (!session || foreign || session.payment_id || collections.has(session.payment_collection_id)) {
         alone.push(index);
         return;
       }
@@ -221,20 +261,23 @@ export class SessionAuthorizer {
    */
   private async write(answered: Answered[]): Promise<Outcome[]> {
     if (answered.length === 0) return [];
+    const decides = await Promise.all(answered.map((a) => (a.options.webhook ? this.webhookDecides(a.session) : false)));
     return this.ctx.orm.em.fork().transactional(async (em) => {
       const collectionIds = answered.map((a) => a.session.payment_collection_id);
       const sessionIds = answered.map((a) => a.session.id);
       const collections = new Map((await lockCollectionRows(em, collectionIds)).map((c) => [c.id, c]));
       const locked = new Map((await readLockedSessions(em, sessionIds)).map((s) => [s.id, s]));
       const outcomes: Outcome[] = [];
-      for (const a of answered) {
+      for (const [i, a] of answered.entries()) {
         const collection = collections.get(a.session.payment_collection_id);
         const session = locked.get(a.session.id);
-        outcomes.push(collection && session ? await this.decideUnderLock(em, collection, session, a) : { missing: true });
+        outcomes.push(
+          collection && session ? await this.decideUnderLock(em, collection, session, a, decides[i]!) : { kind: 'missing' },
+        );
       }
       await insertPayments(
         em,
-        outcomes.flatMap((o) => ('write' in o ? [o.write] : [])),
+        outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])),
       );
       return outcomes;
     });
@@ -242,18 +285,27 @@ export class SessionAuthorizer {
 
   /** What a written outcome means for the caller: the payment (and its events), or why there is none. */
   private async settle(sessionId: string, outcome: Outcome): Promise<WebhookAuthorizationResult> {
-    if ('missing' in outcome) throw notFound(sessionId);
-    if ('existing' in outcome) return this.existing(outcome.existing);
-    if ('status' in outcome) {
-      throw new TenderError('not_allowed', `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`, {
-        details: { status: outcome.status },
-      });
+    switch (outcome.kind) {
+      case 'missing':
+        throw notFound(sessionId);
+      case 'foreign':
+        throw new ForeignWebhookError(outcome.reason);
+      case 'existing':
+        return this.existing(outcome.paymentId);
+      case 'declined':
+        if (outcome.contradicts) throw new ProviderContradictsWebhookError(sessionId, outcome.status, outcome.contradicts);
+        throw new TenderError(
+          'not_allowed',
+          `Payment session ${sessionId} is ${outcome.status} at the provider, not authorized.`,
+          {
+            details: { status: outcome.status },
+          },
+        );
     }
     const { payment } = outcome;
     const base = { id: payment.id, session_id: sessionId, payment_collection_id: outcome.collectionId };
     await this.ctx.events.emit([
       { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: payment.amount } },
-      ...(outcome.alreadyCaptured ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: payment.amount } }] : []),
       ...(outcome.captured !== '0'
         ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
         : []),
@@ -263,37 +315,40 @@ export class SessionAuthorizer {
 
   /**
    * Under the collection's lock: the payment to write (with its captures and the collection's totals), unless
-   * one exists or the provider did not authorize (that status is written here).
+   * the session is not the webhook's, a payment exists, or the money is not proven (that status is written here).
+   * `decides`: the provider has no status to ask, so the webhook's claim is its word, for the amount it reports.
    */
   private async decideUnderLock(
     em: EntityManager,
     collection: LockedCollectionRow,
     locked: LockedSession,
     { authorization, options, reported }: Answered,
+    decides: boolean,
   ): Promise<Outcome> {
     const sessionId = locked.id;
-    if (locked.payment_id) return { existing: locked.payment_id };
-    const data = { ...locked.data, ...authorization.data };
-    let { status } = authorization;
-    if (status !== 'authorized' && status !== 'captured' && options.verifiedWebhookStatus) {
-      // Some gateways have no status call (a Multibanco reference is settled only by its callback): a
-      // verified webhook saying the money is there is the provider's own word for it.
-      this.ctx.logger.info(
-        { session_id: sessionId, provider_status: status, webhook_status: options.verifiedWebhookStatus },
-        'provider status lags its verified webhook; the webhook decides',
-      );
-      status = options.verifiedWebhookStatus;
+    const claim = options.webhook;
+    const foreign = claim ? foreignReason(locked, claim) : null;
+    if (foreign) return { kind: 'foreign', reason: foreign };
+    if (locked.payment_id) {
+      if (decides) await this.raiseToProven(em, collection, locked, provenAmount(claimedAmount(options), locked.amount));
+      return { kind: 'existing', paymentId: locked.payment_id };
     }
+    const data = { ...locked.data, ...authorization.data };
+    const status = decides ? claim!.status : authorization.status;
     if (status !== 'authorized' && status !== 'captured') {
       await updateSessionStatus(em, sessionId, status, data);
       await recomputeCollectionRow(em, collection);
-      return { status };
+      return { kind: 'declined', status, contradicts: claim?.status };
     }
 
     const paymentId = generateId(IdPrefix.payment);
-    const amount = normalizeAmount(locked.amount);
-    const alreadyCaptured = status === 'captured';
-    const { captures, captured } = this.initialCaptures(paymentId, amount, alreadyCaptured, reported);
+    // The gateway's own figures where it was asked; the webhook's reported amount where it decides.
+    const amount = provenAmount(decides ? claimedAmount(options) : authorization.amount, locked.amount);
+    if (compareAmounts(amount, '0') <= 0) return { kind: 'declined', status: 'pending', contradicts: claim?.status };
+    // A gateway that was asked says what it took; a `captured` webhook that decides took what it reports.
+    const providerCaptured =
+      status !== 'captured' ? undefined : decides ? amount : provenAmount(authorization.captured_amount, amount);
+    const { captures, captured } = this.initialCaptures(paymentId, providerCaptured, decides ? reported?.reference : undefined);
     const now = new Date();
     const capturedNow = capturedTotal(captures);
     const state = captureState(amount, capturedNow);
@@ -319,39 +374,31 @@ export class SessionAuthorizer {
       captured_amount: addAmounts(locked.captured_amount, capturedNow),
     });
     return {
+      kind: 'created',
       write: { payment, captures, sessionStatus, totals },
       payment: newPaymentDTO(payment, captures),
       captured,
-      alreadyCaptured,
       collectionId: collection.id,
       collectionStatus: totals.status,
     };
   }
 
-  /**
-   * A new payment's captures: the whole amount when the provider already took it, plus the part of a
-   * reported capture not covered by that. The payment is new, so nothing needs reading.
-   */
-  private initialCaptures(
-    paymentId: string,
-    amount: string,
-    alreadyCaptured: boolean,
-    reported: { amount?: string; reference?: string } | undefined,
-  ): { captures: NewProviderCapture[]; captured: string } {
-    const captures: NewProviderCapture[] = alreadyCaptured
-      ? [{ id: generateId(IdPrefix.capture), amount, idempotency_key: providerMovementKey(paymentId, 'capture', amount) }]
-      : [];
-    if (!reported) return { captures, captured: '0' };
-    const share = reportedShare(paymentId, 'capture', succeeded(captures), reported.amount ?? amount, amount, reported.reference);
-    if (share.over) {
-      this.ctx.logger.warn(
-        { payment_id: paymentId, kind: 'capture', reported: reported.amount, limit: amount },
-        'provider reports more than Tender can record',
-      );
-    }
-    if (share.recorded === '0') return { captures, captured: '0' };
-    captures.push({ id: generateId(IdPrefix.capture), amount: share.recorded, idempotency_key: share.key });
-    return { captures, captured: share.recorded };
+  /** Grows a webhook-decided payment to what a later event proves (never beyond the session's amount). */
+  private async raiseToProven(em: EntityManager, collection: LockedCollectionRow, locked: LockedSession, proven: string) {
+    if (locked.payment_amount === null || compareAmounts(proven, locked.payment_amount) <= 0) return;
+    await raisePaymentAmount(em, locked.payment_id!, proven);
+    await recomputeCollectionRow(em, collection);
+    this.ctx.logger.info(
+      { session_id: locked.id, payment_id: locked.payment_id, from: locked.payment_amount, to: proven },
+      'payment raised to the amount its webhook proves',
+    );
+  }
+
+  /** A new payment's first capture: what is already taken, as its own running total or the referenced movement. */
+  private initialCaptures(paymentId: string, captured: string | undefined, reference: string | undefined) {
+    if (!captured || compareAmounts(captured, '0') <= 0) return { captures: [] as NewProviderCapture[], captured: '0' };
+    const key = providerMovementKey(paymentId, 'capture', captured, reference);
+    return { captures: [{ id: generateId(IdPrefix.capture), amount: captured, idempotency_key: key }], captured };
   }
 
   private async existing(paymentId: string): Promise<WebhookAuthorizationResult> {
@@ -361,6 +408,13 @@ export class SessionAuthorizer {
 
 function notFound(sessionId: string): TenderError {
   return new TenderError('not_found', `Payment session ${sessionId} was not found.`);
+}
+
+/** The amount a webhook claims: its capture's for `captured`, else what it reports as authorized. */
+function claimedAmount(options: AuthorizeOptions): string | undefined {
+  const claim = options.webhook;
+  if (!claim) return undefined;
+  return claim.status === 'captured' ? (options.providerCapture?.amount ?? claim.amount) : claim.amount;
 }
 
 /** The capture a webhook reports, its amount checked before anything is asked or written. */

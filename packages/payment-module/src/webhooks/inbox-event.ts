@@ -13,8 +13,11 @@ export interface InboxEvent {
 }
 
 export interface ProcessingResult {
-  /** `ignored`: nothing to do (unknown session, other tenant…); the reason says why. */
-  outcome: 'processed' | 'ignored';
+  /**
+   * `ignored`: nothing to do (unknown session, another provider's or tenant's…); `rejected`: the provider's
+   * own status kept contradicting the webhook, so it was not applied. The reason says why.
+   */
+  outcome: 'processed' | 'ignored' | 'rejected';
   reason?: string;
   [key: string]: unknown;
 }

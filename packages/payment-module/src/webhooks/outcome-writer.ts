@@ -1,17 +1,21 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '@tender/core';
 import { placeholders } from '../database/placeholders.js';
+import type { NewDomainEvent } from '../events/event-bus.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
 export interface EventOutcome {
   id: string;
   /** The worker that claimed the row: a worker whose lease expired (and was taken over) records nothing. */
   lockedBy: string;
-  status: 'processed' | 'ignored' | 'failed' | 'dead';
+  status: 'processed' | 'ignored' | 'rejected' | 'failed' | 'dead';
   result: unknown;
   error: string | null;
   /** Until the next attempt, for `failed`. */
   delayMs: number;
+  /** Domain events the outcome causes (webhook.dead), written in its transaction if it is recorded. */
+  events?: NewDomainEvent[];
 }
 
 /**
@@ -24,7 +28,7 @@ export function recordOutcomesSql(count: number): string {
 update webhook_event w
    set status = o.status, result = o.result, last_error = o.error, locked_by = null, locked_until = null,
        updated_at = now(),
-       processed_at = case when o.status in ('processed', 'ignored') then now() else w.processed_at end,
+       processed_at = case when o.status in ('processed', 'ignored', 'rejected') then now() else w.processed_at end,
        next_attempt_at = now() + (o.delay_ms * interval '1 millisecond')
   from (values ${placeholders(count, '(?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::bigint)')})
        as o(id, locked_by, status, result, error, delay_ms)
@@ -49,10 +53,22 @@ export class OutcomeWriter {
         o.error,
         o.delayMs,
       ]);
-      const updated = await orm.em.fork().execute<{ id: string }[]>(recordOutcomesSql(outcomes.length), params);
-      const recorded = new Set(updated.map((row) => row.id));
+      const withEvents = outcomes.some((o) => o.events?.length);
+      // Only an outcome with events (rare: a dead event) costs a transaction; the rest is one statement.
+      const recorded = withEvents
+        ? await orm.em.fork().transactional(async (em) => {
+            const ids = await this.update(em, outcomes, params);
+            await writeOutboxEvents(em, outcomes.flatMap((o) => (ids.has(o.id) ? (o.events ?? []) : [])));
+            return ids;
+          })
+        : await this.update(orm.em.fork(), outcomes, params);
       return outcomes.map((o) => recorded.has(o.id));
     });
+  }
+
+  private async update(em: EntityManager, outcomes: EventOutcome[], params: unknown[]): Promise<Set<string>> {
+    const updated = await em.execute<{ id: string }[]>(recordOutcomesSql(outcomes.length), params);
+    return new Set(updated.map((row) => row.id));
   }
 
   record(outcome: EventOutcome): Promise<boolean> {

@@ -1,6 +1,8 @@
+import { compareAmounts } from '@tender/core';
 import type { PaymentDTO, WebhookAuthorizationRequest, WebhookAuthorizationResult } from '@tender/payment-module';
 import type { Step } from '../step-runner.js';
 import type { ProcessPaymentInput, RunState } from '../types.js';
+import { webhookClaim } from '../webhook-claim.js';
 
 /**
  * Makes sure the session has its payment: authorizes it when this run is the first to see it.
@@ -12,7 +14,8 @@ export const authorizeStep: Step<RunState, { payment: PaymentDTO; created: boole
     const captured = state.input.action === 'captured';
     const { payment, created, collection_status } = await applied(state);
     state.payment = payment;
-    state.captureRecorded = captured && created;
+    // Only what the authorization itself captured: a gateway that did not confirm the capture is asked again.
+    state.captureRecorded = captured && created && compareAmounts(payment.captured_amount, '0') > 0;
     state.collectionStatus = collection_status;
     return { payment, created };
   },
@@ -37,6 +40,8 @@ export function authorizationRequest(input: ProcessPaymentInput, sessionId: stri
   return {
     session_id: sessionId,
     status: captured ? 'captured' : 'authorized',
+    ...webhookClaim(input),
+    amount: input.data?.amount,
     capture: captured ? { amount: input.data?.amount, reference: input.data?.reference } : undefined,
   };
 }

@@ -1,14 +1,24 @@
-import type { CartCompletion, CartPort } from '@tender/core';
+import { type CartCompletion, type CartPort, compareAmounts } from '@tender/core';
 import { PaymentEvents } from '@tender/payment-module';
 import type { WorkflowDependencies } from '../types.js';
 import { completeCartTogether, completesCartsTogether } from './cart-completions.js';
 
-const PAID_STATUSES = new Set(['authorized', 'partially_captured', 'completed']);
+/** Statuses that by themselves say the collection's whole amount is authorized (captured or not). */
+const PAID_IN_FULL = new Set(['authorized', 'completed']);
+/** Statuses that may or may not: a capture of part of a partial authorization also reads partially_captured. */
+const MAYBE_PAID_IN_FULL = new Set(['partially_captured', 'partially_refunded', 'refunded']);
+
+/** Whether the collection is authorized (or captured) for its full amount: only then is the order paid for. */
+function paidInFull(collection: { status: string; amount?: string; authorized_amount?: string }): boolean {
+  if (PAID_IN_FULL.has(collection.status)) return true;
+  if (!MAYBE_PAID_IN_FULL.has(collection.status) || !collection.amount || !collection.authorized_amount) return false;
+  return compareAmounts(collection.authorized_amount, collection.amount) >= 0;
+}
 
 /**
- * Completes the collection's cart once it is paid (`knownStatus`: the status the payment steps just
- * committed, which saves reading it again). Runs after the payment steps have committed and
- * is not compensable: a failure here leaves the payment recorded, and the inbox retries the event,
+ * Completes the collection's cart once it is paid in full (`knownStatus`: the status the payment steps just
+ * committed, which saves reading it again when it says enough). Runs after the payment steps have committed
+ * and is not compensable: a failure here leaves the payment recorded, and the inbox retries the event,
  * so the host's idempotent `completeCart` gets another call.
  */
 export async function completeCartIfPaid(
@@ -16,10 +26,11 @@ export async function completeCartIfPaid(
   paymentCollectionId: string,
   knownStatus?: string,
 ): Promise<{ order_id?: string; collection_status: string; completed_now: boolean }> {
-  const collection = knownStatus
-    ? { status: knownStatus }
-    : await deps.paymentModuleService.retrievePaymentCollection(paymentCollectionId);
-  if (!PAID_STATUSES.has(collection.status) || !deps.cartPort) {
+  const collection =
+    knownStatus && !MAYBE_PAID_IN_FULL.has(knownStatus)
+      ? { status: knownStatus }
+      : await deps.paymentModuleService.retrievePaymentCollection(paymentCollectionId);
+  if (!paidInFull(collection) || !deps.cartPort) {
     return { collection_status: collection.status, completed_now: false };
   }
   const completion = await completeCartOf(deps.cartPort, paymentCollectionId);

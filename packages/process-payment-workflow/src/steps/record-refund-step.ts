@@ -1,6 +1,7 @@
 import { TenderError } from '@tender/core';
 import type { Step } from '../step-runner.js';
 import type { RunState } from '../types.js';
+import { webhookClaim } from '../webhook-claim.js';
 
 /** Records a refund the provider made (its running refunded total), without calling it again. */
 export const recordRefundStep: Step<RunState, { recorded: string }> = {
@@ -17,7 +18,7 @@ export const recordRefundStep: Step<RunState, { recorded: string }> = {
     const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderRefund(
       payment.id,
       state.input.data!.amount,
-      { reference: state.input.data!.reference },
+      { reference: state.input.data!.reference, webhook: webhookClaim(state.input) },
     );
     state.payment = updated;
     return { recorded };

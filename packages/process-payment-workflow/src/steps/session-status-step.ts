@@ -2,6 +2,7 @@ import { type PaymentAction, PaymentActions, type PaymentSessionStatus } from '@
 import { PaymentEvents } from '@tender/payment-module';
 import type { Step } from '../step-runner.js';
 import type { RunState } from '../types.js';
+import { webhookClaim } from '../webhook-claim.js';
 
 /** Webhook actions that move no money, and the session status each one records. */
 export const STATUS_FOR_ACTION: Partial<Record<PaymentAction, PaymentSessionStatus>> = {
@@ -22,7 +23,11 @@ export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
   name: 'update-session-status',
   async invoke(state) {
     const status = STATUS_FOR_ACTION[state.input.action]!;
-    const { changed } = await state.deps.paymentModuleService.updatePaymentSessionStatus(state.session.id, status);
+    const { changed } = await state.deps.paymentModuleService.updatePaymentSessionStatus(
+      state.session.id,
+      status,
+      webhookClaim(state.input),
+    );
     const eventName = EVENT_FOR_ACTION[state.input.action];
     if (changed && eventName) {
       await state.deps.eventBus.emit({
