@@ -26,4 +26,5 @@ export const IdPrefix = {
   refundReason: 'refr',
   accountHolder: 'acchld',
   webhookEvent: 'whevt',
+  outboxEvent: 'evt',
 } as const;

@@ -135,6 +135,8 @@ describe('the webhook worker', () => {
       r = await row(receipt.webhook_event_id);
     }
     expect(r).toMatchObject({ status: 'dead', attempts: 3 });
+    // webhook.dead was written with the dead outcome; the outbox delivers it to the subscriber.
+    await payments.events.drain();
     expect(events.some((e) => e.name === 'webhook.dead' && e.data.webhook_event_id === receipt.webhook_event_id)).toBe(true);
 
     // A replay gives it fresh attempts and runs the same pipeline.

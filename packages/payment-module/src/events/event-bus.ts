@@ -1,4 +1,4 @@
-/** Domain events Tender emits after the change they describe has committed. */
+/** Domain events Tender writes to its outbox in the transaction of the change they describe. */
 export const PaymentEvents = {
   COLLECTION_UPDATED: 'payment_collection.updated',
   SESSION_UPDATED: 'payment_session.updated',
@@ -12,45 +12,50 @@ export const PaymentEvents = {
 } as const;
 export type PaymentEventName = (typeof PaymentEvents)[keyof typeof PaymentEvents];
 
+/** An event as the outbox delivers it. Delivery is at least once: `id` is the key to deduplicate on. */
 export interface DomainEvent<T = Record<string, unknown>> {
+  id: string;
   name: string;
+  /** Version of `data`'s shape for this name; it grows when a field changes meaning or goes away. */
+  schema_version: number;
+  tenant: string;
+  /** The collection whose events arrive in commit order; null for an event about no collection. */
+  payment_collection_id: string | null;
   data: T;
+  created_at: Date;
+}
+
+/** An event to append to the outbox. */
+export interface NewDomainEvent {
+  name: string;
+  data: Record<string, unknown>;
+  /** Default: the collection's tenant, else `default`. */
+  tenant?: string;
+  /** Default: `data.payment_collection_id`. */
+  payment_collection_id?: string | null;
+  schema_version?: number;
+  /** An event more than one try may write (a host-committed change): later writes with the key are dropped. */
+  dedupe_key?: string;
 }
 
 export type EventHandler = (event: DomainEvent) => void | Promise<void>;
 
-/** The port a host can replace (Redis, a queue, …). */
+/**
+ * A broker adapter (NATS JetStream, Redis Streams…): a named subscriber of every event. `publish` resolves
+ * once the broker has the event; throwing leaves the event undelivered, to be published again later, so a
+ * broker must drop a second publish of the same `event.id`.
+ */
 export interface EventBus {
-  emit(events: DomainEvent | DomainEvent[]): Promise<void>;
-  subscribe(name: string | '*', handler: EventHandler): () => void;
+  /** The subscriber name its delivery state is kept under; keep it stable across deploys. */
+  readonly name: string;
+  publish(event: DomainEvent): Promise<void>;
+  close?(): Promise<void>;
 }
 
-/**
- * The in-process default. A failing subscriber is logged, never propagated: the payment change it
- * reacts to has already committed and must not be reported as failed.
- */
-export class InProcessEventBus implements EventBus {
-  private readonly handlers = new Map<string, Set<EventHandler>>();
-
-  constructor(private readonly onHandlerError: (error: unknown, event: DomainEvent) => void = () => {}) {}
-
-  subscribe(name: string, handler: EventHandler): () => void {
-    const set = this.handlers.get(name) ?? new Set();
-    set.add(handler);
-    this.handlers.set(name, set);
-    return () => set.delete(handler);
-  }
-
-  async emit(events: DomainEvent | DomainEvent[]): Promise<void> {
-    for (const event of Array.isArray(events) ? events : [events]) {
-      const targets = [...(this.handlers.get(event.name) ?? []), ...(this.handlers.get('*') ?? [])];
-      for (const handler of targets) {
-        try {
-          await handler(event);
-        } catch (error) {
-          this.onHandlerError(error, event);
-        }
-      }
-    }
-  }
+export interface SubscribeOptions {
+  /**
+   * The subscriber's name, under which its delivery state is kept: keep it stable across restarts, or a
+   * restarted process is a new subscriber. Default: `<event name>#<n>` (the n-th subscription to it here).
+   */
+  name?: string;
 }

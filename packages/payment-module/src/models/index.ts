@@ -1,5 +1,6 @@
 import { AccountHolder } from './account-holder.js';
 import { Capture } from './capture.js';
+import { OutboxEvent } from './outbox-event.js';
 import { Payment } from './payment.js';
 import { PaymentCollection } from './payment-collection.js';
 import { PaymentSession } from './payment-session.js';
@@ -13,6 +14,7 @@ export { DEFAULT_TENANT } from './common.js';
 export {
   AccountHolder,
   Capture,
+  OutboxEvent,
   Payment,
   PaymentCollection,
   PaymentSession,
@@ -34,4 +36,5 @@ export const entities = [
   WebhookEvent,
   Tenant,
   ProviderConfig,
+  OutboxEvent,
 ];

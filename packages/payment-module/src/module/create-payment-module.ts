@@ -3,8 +3,10 @@ import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/c
 import { type AwilixContainer, asValue, createContainer } from 'awilix';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
-import { type EventBus, InProcessEventBus } from '../events/event-bus.js';
+import type { DomainEventsApi } from '../events/domain-events-api.js';
 import { createLogger, type Logger } from '../logger.js';
+import { startOutbox } from '../outbox/start-outbox.js';
+import { OutboxWriter } from '../outbox/write-outbox-events.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
@@ -22,7 +24,8 @@ export interface PaymentModule extends WebhookReceiver {
   service: PaymentModuleService;
   webhooks: WebhookEventsApi;
   metrics: WebhookMetrics;
-  events: EventBus;
+  /** Domain events: subscribe, list, replay (the outbox). */
+  events: DomainEventsApi;
   logger: Logger;
   /** Holds `paymentModuleService`, `cartPort`, `eventBus`, `logger`, `orm`, `providerRegistry`. */
   container: AwilixContainer;
@@ -63,10 +66,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     throw error;
   }
 
-  const events =
-    options.eventBus ??
-    new InProcessEventBus((error, event) => logger.error({ err: error, event: event.name }, 'event subscriber failed'));
-  const ctx: ServiceContext = { orm, registry, events, logger };
+  const outboxWriter = new OutboxWriter(orm);
+  const ctx: ServiceContext = { orm, registry, events: outboxWriter, logger };
   const service = new PaymentModuleService(ctx);
   const keyring =
     options.encryptionKey === undefined
@@ -78,12 +79,15 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const tenants = new TenantConfigStore(ctx, keyring);
   registry.setTenantOptionsLoader((tenant, providerId) => tenants.optionsFor(tenant, providerId));
   const metrics = new WebhookMetrics();
+  const buses = options.eventBus === undefined ? [] : [options.eventBus].flat();
+  const outbox = startOutbox(orm, { metrics, logger, databaseUrl, buses }, options.outbox);
+  const events = outbox.events;
 
   const container = createContainer({ strict: true });
   container.register({
     orm: asValue(orm),
     logger: asValue(logger),
-    eventBus: asValue(events),
+    eventBus: asValue(outboxWriter),
     providerRegistry: asValue(registry),
     paymentModuleService: asValue(service),
     cartPort: asValue(options.cart ?? null),
@@ -92,7 +96,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const processor = options.workflow && workflowProcessor(options.workflow, container);
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
-    return new WebhookWorker(orm, processor, metrics, events, logger, workerOptions, databaseUrl);
+    return new WebhookWorker(orm, processor, metrics, logger, workerOptions, databaseUrl);
   };
   let worker: WebhookWorker | undefined;
   if (processor && options.worker !== false) {
@@ -126,6 +130,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
       // Webhooks already waiting for their insert are stored (and answered) before the pool goes away.
       await inboxWriter.close();
       await worker?.stop();
+      await outbox.close();
       await orm.close(true);
       await embedded?.stop();
     },

@@ -2,6 +2,7 @@ import type { CartPort } from '@tender/core';
 import type { AwilixContainer } from 'awilix';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
+import type { OutboxOptions } from '../outbox/start-outbox.js';
 import type { ProviderRegistration } from '../providers/registry.js';
 import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
@@ -30,7 +31,10 @@ export interface PaymentModuleOptions {
   workflow?: WorkflowFactory;
   /** The host's cart module, used by the workflow to complete carts. */
   cart?: CartPort;
-  eventBus?: EventBus;
+  /** Broker adapters every domain event is published to (`@tender/events-nats`, `@tender/events-redis`). */
+  eventBus?: EventBus | EventBus[];
+  /** The outbox relay of this process: delivery attempts, lease, retention of delivered events. */
+  outbox?: OutboxOptions;
   logger?: Logger;
   /** The in-process worker; `false` to run workers only as separate processes (`startWorker()`). */
   worker?: false | WorkerOptions;

@@ -1,12 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
+import type { OutboxWriter } from '../outbox/write-outbox-events.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 
 /** What every service operation needs; built once by createPaymentModule. */
 export interface ServiceContext {
   orm: MikroORM;
   registry: ProviderRegistry;
-  events: EventBus;
+  /** @deprecated Write events with `writeOutboxEvents(em, …)` in the transaction of their change. */
+  events: OutboxWriter;
   logger: Logger;
 }

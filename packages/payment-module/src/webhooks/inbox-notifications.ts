@@ -19,6 +19,7 @@ export class InboxListener {
     private readonly databaseUrl: string,
     private readonly onEvent: () => void,
     private readonly logger: Logger,
+    private readonly channel: string = INBOX_CHANNEL,
   ) {}
 
   async start(): Promise<void> {
@@ -34,7 +35,7 @@ export class InboxListener {
     client.on('end', () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`listen ${INBOX_CHANNEL}`);
+      await client.query(`listen ${this.channel}`);
       this.client = client;
       this.retryDelayMs = 250;
       // Anything stored while we were not listening is found by this immediate round.

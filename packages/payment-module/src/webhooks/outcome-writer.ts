@@ -58,7 +58,10 @@ export class OutcomeWriter {
       const recorded = withEvents
         ? await orm.em.fork().transactional(async (em) => {
             const ids = await this.update(em, outcomes, params);
-            await writeOutboxEvents(em, outcomes.flatMap((o) => (ids.has(o.id) ? (o.events ?? []) : [])));
+            await writeOutboxEvents(
+              em,
+              outcomes.flatMap((o) => (ids.has(o.id) ? (o.events ?? []) : [])),
+            );
             return ids;
           })
         : await this.update(orm.em.fork(), outcomes, params);

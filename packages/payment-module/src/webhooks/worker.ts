@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { settleWithLimit } from '@tender/core';
-import { type EventBus, PaymentEvents } from '../events/event-bus.js';
+import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
+import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
 import { retryDelayMs } from './backoff.js';
 import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
@@ -28,7 +29,10 @@ export interface WorkerOptions {
    * Their statements share the pool (`poolSize`); past it, they wait their turn for a connection.
    */
   concurrency?: number;
-  /** How long a claim lasts; a worker that dies mid-event loses it after this and another takes over. */
+  /**
+   * How long a claim lasts without renewal. A live worker renews its claims every quarter of this (its
+   * heartbeat), so a worker that dies loses them within `leaseMs` and another takes over.
+   */
   leaseMs?: number;
   /** Attempts before an event is marked dead. */
   maxAttempts?: number;
@@ -38,18 +42,21 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** Listen for new events stored by any process (PostgreSQL LISTEN/NOTIFY); default true. */
   listen?: boolean;
+  /** How long `stop()` (and SIGTERM in `startWorker()`) waits for the events in flight (default 30 s). */
+  shutdownTimeoutMs?: number;
 }
 
 const DEFAULTS = {
   batchSize: 32,
   batchesInFlight: 3,
   concurrency: 8,
-  leaseMs: 60_000,
+  leaseMs: 5_000,
   maxAttempts: 10,
   baseDelayMs: 1_000,
   maxDelayMs: 3_600_000,
   pollIntervalMs: 1_000,
   listen: true,
+  shutdownTimeoutMs: 30_000,
 };
 
 /** Due rows of one status, oldest first, locked (rows another worker holds are skipped). */
@@ -82,6 +89,17 @@ update webhook_event w
  where w.id = picked.id
 returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
 
+/** Extends the leases a live worker holds. Parameters: the lease in ms, the worker. */
+export const RENEW_LEASES_SQL = `
+update webhook_event set locked_until = now() + (? * interval '1 millisecond')
+ where locked_by = ? and status = 'processing'`;
+
+/** Gives back claimed events a stopping worker did not start. Parameters: the ids, the worker. */
+export const RELEASE_SQL = `
+update webhook_event
+   set status = 'pending', attempts = attempts - 1, locked_by = null, locked_until = null, next_attempt_at = now()
+ where id = any(?::text[]) and locked_by = ? and status = 'processing'`;
+
 /** CLAIM_SQL's parameters, in order. */
 export function claimParams(batchSize: number, workerId: string, leaseMs: number): unknown[] {
   return [batchSize, batchSize, batchSize, batchSize, workerId, leaseMs];
@@ -103,23 +121,33 @@ export class WebhookWorker {
   private idleWaiters: (() => void)[] = [];
   private listener: InboxListener | undefined;
   private readonly outcomes: OutcomeWriter;
+  private readonly heartbeat: LeaseHeartbeat;
+  /** Set by stop(): claimed events not yet started are given back instead of run. */
+  private stopping = false;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly processor: WebhookProcessor,
     private readonly metrics: WebhookMetrics,
-    private readonly events: EventBus,
     private readonly logger: Logger,
     options: WorkerOptions = {},
     private readonly databaseUrl?: string,
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.outcomes = new OutcomeWriter(orm);
+    this.heartbeat = new LeaseHeartbeat(
+      () => this.orm.em.fork().execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
+      () => this.busy > 0,
+      Math.max(50, Math.floor(this.options.leaseMs / 4)),
+      (error) => this.logger.warn({ err: error, worker: this.id }, 'could not renew webhook leases'),
+    );
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
+    this.heartbeat.start();
     this.loop = Promise.all(Array.from({ length: this.options.batchesInFlight }, () => this.run())).then(() => undefined);
     if (this.options.listen && this.databaseUrl) {
       this.listener = new InboxListener(this.databaseUrl, () => this.notify(), this.logger);
@@ -127,11 +155,23 @@ export class WebhookWorker {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the events in flight finish (at most `timeoutMs`) and gives back the claimed ones
+   * not started. An event still running past the timeout comes back to another worker after its lease.
+   */
+  async stop(timeoutMs = this.options.shutdownTimeoutMs): Promise<void> {
     this.running = false;
+    this.stopping = true;
     await this.listener?.stop();
     this.wakeAll();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    const finished = !this.loop || (await Promise.race([this.loop.then(() => true), timedOut.then(() => false)]));
+    clearTimeout(timer);
+    if (!finished) this.logger.warn({ worker: this.id, timeout_ms: timeoutMs }, 'webhook worker stopped with events in flight');
+    await this.heartbeat.stop();
   }
 
   /** Called after an event is stored: process it now rather than at the next poll. */
@@ -201,12 +241,18 @@ export class WebhookWorker {
 
   /** Claims one batch and processes it; returns how many events it handled. */
   async runOnce(): Promise<number> {
+    if (this.stopping) return 0;
     const em = this.orm.em.fork();
     const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
     if (claimed.length === 0) return 0;
     if (claimed.length === this.options.batchSize) this.wakeOne();
     const prepared = await this.prepare(claimed);
-    await settleWithLimit(claimed, this.options.concurrency, (event, i) => this.process(event, prepared[i]));
+    const unstarted: string[] = [];
+    await settleWithLimit(claimed, this.options.concurrency, async (event, i) => {
+      if (this.stopping) unstarted.push(event.id);
+      else await this.process(event, prepared[i]);
+    });
+    if (unstarted.length > 0) await em.execute(RELEASE_SQL, [unstarted, this.id]);
     return claimed.length;
   }
 
@@ -245,7 +291,12 @@ export class WebhookWorker {
       const message = error instanceof Error ? error.message : String(error);
       const dead = event.attempts >= this.options.maxAttempts;
       const delay = retryDelayMs(event.attempts, this.options);
-      await this.finish(event, dead ? 'dead' : 'failed', { error: message, delayMs: delay });
+      await this.finish(event, dead ? 'dead' : 'failed', {
+        error: message,
+        delayMs: delay,
+        // Written with the outcome, in its transaction: the dead event and its notice commit together.
+        events: dead ? [{ name: PaymentEvents.WEBHOOK_DEAD, tenant: event.tenant, data: { ...log, error: message } }] : undefined,
+      });
       this.metrics.increment(dead ? 'dead' : 'failed');
       this.logger.warn(
         {
@@ -257,14 +308,13 @@ export class WebhookWorker {
         },
         'webhook failed',
       );
-      if (dead) await this.events.emit({ name: PaymentEvents.WEBHOOK_DEAD, data: { ...log, error: message } });
     }
   }
 
   private async finish(
     event: InboxEvent,
     status: 'processed' | 'ignored' | 'failed' | 'dead',
-    outcome: { result?: unknown; error?: string; delayMs?: number },
+    outcome: { result?: unknown; error?: string; delayMs?: number; events?: NewDomainEvent[] },
   ): Promise<void> {
     const recorded = await this.outcomes.record({
       id: event.id,
@@ -273,6 +323,7 @@ export class WebhookWorker {
       result: outcome.result,
       error: outcome.error ?? null,
       delayMs: outcome.delayMs ?? 0,
+      events: outcome.events,
     });
     if (!recorded) {
       this.logger.warn({ webhook_event_id: event.id, worker: this.id }, 'lease lost before the outcome was recorded');

@@ -1,0 +1,117 @@
+import { placeholders } from '../database/placeholders.js';
+
+/** The channel on which a commit that wrote outbox rows wakes the relays of every process. */
+export const OUTBOX_CHANNEL = 'tender_outbox_events';
+
+/** Statuses of an event some subscriber still has to get: they hold back the collection's later events. */
+const OPEN = `('pending', 'processing', 'failed')`;
+
+/**
+ * Appends `count` events in the caller's transaction, in the order given (`seq` follows it), and announces
+ * them with NOTIFY in the same statement (sent when the transaction commits, so no extra round trip). The
+ * tenant defaults to the collection's. Parameters per event: id, name, schema version, tenant, collection,
+ * payload, dedupe key, ordinal.
+ */
+export function insertOutboxEventsSql(count: number): string {
+  return `
+with written as (
+  insert into outbox_event (id, name, schema_version, tenant, payment_collection_id, payload, dedupe_key)
+  select v.id, v.name, v.schema_version, coalesce(v.tenant, c.tenant, 'default'), v.collection, v.payload, v.dedupe_key
+    from (values ${placeholders(count, '(?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::text, ?::int)')})
+         as v(id, name, schema_version, tenant, collection, payload, dedupe_key, ord)
+    left join payment_collection c on c.id = v.collection
+   order by v.ord
+  on conflict (dedupe_key) do nothing
+  returning id
+)
+select w.ids, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', '')::text end as notified
+  from (select array_agg(id) as ids from written) w`;
+}
+
+/** Due rows of one kind, oldest first, locked; rows whose collection has an earlier open event held elsewhere wait. */
+function dueRows(where: string, order: string): string {
+  return `select e.id, e.seq, e.payment_collection_id from outbox_event e
+   where ${where} and (e.payment_collection_id is null or not exists (
+     select 1 from outbox_event p where p.payment_collection_id = e.payment_collection_id and p.seq < e.seq
+        and p.status in ('processing', 'failed')))
+   order by ${order} limit ? for update skip locked`;
+}
+
+/**
+ * Claims a batch of undelivered events, oldest first. A collection's event is claimed only when every earlier
+ * open event of that collection is claimed with it: so a collection's events reach each subscriber in commit
+ * order, whichever relay holds them. Parameters: the batch size four times, the relay's id, the lease in ms.
+ */
+export const CLAIM_OUTBOX_SQL = `
+with pending as (
+  ${dueRows("e.status = 'pending'", 'e.seq')}
+), failed as (
+  ${dueRows("e.status = 'failed' and e.next_attempt_at <= now()", 'e.next_attempt_at')}
+), expired as (
+  ${dueRows("e.status = 'processing' and e.locked_until < now()", 'e.locked_until')}
+), due as (
+  select * from pending union all select * from failed union all select * from expired
+), picked as (
+  select d.id from due d
+   where d.payment_collection_id is null or not exists (
+     select 1 from outbox_event p
+      where p.payment_collection_id = d.payment_collection_id and p.seq < d.seq and p.status in ${OPEN}
+        and not exists (select 1 from due x where x.id = p.id))
+   order by d.seq limit ?
+)
+update outbox_event e
+   set status = 'processing', attempts = e.attempts + 1, locked_by = ?,
+       locked_until = now() + (? * interval '1 millisecond')
+  from picked
+ where e.id = picked.id
+returning e.id, e.seq, e.name, e.schema_version, e.tenant, e.payment_collection_id, e.payload, e.deliveries,
+          e.attempts, e.created_at`;
+
+export function claimOutboxParams(batchSize: number, relayId: string, leaseMs: number): unknown[] {
+  return [batchSize, batchSize, batchSize, batchSize, relayId, leaseMs];
+}
+
+/** The outcomes of `count` claimed events, recorded only while the relay still holds them. */
+export function recordOutboxOutcomesSql(count: number): string {
+  return `
+update outbox_event e
+   set status = o.status, deliveries = o.deliveries, last_error = o.error, locked_by = null, locked_until = null,
+       next_attempt_at = now() + (o.delay_ms * interval '1 millisecond'),
+       delivered_at = case when o.status in ('delivered', 'dead') then now() else null end
+  from (values ${placeholders(count, '(?::text, ?::text, ?::jsonb, ?::text, ?::bigint)')})
+       as o(id, status, deliveries, error, delay_ms)
+ where e.id = o.id and e.locked_by = ?
+returning e.id`;
+}
+
+/** Gives claimed events back untouched (a relay stopping before it started them). Parameters: the ids, the relay. */
+export const RELEASE_OUTBOX_SQL = `
+update outbox_event
+   set status = case when deliveries = '{}'::jsonb then 'pending' else 'failed' end, attempts = attempts - 1,
+       locked_by = null, locked_until = null, next_attempt_at = now()
+ where id = any(?::text[]) and locked_by = ? and status = 'processing'`;
+
+/** Extends the leases a live relay holds (its heartbeat). Parameters: the lease in ms, the relay. */
+export const RENEW_OUTBOX_LEASES_SQL = `
+update outbox_event set locked_until = now() + (? * interval '1 millisecond')
+ where locked_by = ? and status = 'processing'`;
+
+/** Deletes up to a batch of events delivered longer ago than the retention. Parameters: retention ms, batch. */
+export const PRUNE_OUTBOX_SQL = `
+delete from outbox_event where id in (
+  select id from outbox_event where status = 'delivered' and delivered_at < now() - (? * interval '1 millisecond')
+   order by delivered_at limit ?)`;
+
+/** Counts and age of the oldest undelivered event, for metrics and `tender events list`. */
+export const OUTBOX_STATS_SQL = `
+select count(*) filter (where status <> 'dead')::int as undelivered,
+       count(*) filter (where status = 'dead')::int as dead,
+       coalesce(extract(epoch from now() - min(created_at) filter (where status <> 'dead')) * 1000, 0)::float8 as lag_ms
+  from outbox_event where status in ('pending', 'processing', 'failed', 'dead')`;
+
+/** Per subscriber, the events it gave up on. */
+export const DEAD_BY_SUBSCRIBER_SQL = `
+select d.key as subscriber, count(*)::int as n
+  from outbox_event e, jsonb_each(e.deliveries) d
+ where e.status = 'dead' and d.value->>'status' = 'dead'
+ group by d.key`;

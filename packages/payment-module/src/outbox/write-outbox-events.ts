@@ -1,0 +1,53 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { NewDomainEvent } from '../events/event-bus.js';
+import { generateId, IdPrefix } from '../ids.js';
+import { insertOutboxEventsSql } from './outbox-sql.js';
+
+function collectionOf(event: NewDomainEvent): string | null {
+  if (event.payment_collection_id !== undefined) return event.payment_collection_id;
+  const fromData = event.data.payment_collection_id;
+  return typeof fromData === 'string' ? fromData : null;
+}
+
+/**
+ * Appends `events` to the outbox inside `em`'s transaction, in one statement: they commit, or vanish, with
+ * the change they describe. Call it where that change is written (under the collection's lock, so `seq`
+ * follows commit order). Resolves with the ids of the rows written (an event whose dedupe key was already
+ * written is left out).
+ */
+export async function writeOutboxEvents(em: EntityManager, events: readonly NewDomainEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const ids = events.map(() => generateId(IdPrefix.outboxEvent));
+  const params = events.flatMap((event, i) => [
+    ids[i],
+    event.name,
+    event.schema_version ?? 1,
+    event.tenant ?? null,
+    collectionOf(event),
+    JSON.stringify(event.data),
+    event.dedupe_key ?? null,
+    i,
+  ]);
+  const [row] = await em.execute<{ ids: string[] | null }[]>(insertOutboxEventsSql(events.length), params);
+  const written = new Set(row?.ids ?? []);
+  return ids.filter((id) => written.has(id));
+}
+
+/**
+ * Appends events in a transaction of their own: for a change the host's code committed (the cart port's
+ * order), where Tender has no transaction to share. A crash between the host's commit and this one loses
+ * the row unless the caller writes it again on its retry (with a `dedupe_key`, so the retry adds no second).
+ */
+export class OutboxWriter {
+  constructor(private readonly orm: MikroORM) {}
+
+  write(events: NewDomainEvent | readonly NewDomainEvent[]): Promise<string[]> {
+    const list = Array.isArray(events) ? events : [events as NewDomainEvent];
+    return writeOutboxEvents(this.orm.em.fork(), list);
+  }
+
+  /** @deprecated The call sites move to `writeOutboxEvents` inside their own transactions. */
+  async emit(events: NewDomainEvent | readonly NewDomainEvent[]): Promise<void> {
+    await this.write(events);
+  }
+}
