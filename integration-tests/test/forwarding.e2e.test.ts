@@ -26,7 +26,7 @@ async function listen(listener: RequestListener): Promise<RunningServer> {
 }
 
 beforeAll(async () => {
-  central = await startTestApp({ module: { encryptionKey: 'a'.repeat(64) } });
+  central = await startTestApp({ module: { encryptionKey: '1b16578145527008e3fa55c7b0c532f4ee46469d7755543b54995fea5d9def6f' } });
   await central.payments.tenants.setProviderConfig({
     tenant: 'acme',
     provider_id: 'pp_system_default',

@@ -45,8 +45,8 @@ describe('every bad input gets a clear 4xx and leaves no state behind', () => {
       401,
       /does not match/,
     ],
-    ['an unknown provider', () => send(`${app.url}/hooks/payment/paypal_default`, signed()), 404, /not registered/],
-    ['an unknown tenant', () => send(`${app.url}/hooks/payment/system_default/acme`, signed()), 404, /Unknown tenant/],
+    ['an unknown provider', () => send(`${app.url}/hooks/payment/paypal_default`, signed()), 404, /No payment provider at this/],
+    ['an unknown tenant', () => send(`${app.url}/hooks/payment/system_default/acme`, signed()), 401, /could not be verified/],
     ['a malformed route', () => send(`${app.url}/hooks/payment/nounderscore`, signed()), 404, /./],
     [
       'an oversized body',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 import { eventually, send, startTestApp, type TestApp } from '../support/app.js';
@@ -7,7 +8,7 @@ const SECRET_B = 'tenant-b-system-secret';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ module: { encryptionKey: 'b'.repeat(64) } });
+  app = await startTestApp({ module: { encryptionKey: randomBytes(32).toString('base64') } });
   for (const [tenant, secret] of [
     ['tenant-a', SECRET_A],
     ['tenant-b', SECRET_B],

@@ -9,8 +9,8 @@ import { eventually, send } from '../../support/app.js';
 import { type CliProcess, createProjectDir, type ProjectDir, parseJson, runCli, startCli } from '../../support/cli/run-cli.js';
 
 const SECRETS = { system: 'whsec_cli_dev_system', stripe: 'whsec_cli_dev_stripe_01', hmac: 'cli-dev-hmac-secret-0123456789' };
-const KEY = 'a'.repeat(64);
-const NEW_KEY = 'b'.repeat(64);
+const KEY = '1837ce3b5462a59f88ef707273c287d9529f5b5eca81c4582994acb01e1084d5';
+const NEW_KEY = '34ac5ecc5d05dd6d09e7eb87d29f7c0a550fac86330aefac6f887b9fb9909f13';
 
 /** The same providers as the config file below, for the test's own module (the storefront's side). */
 function providers(emulator: StripeEmulator) {

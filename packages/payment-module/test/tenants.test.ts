@@ -97,8 +97,11 @@ describe('per-tenant secrets', () => {
     await expect(deliver(ENV_SECRET, 'tenant-c')).resolves.toMatchObject({ outcome: 'accepted' });
   });
 
-  it('an unknown tenant is 404 before the payload is read', async () => {
-    await expect(deliver(ENV_SECRET, 'nobody')).rejects.toMatchObject({ type: 'not_found', message: 'Unknown tenant "nobody".' });
+  it('an unknown tenant is refused before the payload is read, exactly like a bad signature', async () => {
+    const refusal = { type: 'unauthorized', message: 'The webhook could not be verified for this route.' };
+    await expect(deliver(ENV_SECRET, 'nobody')).rejects.toMatchObject(refusal);
+    await expect(deliver('a-wrong-secret-000', 'tenant-a')).rejects.toMatchObject(refusal);
+    expect(logs).toContain('Unknown tenant \\"nobody\\"');
   });
 
   it('a payment collection for an unknown tenant is refused with what to do, and nothing is written', async () => {
@@ -163,7 +166,7 @@ describe('secrets at rest', () => {
         `select secrets_ciphertext, key_id from provider_config where tenant_id = 'tenant-b'`,
       );
     expect(row!.secrets_ciphertext).not.toContain(SECRET_B);
-    expect(row!.secrets_ciphertext.startsWith(`v1.${row!.key_id}.`)).toBe(true);
+    expect(row!.secrets_ciphertext.startsWith(`v2.${row!.key_id}.`)).toBe(true);
     const listed = JSON.stringify(await payments.tenants.listProviderConfigs());
     expect(listed).toContain('"secret_names":["webhookSecrets"]');
     for (const secret of [SECRET_A, SECRET_B, ENV_SECRET]) {
@@ -203,12 +206,13 @@ describe('secrets at rest', () => {
       await rotated.close();
     }
 
-    // And a process that only has the old key cannot read the new rows: a clear error, not a silent fallback.
+    // And a process that only has the old key cannot read the new rows: a 503 that names no key (the
+    // caller is unauthenticated), and the reason in the log, not a silent fallback.
     const stale = await open(KEY_1);
     try {
-      await expect(deliver(SECRET_B, 'tenant-b', stale)).rejects.toThrow(
-        /encrypted with key [0-9a-f]{16}, which is neither TENDER_ENCRYPTION_KEY/,
-      );
+      const failure = await deliver(SECRET_B, 'tenant-b', stale).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ type: 'unavailable', message: expect.not.stringMatching(/key|[0-9a-f]{16}/i) });
+      expect(logs).toMatch(/encrypted with key [0-9a-f]{16}, which is neither TENDER_ENCRYPTION_KEY/);
     } finally {
       await stale.close();
     }

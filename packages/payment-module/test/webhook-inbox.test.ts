@@ -70,10 +70,13 @@ describe('the webhook inbox', () => {
     });
     await expect(deliver(stale)).rejects.toMatchObject({ type: 'unauthorized' });
     const good = createSystemWebhook({ secret, type: 'payment.captured', session_id: 's', amount: '1' });
-    await expect(deliver(good, 'nope_default')).rejects.toMatchObject({ type: 'not_found' });
-    await expect(deliver(good, 'system_default', 'acme')).rejects.toMatchObject({
+    await expect(deliver(good, 'nope_default')).rejects.toMatchObject({
       type: 'not_found',
-      message: 'Unknown tenant "acme".',
+      message: 'No payment provider at this webhook route.',
+    });
+    await expect(deliver(good, 'system_default', 'acme')).rejects.toMatchObject({
+      type: 'unauthorized',
+      message: 'The webhook could not be verified for this route.',
     });
     const tampered = { ...good, rawBody: Buffer.from(good.rawBody.toString().replace('"1"', '"100"')) };
     await expect(deliver(tampered)).rejects.toBeInstanceOf(TenderError);

@@ -4,6 +4,7 @@ import { placeholders } from '../database/placeholders.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
+import { storableJson, storableText } from './storable-values.js';
 
 /** One `webhook_event` row as the inbox stores it; the JSON columns are already serialized. */
 export interface InboxRow {
@@ -57,6 +58,7 @@ export class InboxWriter {
 
   async write(row: InboxRow): Promise<InboxWriteResult> {
     if (this.closed) throw new TenderError('unavailable', 'The webhook inbox is closed; retry later.');
+    assertStorable(row);
     const outcome = await this.group.submit(row);
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
@@ -96,7 +98,7 @@ export class InboxWriter {
       return outcomes as Outcome[];
     } catch (error) {
       const unanswered = rows.flatMap((_, i) => (outcomes[i] ? [] : [i]));
-      if (rows.length === 1 || isConnectionError(error)) {
+      if (rows.length === 1 || linkDown(error)) {
         for (const i of unanswered) outcomes[i] = { ok: false, error: translate(error) };
         return outcomes as Outcome[];
       }
@@ -113,7 +115,7 @@ export class InboxWriter {
           await this.store([rows[i]!], single);
           outcomes[i] = single[0];
         } catch (retryError) {
-          if (isConnectionError(retryError)) down = translate(retryError);
+          if (linkDown(retryError)) down = translate(retryError);
           outcomes[i] = { ok: false, error: translate(retryError) };
         }
       }
@@ -204,6 +206,37 @@ export function existingEventsSql(count: number): string {
 
 function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {
   return JSON.stringify([row.tenant, row.providerId, row.eventId]);
+}
+
+const TEXT_COLUMNS = ['tenant', 'providerId', 'eventId', 'eventType', 'action', 'method'] as const;
+const JSON_COLUMNS = ['data', 'headers', 'query'] as const;
+
+/** Refuses, for its caller alone, a row PostgreSQL could not store (see storable-values.ts). */
+function assertStorable(row: InboxRow): void {
+  const bad = [
+    ...TEXT_COLUMNS.filter((column) => !storableText(row[column])),
+    ...JSON_COLUMNS.filter((column) => !storableJson(row[column])),
+  ];
+  if (bad.length === 0) return;
+  const fields = bad.map((column) => (column === 'eventId' ? 'event id' : column === 'eventType' ? 'event type' : column));
+  throw new TenderError(
+    'invalid_data',
+    `The webhook's ${fields.join(', ')} contains a character that cannot be stored (NUL or an unpaired surrogate).`,
+  );
+}
+
+/**
+ * True when the database itself is out of reach, so retrying row by row is pointless. A protocol
+ * violation (08P01) is in the connection-error class but is caused by what one statement sent.
+ */
+function linkDown(error: unknown): boolean {
+  return isConnectionError(error) && !hasSqlState(error, '08P01');
+}
+
+function hasSqlState(error: unknown, code: string, depth = 0): boolean {
+  if (depth > 8 || error === null || typeof error !== 'object') return false;
+  const { code: own, cause } = error as { code?: unknown; cause?: unknown };
+  return own === code || hasSqlState(cause, code, depth + 1);
 }
 
 /** A lost database becomes 503, so the provider retries; anything else is the caller's to report. */

@@ -9,12 +9,14 @@ import {
   type WebhookReceiver,
 } from '@tender/core';
 import { PaymentSession } from '../models/index.js';
+import type { RegisteredProvider } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
+import { withoutCredentials } from './credentials.js';
 import type { InboxWriteResult, InboxWriter } from './inbox-writer.js';
 import type { WebhookMetrics } from './metrics.js';
-import { parseBodyForProvider, storableHeaders } from './request-body.js';
-import { normalizeTenant } from './tenant.js';
+import { parseBodyForProvider } from './request-body.js';
+import { normalizeTenant, unverifiedForTenant } from './tenant.js';
 
 const MAX_KEY_LENGTH = 255;
 
@@ -29,8 +31,12 @@ function storableEventId(providerEventId: string | undefined, rawBody: Buffer): 
 }
 
 export interface TenantDirectory {
-  /** True when the tenant exists; consulted before any payment data is read. */
-  exists(tenant: string): Promise<boolean>;
+  /**
+   * True when the tenant exists; consulted before any payment data is read. One indexed read at most
+   * (it may load the tenant's options for `providerId` in the same query), and no memory kept for an
+   * unknown tenant.
+   */
+  exists(tenant: string, providerId: string): Promise<boolean>;
 }
 
 /**
@@ -53,39 +59,26 @@ export class WebhookInbox implements WebhookReceiver {
     const tenant = normalizeTenant(webhook.tenant);
     const log = { provider: webhook.provider, tenant };
     let verified: WebhookActionAndData;
-    let providerId: string;
+    let provider: RegisteredProvider;
     try {
-      providerId = this.ctx.registry.byRouteKey(webhook.provider).id;
-      if (tenant !== normalizeTenant(undefined) && !(await this.tenants.exists(tenant))) {
-        throw new TenderError('not_found', `Unknown tenant "${tenant}".`);
-      }
-      verified = await this.service.getWebhookActionAndData({
-        provider: providerId,
-        tenant,
-        payload: {
-          data: parseBodyForProvider(webhook.rawBody, webhook.headers),
-          rawData: webhook.rawBody,
-          headers: webhook.headers,
-          query: webhook.query,
-          method: webhook.method,
-        },
-      });
-      await this.checkSessionAmount(providerId, tenant, verified);
+      provider = this.providerAt(webhook.provider);
+      verified = await this.verify(webhook, tenant, provider.id);
+      await this.checkSessionAmount(provider.id, tenant, verified);
     } catch (error) {
-      this.metrics.increment('rejected');
-      const type = error instanceof TenderError ? error.type : 'internal';
-      this.ctx.logger.warn(
-        { ...log, outcome: 'rejected', type, reason: (error as Error).message, latency_ms: Date.now() - started },
-        'webhook rejected',
-      );
-      throw error;
+      throw this.rejected(log, error, started);
     }
     this.metrics.increment('verified');
 
     // Without a provider event id, identical bytes are the same event: a hash keeps redeliveries idempotent.
     const eventId = storableEventId(verified.event_id, webhook.rawBody);
     const ignored = verified.action === PaymentActions.NOT_SUPPORTED;
-    const stored = await this.store(webhook, tenant, providerId, eventId, verified, ignored);
+    let stored: InboxWriteResult;
+    try {
+      stored = await this.store(webhook, tenant, provider, eventId, verified, ignored);
+    } catch (error) {
+      // A value the database cannot hold (a NUL byte) is this request's fault; an outage is not.
+      throw TenderError.is(error, 'invalid_data') ? this.rejected(log, error, started) : error;
+    }
     const outcome = stored.inserted ? (ignored ? 'ignored' : 'accepted') : 'duplicate';
     if (outcome !== 'accepted') this.metrics.increment(outcome);
     this.ctx.logger.info(
@@ -101,6 +94,50 @@ export class WebhookInbox implements WebhookReceiver {
     );
     if (outcome === 'accepted') this.onStored();
     return { outcome, webhook_event_id: stored.id, event_id: eventId, action: verified.action };
+  }
+
+  private rejected(log: object, error: unknown, started: number): unknown {
+    this.metrics.increment('rejected');
+    const type = error instanceof TenderError ? error.type : 'internal';
+    this.ctx.logger.warn(
+      { ...log, outcome: 'rejected', type, reason: reasonOf(error), latency_ms: Date.now() - started },
+      'webhook rejected',
+    );
+    return error;
+  }
+
+  /** The provider of a route segment. The 404 names none of the configured ones: the caller is unauthenticated. */
+  private providerAt(routeKey: string): RegisteredProvider {
+    const id = `pp_${routeKey}`;
+    if (!this.ctx.registry.has(id)) throw new TenderError('not_found', 'No payment provider at this webhook route.');
+    return this.ctx.registry.get(id);
+  }
+
+  /**
+   * Checks the tenant (one indexed read), then the signature on the request exactly as received. On a
+   * tenant's route an unknown tenant and a failed verification answer alike (see `unverifiedForTenant`).
+   */
+  private async verify(webhook: IncomingWebhook, tenant: string, providerId: string): Promise<WebhookActionAndData> {
+    const onTenantRoute = tenant !== normalizeTenant(undefined);
+    if (onTenantRoute && !(await this.tenants.exists(tenant, providerId))) {
+      throw unverifiedForTenant(new TenderError('not_found', `Unknown tenant "${tenant}".`));
+    }
+    try {
+      return await this.service.getWebhookActionAndData({
+        provider: providerId,
+        tenant,
+        payload: {
+          data: parseBodyForProvider(webhook.rawBody, webhook.headers),
+          rawData: webhook.rawBody,
+          headers: webhook.headers,
+          query: webhook.query,
+          method: webhook.method,
+        },
+      });
+    } catch (error) {
+      if (onTenantRoute && TenderError.is(error, 'unauthorized')) throw unverifiedForTenant(error);
+      throw error;
+    }
   }
 
   /** Providers whose callbacks carry an unsigned amount (Ifthenpay) must match the session's amount. */
@@ -124,23 +161,32 @@ export class WebhookInbox implements WebhookReceiver {
   private store(
     webhook: IncomingWebhook,
     tenant: string,
-    providerId: string,
+    provider: RegisteredProvider,
     eventId: string,
     verified: WebhookActionAndData,
     ignored: boolean,
   ): Promise<InboxWriteResult> {
+    // The signature was checked on the request as received; the credentials it carried stop here.
+    const { headers, query } = withoutCredentials(provider.providerClass.credentialFields, webhook.headers, webhook.query);
     return this.writer.write({
       tenant,
-      providerId,
+      providerId: provider.id,
       eventId,
       eventType: verified.event_type?.slice(0, MAX_KEY_LENGTH) ?? null,
       action: verified.action,
       data: verified.data ? JSON.stringify(verified.data) : null,
       method: webhook.method.toUpperCase().slice(0, 8),
       rawBody: webhook.rawBody,
-      headers: JSON.stringify(storableHeaders(webhook.headers)),
-      query: JSON.stringify(webhook.query ?? {}),
+      headers: JSON.stringify(headers),
+      query: JSON.stringify(query),
       status: ignored ? 'ignored' : 'pending',
     });
   }
+}
+
+/** The log's reason: the real one behind a tenant route's deliberately vague answer. */
+function reasonOf(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  const cause = (error as { cause?: unknown })?.cause;
+  return cause instanceof Error ? `${message} (${cause.message})` : message;
 }

@@ -16,10 +16,3 @@ export function parseBodyForProvider(rawBody: Buffer, headers: Record<string, He
     return {};
   }
 }
-
-/** Headers that authenticate the caller to us (not the provider's signature) are not stored. */
-const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'x-forward-secret', 'proxy-authorization']);
-
-export function storableHeaders(headers: Record<string, HeaderValue>): Record<string, HeaderValue> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !UNSTORED_HEADERS.has(name.toLowerCase())));
-}
