@@ -436,6 +436,19 @@ export class EmulatorStore {
     return method;
   }
 
+  /** Stripe refuses to detach a method that is attached to no customer. */
+  detachPaymentMethod(id: string, params: FormObject): StripeObject {
+    allowOnly(params, []);
+    const method = this.paymentMethod(id);
+    if (!method.customer) {
+      throw EmulatedStripeError.invalidRequest(`The payment method you provided is not attached to a customer.`, {
+        code: 'payment_method_unexpected_state',
+      });
+    }
+    method.customer = null;
+    return method;
+  }
+
   listPaymentMethods(customer: string, type?: string): StripeObject[] {
     this.customer(customer);
     return [...this.paymentMethods.values()].filter((method) => method.customer === customer && (!type || method.type === type));

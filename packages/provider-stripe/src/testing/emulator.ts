@@ -130,6 +130,7 @@ export async function startStripeEmulator(): Promise<StripeEmulator> {
     ],
     ['GET', /^\/v1\/payment_methods\/([^/]+)$/, (_p, m) => store.paymentMethod(m[1] as string)],
     ['POST', /^\/v1\/payment_methods\/([^/]+)\/attach$/, (p, m) => store.attachPaymentMethod(m[1] as string, p)],
+    ['POST', /^\/v1\/payment_methods\/([^/]+)\/detach$/, (p, m) => store.detachPaymentMethod(m[1] as string, p)],
     ['POST', /^\/v1\/setup_intents$/, (p) => store.createSetupIntent(p)],
   ];
 
