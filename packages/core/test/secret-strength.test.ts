@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { MIN_SECRET_BYTES, secretRefinement, secretWeakness } from '../src/index.js';
+import { MIN_SECRET_BYTES, secretRefinement, secretSchema, secretWeakness } from '../src/index.js';
 
 const whsec = (bytes: Buffer) => `whsec_${bytes.toString('base64')}`;
 
@@ -45,5 +45,20 @@ describe('secretRefinement', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['secret']);
     expect(schema.parse({ secret: `whsec_${'x9'.repeat(16)}` })).toEqual({ secret: `whsec_${'x9'.repeat(16)}` });
+  });
+});
+
+describe('secretSchema', () => {
+  const schema = secretSchema(z.string(), 'text');
+
+  it('reports one issue, with the byte-level message, for a short secret', () => {
+    const issues = schema.safeParse('short').error?.issues ?? [];
+    expect(issues.map((issue) => issue.message)).toEqual([secretWeakness('short', 'text')]);
+  });
+
+  it('still refuses a long but weak one, and documents the floor in the JSON Schema', () => {
+    expect(schema.safeParse('a'.repeat(40)).error?.issues[0]?.message).toMatch(/one byte repeated/);
+    expect(schema.safeParse('0123456789abcdef').success).toBe(true);
+    expect(z.toJSONSchema(schema)).toMatchObject({ type: 'string', minLength: MIN_SECRET_BYTES });
   });
 });

@@ -1,4 +1,4 @@
-import { secretRefinement } from '@tender/core';
+import { secretSchema } from '@tender/core';
 import { z } from 'zod';
 
 /** Easypay's sandbox; production is https://api.prod.easypay.pt/2.0. */
@@ -32,9 +32,10 @@ export const easypayProviderOptions = z
      * (`https://easypay:<secret>@shop.example/hooks/payment/easypay_<id>`) or as `?secret=<secret>`.
      * Easypay does not sign notifications, so without it every notification is rejected.
      */
-    webhookSecret: z
-      .string({ error: required('a random notification secret of at least 16 bytes (see the README)') })
-      .superRefine(secretRefinement('text')),
+    webhookSecret: secretSchema(
+      z.string({ error: required('a random notification secret of at least 16 bytes (see the README)') }),
+      'text',
+    ),
     /** Bank-statement / MB WAY app text for captures. */
     descriptive: z.string().min(1).max(255).default('Payment'),
     /** Request timeout for each Easypay API call, in milliseconds. */

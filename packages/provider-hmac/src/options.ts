@@ -1,4 +1,4 @@
-import { type PaymentAction, PaymentActions, secretWeakness } from '@tender/core';
+import { MIN_SECRET_BYTES, type PaymentAction, PaymentActions, secretWeakness } from '@tender/core';
 import { z } from 'zod';
 
 const action = z.enum(Object.values(PaymentActions) as [PaymentAction, ...PaymentAction[]]);
@@ -16,7 +16,15 @@ export const hmacProviderOptions = z
      */
     scheme: z.enum(['x-signature', 'standard-webhooks']).default('x-signature'),
     /** Every secret currently valid; list the new one next to the old one while rotating. */
-    secrets: z.array(z.string()).min(1, 'configure at least one webhook secret'),
+    secrets: z
+      .array(
+        // The floor every scheme shares; the scheme-specific key check is in superRefine below.
+        z.string().min(MIN_SECRET_BYTES, {
+          abort: true,
+          error: `a webhook secret needs at least ${MIN_SECRET_BYTES} bytes of key: make one with \`openssl rand -hex 32\` (Standard Webhooks: \`echo "whsec_$(openssl rand -base64 32)"\`)`,
+        }),
+      )
+      .min(1, 'configure at least one webhook secret'),
     signatureHeader: z.string().min(1).default('x-signature'),
     signatureEncoding: z.enum(['hex', 'base64']).default('hex'),
     /** Set when the gateway sends a unix-seconds timestamp header; old deliveries are then refused as replays. */

@@ -51,7 +51,16 @@ describe('HMAC provider options', () => {
   it.each([
     ['no options at all', undefined, /secrets/],
     ['an empty secrets list', { secrets: [] }, /secrets: configure at least one webhook secret/],
-    ['a short secret', { secrets: ['short'] }, /secrets\.0: the secret is 5 bytes, fewer than the 16.*openssl rand -hex 32/],
+    [
+      'a short secret',
+      { secrets: ['short'] },
+      /secrets\.0: a webhook secret needs at least 16 bytes of key.*openssl rand -hex 32/,
+    ],
+    [
+      'a 16-character secret of fewer than 16 bytes of key under Standard Webhooks',
+      { scheme: 'standard-webhooks', secrets: ['whsec_MDEyMzQ1Njc='] },
+      /secrets\.0: the secret decodes to 8 bytes/,
+    ],
     ['a repeated-byte secret', { secrets: ['0'.repeat(32)] }, /secrets\.0: the secret is one byte repeated/],
     [
       'a Standard Webhooks secret that decodes to an empty key',

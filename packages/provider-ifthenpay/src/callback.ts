@@ -77,7 +77,6 @@ export function callbackToAction(callback: IfthenpayCallback): WebhookActionAndD
   if (!eventKey) throw new TenderError('invalid_data', 'Ifthenpay MB WAY callback needs requestId (legacy: idpedido).');
   // One payment of one request is one event, however often Ifthenpay repeats the callback.
   const event_id = `${method}:paid:${eventKey}`;
-  const amount = parseCallbackAmount(callback.amount);
   if (callback.status !== undefined && !PAID_STATES.has(callback.status.toUpperCase())) {
     return {
       action: PaymentActions.NOT_SUPPORTED,
@@ -85,6 +84,8 @@ export function callbackToAction(callback: IfthenpayCallback): WebhookActionAndD
       event_type: `${method}.${callback.status}`,
     };
   }
+  // Only a paid callback's amount means anything: it is checked here, before anything trusts it.
+  const amount = parseCallbackAmount(callback.amount);
   return {
     action: PaymentActions.CAPTURED,
     event_id,

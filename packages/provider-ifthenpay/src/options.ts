@@ -1,3 +1,4 @@
+import { secretSchema } from '@tender/core';
 import { z } from 'zod';
 
 /** Ifthenpay's API root (the same host serves production; Ifthenpay has no separate sandbox host). */
@@ -16,9 +17,10 @@ export const ifthenpayProviderOptions = z
      * The anti-phishing key given to Ifthenpay with the callback URL: every callback carries it as `key`
      * (legacy: `chave`). It is the only proof a callback comes from Ifthenpay.
      */
-    antiPhishingKey: z
-      .string({ error: required('the anti-phishing key configured with the callback at Ifthenpay') })
-      .min(8, 'must be at least 8 characters'),
+    antiPhishingKey: secretSchema(
+      z.string({ error: required('the anti-phishing key configured with the callback at Ifthenpay') }),
+      'text',
+    ),
     /** Which Ifthenpay method this provider instance offers; register one instance per method. */
     method: z.enum(['multibanco', 'mbway']).default('multibanco'),
     /** Multibanco key (e.g. "ABC-123456"), needed when method is "multibanco". */

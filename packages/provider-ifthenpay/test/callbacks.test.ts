@@ -206,7 +206,7 @@ describe('Ifthenpay callback parameters', () => {
     );
   });
 
-  it.each(['10.5.0', '1.000,50', '1,000.50', '10,', 'abc', '-1.00', '10.505', ''])(
+  it.each(['10.5.0', '1.000,50', '1,000.50', '10,', 'abc', '-1.00', '10.505', '', '57.350', '57,350', '0.00', '0', ' 10.50'])(
     'refuses the malformed amount "%s"',
     async (amount) => {
       const { requestId } = await newReference();
@@ -225,7 +225,17 @@ describe('parseCallbackAmount', () => {
     ['0.01', '0.01'],
     ['0,10', '0.10'],
     ['123456789.99', '123456789.99'],
+    ['57.35', '57.35'],
+    ['57,35', '57.35'],
   ])('reads %s as %s', (raw, expected) => {
     expect(parseCallbackAmount(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['57.350', /at most two decimals/],
+    ['57,350', /at most two decimals/],
+    ['0,00', /greater than zero/],
+  ])('refuses %s, as the README says', (raw, message) => {
+    expect(() => parseCallbackAmount(raw)).toThrow(message);
   });
 });

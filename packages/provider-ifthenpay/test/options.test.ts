@@ -40,7 +40,11 @@ describe('Ifthenpay provider options', () => {
   });
 
   it('rejects a short anti-phishing key, an unknown method and a bad URL', () => {
-    expect(rejection({ ...valid, antiPhishingKey: 'short' }).message).toContain('antiPhishingKey: must be at least 8 characters');
+    expect(rejection({ ...valid, antiPhishingKey: 'short' }).message).toMatch(
+      /antiPhishingKey: the secret is 5 bytes, fewer than the 16 .*openssl rand -hex 32/,
+    );
+    // Eight characters were enough before: a key an attacker could guess.
+    expect(rejection({ ...valid, antiPhishingKey: 'abcd1234' }).message).toMatch(/antiPhishingKey: the secret is 8 bytes/);
     expect(rejection({ ...valid, method: 'payshop' }).message).toContain('method');
     expect(rejection({ ...valid, apiBaseUrl: 'nope' }).message).toContain('apiBaseUrl');
   });

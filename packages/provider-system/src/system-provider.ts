@@ -18,7 +18,7 @@ import {
   type ProviderWebhookPayload,
   parseJsonObject,
   type RefundPaymentInput,
-  secretRefinement,
+  secretSchema,
   TenderError,
   verifyTimestamped,
   type WebhookActionAndData,
@@ -32,7 +32,7 @@ export const systemProviderOptions = z.object({
    * Secrets that sign test webhooks in the `X-Tender-Signature: t=…,v1=…` scheme (several during a rotation).
    * Without one, the provider rejects every webhook.
    */
-  webhookSecrets: z.array(z.string().superRefine(secretRefinement('text'))).default([]),
+  webhookSecrets: z.array(secretSchema(z.string(), 'text')).default([]),
   /** Seconds a signature stays valid. */
   tolerance: z.number().int().nonnegative().default(300),
 });

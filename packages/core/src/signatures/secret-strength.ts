@@ -58,3 +58,17 @@ export function secretRefinement(format: SecretFormat): (secret: string, context
     if (problem) context.addIssue({ code: 'custom', message: problem });
   };
 }
+
+/**
+ * `schema` (a provider's `z.string(…)`) refused when `secret` is weak: a length floor first, so the generated
+ * options reference still says "≥ 16 characters" (a UTF-8 key has at least as many bytes as characters), then
+ * the byte-level check. Either failure carries `secretWeakness`'s message, once.
+ */
+export function secretSchema(schema: z.ZodString, format: SecretFormat): z.ZodString {
+  return schema
+    .min(MIN_SECRET_BYTES, {
+      abort: true,
+      error: (issue) => secretWeakness(String(issue.input), format) ?? `must be at least ${MIN_SECRET_BYTES} characters`,
+    })
+    .superRefine(secretRefinement(format));
+}
