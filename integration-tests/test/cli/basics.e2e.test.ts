@@ -118,15 +118,20 @@ export default { providers: [{ resolve: StripeProvider, id: 'stripe', options: {
     expect(run.stderr).toContain('apiKey is a publishable key (pk_…)');
   });
 
-  it('uses the environment when there is no config file', async () => {
-    const run = await runCli(['providers', 'list', '--json'], {
-      env: { STRIPE_API_KEY: 'sk_test_env', STRIPE_WEBHOOK_SECRET: 'whsec_env_0123456789abcdef', PORT: '7000' },
-      cwd: '/',
-    });
+  it('uses the environment when there is no config file: only the providers its variables configure', async () => {
+    const env = { STRIPE_API_KEY: 'sk_test_env', STRIPE_WEBHOOK_SECRET: 'whsec_env_0123456789abcdef', PORT: '7000' };
+    const run = await runCli(['providers', 'list', '--json'], { env, cwd: '/' });
     expect(run.code).toBe(0);
     expect(parseJson<{ webhook_url: string }[]>(run).map((r) => r.webhook_url)).toEqual([
-      'http://127.0.0.1:7000/hooks/payment/system_default',
       'http://127.0.0.1:7000/hooks/payment/stripe_stripe',
     ]);
+    const withSystem = await runCli(['providers', 'list', '--json'], {
+      env: { ...env, TENDER_SYSTEM_WEBHOOK_SECRET: 'whsec_system_from_env_0123' },
+      cwd: '/',
+    });
+    expect(parseJson<{ id: string }[]>(withSystem).map((r) => r.id)).toEqual(['pp_system_default', 'pp_stripe_stripe']);
+    const none = await runCli(['providers', 'list'], { cwd: '/' });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^No providers configured: there is no tender\.config\.ts here/);
   });
 });

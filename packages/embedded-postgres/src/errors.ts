@@ -4,7 +4,7 @@ export class EmbeddedPostgresError extends Error {
 
   constructor(
     message: string,
-    readonly code: 'unsupported_platform' | 'no_binaries' | 'no_system_user' | 'unreachable' | 'in_use' | 'failed',
+    readonly code: 'no_binaries' | 'no_system_user' | 'unreachable' | 'unsafe_copy' | 'in_use' | 'failed',
   ) {
     super(message);
   }

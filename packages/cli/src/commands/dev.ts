@@ -1,10 +1,12 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeListener, type WebhookResult } from '@tender/http';
 import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
-import { parsePort } from '../config/env-config.js';
+import { parsePort, SYSTEM_SECRET_VARIABLE, withRunSystemProvider } from '../config/env-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { type DevDatabase, startDevDatabase } from '../dev/dev-database.js';
+import { createDevServer } from '../dev/dev-server.js';
 import { CliError } from '../errors.js';
-import { openModule } from '../host/open-module.js';
+import { databaseUrlOf, openModule } from '../host/open-module.js';
 import { webhookUrl } from '../providers/configured-providers.js';
 import { takeOverSignals } from '../signals.js';
 
@@ -21,46 +23,56 @@ function describeResult(r: WebhookResult): string {
 export const devCommand: Command = {
   name: 'dev',
   summary: 'run a dev host: the database, the worker and the webhook route, printing each webhook URL',
-  help: `Usage: tender dev [--port <port>] [--host <host>] [--database-url <url>]
+  help: `Usage: tender dev [--port <port>] [--host <host>] [--database-url <url>] [--fresh]
 
 Starts the payment module from tender.config.ts (or the environment), migrates its database, runs the
 webhook worker with processPaymentWorkflow, and serves the webhook route until Ctrl-C. Without a database
-URL it starts an embedded PostgreSQL and prints its URL, so other commands (tender webhooks list …) can use
-it while the host runs. Each request is printed as it is answered, and so is each domain event.
+URL it runs an embedded PostgreSQL whose data is kept in .tender/pg, so test payments survive a restart,
+and prints its URL, so other commands (tender webhooks list …) can use it while the host runs. Each
+request is printed as it is answered, and so is each domain event.
+
+Without a config file the system provider is registered with a secret made for this run (printed), unless
+${SYSTEM_SECRET_VARIABLE} sets one.
 
   --port <port>           default: the config's port, else PORT, else 9000 (0 picks a free port)
   --host <host>           default: the config's host, else 127.0.0.1
+  --fresh                 delete the embedded database's data (.tender/pg) and start empty
 
 Then, in another terminal: tender simulate <provider> <event> --session <id>
 
 ${GLOBAL_HELP}`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' } });
+    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' }, fresh: { type: 'boolean' } });
     let flagPort: number | undefined;
     try {
       flagPort = parsePort(values.port, '--port');
     } catch (error) {
       throw new CliError((error as Error).message);
     }
+    const loaded = await loadConfig({ path: values.config, cwd: ctx.cwd });
+    const { config, secret } = loaded.source
+      ? { config: loaded.config, secret: undefined }
+      : withRunSystemProvider(loaded.config);
     let restoreSignals: () => void = () => {};
     const stopped = new Promise<string>((resolve) => {
       restoreSignals = takeOverSignals(resolve);
     });
+    const databaseUrl = databaseUrlOf(values, config);
+    let devDatabase: DevDatabase | undefined;
     let opened: Awaited<ReturnType<typeof openModule>>;
     try {
-      opened = await openModule(values, {
-        cwd: ctx.cwd,
-        verbose: ctx.verbose,
-        run: 'worker',
-        migrate: true,
-        requireDatabase: false,
-      });
+      if (!databaseUrl) devDatabase = await startDevDatabase(ctx.cwd, Boolean(values.fresh));
+      opened = await openModule(
+        { ...values, 'database-url': databaseUrl ?? devDatabase?.database.url },
+        { cwd: ctx.cwd, verbose: ctx.verbose, run: 'worker', migrate: true, loaded: { ...loaded, config } },
+      );
     } catch (error) {
       restoreSignals();
+      await devDatabase?.database.stop();
       throw error;
     }
-    const { payments, config, source } = opened;
-    const server = createServer(createNodeListener(payments, { onResult: (r) => ctx.out.line(describeResult(r)) }));
+    const { payments, source } = opened;
+    const server = createDevServer(createNodeListener(payments, { onResult: (r) => ctx.out.line(describeResult(r)) }));
     const unsubscribe = payments.events.subscribe('*', (event) => {
       ctx.out.line(`          event ${event.name} ${JSON.stringify(event.data)}`);
     });
@@ -78,19 +90,22 @@ ${GLOBAL_HELP}`,
         server.listen(port, host, resolve);
       });
       const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
-      const embedded = !values['database-url'] && !config.databaseUrl && !process.env.DATABASE_URL;
       ctx.out.line(`Tender dev host on ${base} (config: ${source ?? 'environment'})`);
       ctx.out.line(
-        embedded
-          ? `Database: ${payments.databaseUrl} (embedded; deleted when this process stops)`
+        devDatabase
+          ? `Database: ${payments.databaseUrl} (${devDatabase.description})`
           : `Database: ${maskPassword(payments.databaseUrl)}`,
       );
+      if (secret) ctx.out.line(`System provider secret for this run (no config file): ${secret}`);
       ctx.out.line('Webhook URLs:');
       for (const provider of payments.registry.list()) ctx.out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
       const [first] = payments.registry.list();
       if (first) {
-        const db = embedded ? ` --database-url ${payments.databaseUrl}` : '';
-        ctx.out.line(`Send a signed test event: tender simulate ${first.routeKey} <event> --session <id> --url ${base}${db}`);
+        const env = secret && first.identifier === 'system' ? `${SYSTEM_SECRET_VARIABLE}=${secret} ` : '';
+        const db = devDatabase ? ` --database-url ${payments.databaseUrl}` : '';
+        ctx.out.line(
+          `Send a signed test event: ${env}tender simulate ${first.routeKey} <event> --session <id> --url ${base}${db}`,
+        );
       }
       ctx.out.line('Ready. Ctrl-C stops it.');
       const signal = await stopped;
@@ -102,6 +117,7 @@ ${GLOBAL_HELP}`,
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await payments.close();
+      await devDatabase?.database.stop();
     }
   },
 };

@@ -11,7 +11,9 @@ export const providersCommand: Command = {
   help: `Usage: tender providers list [--url <base url>] [--json]
 
 Lists every provider of the configuration (validated as the module validates it; no database needed):
-its registry id, its webhook URL and the events to subscribe to at the gateway.
+its registry id, its webhook URL and the events to subscribe to at the gateway. Without a config file,
+the providers the environment configures (Stripe from STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET, the
+system provider from TENDER_SYSTEM_WEBHOOK_SECRET).
 
   --url <base url>        public base URL of the host (default: http://127.0.0.1:<port of tender dev>)
 
@@ -30,6 +32,12 @@ ${GLOBAL_HELP}`,
     }));
     if (values.json) {
       ctx.out.line(toJson(rows));
+      return 0;
+    }
+    if (rows.length === 0) {
+      ctx.out.line(
+        `No providers configured: ${source ? `${source} lists none` : 'there is no tender.config.ts here and no provider variables are set (STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET, TENDER_SYSTEM_WEBHOOK_SECRET)'}.`,
+      );
       return 0;
     }
     ctx.out.line(`Providers from ${source ?? 'the environment (no tender.config.ts found)'}:\n`);

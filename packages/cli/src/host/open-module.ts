@@ -36,9 +36,11 @@ export async function openModule(
     requireDatabase?: boolean;
     /** False for commands that only read or requeue stored rows: a provider's missing API key must not stop them. */
     providers?: boolean;
+    /** The configuration, when the command loaded (and adjusted) it itself. */
+    loaded?: LoadedConfig;
   },
 ): Promise<OpenedModule> {
-  const loaded = await loadConfig({ path: flags.config, cwd: options.cwd });
+  const loaded = options.loaded ?? (await loadConfig({ path: flags.config, cwd: options.cwd }));
   const { config } = loaded;
   const databaseUrl = databaseUrlOf(flags, config);
   if (!databaseUrl && (options.requireDatabase ?? true)) throw new CliError(NO_DATABASE_MESSAGE);
