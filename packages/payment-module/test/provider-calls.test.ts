@@ -138,7 +138,8 @@ describe('provider calls', () => {
       amount: '5',
       idempotency_key: 'order-9-capture',
     });
-    expect(ObservedProvider.keys).toEqual(['order-9-capture', 'order-9-capture']);
+    // The merchant's key, scoped to the payment and operation: the same key on another payment is another key there.
+    expect(ObservedProvider.keys).toEqual([`${payment.id}:capture:order-9-capture`, `${payment.id}:capture:order-9-capture`]);
     expect(retried.captured_amount).toBe('5');
     expect(retried.captures.filter((c) => c.status === 'succeeded')).toHaveLength(1);
     // The failed attempt stays on record, and released what it had reserved.

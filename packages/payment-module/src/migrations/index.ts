@@ -2,6 +2,7 @@ import { Migration20261125000000_initial } from './Migration20261125000000_initi
 import { Migration20261125010000_tenants } from './Migration20261125010000_tenants.js';
 import { Migration20261125020000_drop_payment_provider } from './Migration20261125020000_drop_payment_provider.js';
 import { Migration20261201000000_outbox } from './Migration20261201000000_outbox.js';
+import { Migration20261202000000_service_parity } from './Migration20261202000000_service_parity.js';
 import { Migration20261210000000_scrub_webhook_credentials } from './Migration20261210000000_scrub_webhook_credentials.js';
 
 /** Every migration, in order. Listed explicitly so the module works from any install path or bundle. */
@@ -10,5 +11,6 @@ export const migrationsList = [
   { name: 'Migration20261125010000_tenants', class: Migration20261125010000_tenants },
   { name: 'Migration20261125020000_drop_payment_provider', class: Migration20261125020000_drop_payment_provider },
   { name: 'Migration20261201000000_outbox', class: Migration20261201000000_outbox },
+  { name: 'Migration20261202000000_service_parity', class: Migration20261202000000_service_parity },
   { name: 'Migration20261210000000_scrub_webhook_credentials', class: Migration20261210000000_scrub_webhook_credentials },
 ];

@@ -13,6 +13,7 @@ export const AccountHolder = defineEntity({
     external_id: p.string(),
     email: p.string().nullable(),
     data: p.json<Record<string, unknown>>().default('{}'),
+    metadata: p.json<Record<string, unknown>>().nullable(),
     ...timestamps,
   },
 });

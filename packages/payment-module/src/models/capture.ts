@@ -9,12 +9,16 @@ import { Payment } from './payment.js';
 export const Capture = defineEntity({
   name: 'Capture',
   tableName: 'capture',
+  uniques: [{ properties: ['payment', 'idempotency_key'] }],
   properties: {
     id: p.string().primary(),
     payment: () => p.manyToOne(Payment).mapToPk().index(),
     amount: money(),
     status: p.string().length(16).default('pending'),
-    idempotency_key: p.string().unique(),
+    /** The caller's key (or the row's id): unique per payment, so one key never reaches another payment's rows. */
+    idempotency_key: p.string(),
+    /** A digest of the arguments first given with the key: a retry with other arguments is a conflict. */
+    request_fingerprint: p.string().length(64).nullable(),
     /** 'merchant' when Tender asked the provider; 'provider' when a webhook reported one already made. */
     source: p.string().length(16).default('merchant'),
     created_by: p.string().nullable(),

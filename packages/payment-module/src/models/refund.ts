@@ -7,12 +7,16 @@ import { RefundReason } from './refund-reason.js';
 export const Refund = defineEntity({
   name: 'Refund',
   tableName: 'refund',
+  uniques: [{ properties: ['payment', 'idempotency_key'] }],
   properties: {
     id: p.string().primary(),
     payment: () => p.manyToOne(Payment).mapToPk().index(),
     amount: money(),
     status: p.string().length(16).default('pending'),
-    idempotency_key: p.string().unique(),
+    /** The caller's key (or the row's id): unique per payment, so one key never reaches another payment's rows. */
+    idempotency_key: p.string(),
+    /** A digest of the arguments first given with the key: a retry with other arguments is a conflict. */
+    request_fingerprint: p.string().length(64).nullable(),
     source: p.string().length(16).default('merchant'),
     refund_reason: () => p.manyToOne(RefundReason).mapToPk().nullable(),
     note: p.text().nullable(),

@@ -10,6 +10,7 @@ import { OutboxWriter } from '../outbox/write-outbox-events.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
+import { eventApplier } from '../services/process-event.js';
 import { Keyring, parseKey } from '../tenants/keyring.js';
 import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
@@ -109,6 +110,13 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const inboxWriter = new InboxWriter(orm, logger);
   const inbox = new WebhookInbox(ctx, service, metrics, tenants, inboxWriter, notify);
   const webhooks = new WebhookEventsApi(ctx, notify);
+  service.attachEventPipeline({
+    receive: (webhook) => inbox.receiveWebhook(webhook),
+    worker: eventApplier(
+      () => (processor ? worker : null),
+      () => createWorker({ listen: false }),
+    ),
+  });
   container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
   return {

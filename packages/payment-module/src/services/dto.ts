@@ -28,6 +28,7 @@ export interface PaymentSessionDTO {
   status: string;
   data: Record<string, unknown>;
   context: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
   authorized_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -96,6 +97,7 @@ export function toSessionDTO(s: PaymentSession): PaymentSessionDTO {
     status: s.status,
     data: s.data,
     context: s.context ?? null,
+    metadata: s.metadata ?? null,
     authorized_at: s.authorized_at ?? null,
     created_at: s.created_at,
     updated_at: s.updated_at,

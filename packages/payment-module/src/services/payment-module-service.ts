@@ -5,72 +5,153 @@ import {
   TenderError,
   type WebhookActionAndData,
 } from '@tender/core';
-import { generateId, IdPrefix } from '../ids.js';
-import { AccountHolder, DEFAULT_TENANT, RefundReason } from '../models/index.js';
+import {
+  type AccountHolderDTO,
+  AccountHolders,
+  type CreateAccountHolderInput,
+  type UpdateAccountHolderInput,
+} from './account-holders.js';
 import type { WebhookAuthorizationInput, WebhookAuthorizationRequest, WebhookAuthorizationResult } from './authorization.js';
 import {
+  type CollectionFindConfig,
   CollectionOperations,
   type CreatePaymentCollectionInput,
   type ListPaymentCollectionsFilter,
-  type Pagination,
   type UpdatePaymentCollectionInput,
+  type UpsertPaymentCollectionInput,
 } from './collections.js';
+import { withConstraintErrors } from './constraint-errors.js';
 import type { ServiceContext } from './context.js';
-import type { PaymentCollectionDTO, PaymentDTO, PaymentSessionDTO } from './dto.js';
+import type { CaptureDTO, PaymentCollectionDTO, PaymentDTO, PaymentSessionDTO, RefundDTO } from './dto.js';
+import type { FindConfig } from './list-options.js';
+import { type ListMovementsFilter, MovementRecords } from './movement-records.js';
+import {
+  type CreatePaymentMethodInput,
+  type DeletePaymentMethodInput,
+  type ListPaymentMethodsFilter,
+  type PaymentMethodDTO,
+  PaymentMethods,
+} from './payment-methods.js';
+import { type ListPaymentsFilter, PaymentQueries, type PaymentRelation, type UpdatePaymentInput } from './payment-queries.js';
 import { type CapturePaymentInput, PaymentOperations, type RefundPaymentInput } from './payments.js';
+import { type EventPipeline, type ProcessEventInput, type ProcessEventResult, processEvent } from './process-event.js';
 import { callProvider } from './provider-call.js';
+import { type ListPaymentProvidersFilter, type PaymentProviderDTO, PaymentProviders } from './providers-list.js';
+import {
+  type CreateRefundReasonInput,
+  type ListRefundReasonsFilter,
+  type RefundReasonDTO,
+  RefundReasons,
+  type UpdateRefundReasonInput,
+} from './refund-reasons.js';
+import { type ListPaymentSessionsFilter, SessionQueries } from './session-queries.js';
 import { type CreatePaymentSessionInput, SessionOperations, type UpdatePaymentSessionInput } from './sessions.js';
 
-export interface PaymentProviderDTO {
-  id: string;
-  identifier: string;
-  /** The path segment of this provider's webhook route: `/hooks/payment/{route_key}`. */
-  route_key: string;
-  is_enabled: boolean;
+export type { PaymentProviderDTO } from './providers-list.js';
+
+const many = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Answers a one-or-many call the way it was asked: one in, one out. */
+async function oneOrMany<I, O>(input: I | I[], run: (inputs: I[]) => Promise<O[]>): Promise<O | O[]> {
+  const results = await run(many(input));
+  return Array.isArray(input) ? results : results[0]!;
 }
 
 /**
- * The module's public surface, shaped like Medusa's IPaymentModuleService. Every state change runs in
- * a transaction holding its payment collection's row lock; provider calls happen outside it.
+ * The module's public surface, shaped like Medusa's IPaymentModuleService (names, arguments and return
+ * shapes; see the README's "Differences from Medusa"). Every state change runs in a transaction holding
+ * its payment collection's row lock; provider calls happen outside it. A database constraint a call
+ * breaks reaches the caller as a TenderError.
  */
 export class PaymentModuleService {
   private readonly collections: CollectionOperations;
   private readonly sessions: SessionOperations;
+  private readonly sessionQueries: SessionQueries;
   private readonly payments: PaymentOperations;
+  private readonly paymentQueries: PaymentQueries;
+  private readonly movements: MovementRecords;
+  private readonly refundReasons: RefundReasons;
+  private readonly accountHolders: AccountHolders;
+  private readonly paymentMethods: PaymentMethods;
+  private readonly providers: PaymentProviders;
+  private pipeline: EventPipeline | undefined;
 
   constructor(private readonly ctx: ServiceContext) {
     this.collections = new CollectionOperations(ctx);
     this.sessions = new SessionOperations(ctx);
+    this.sessionQueries = new SessionQueries(ctx);
     this.payments = new PaymentOperations(ctx);
+    this.paymentQueries = new PaymentQueries(ctx);
+    this.movements = new MovementRecords(ctx);
+    this.refundReasons = new RefundReasons(ctx);
+    this.accountHolders = new AccountHolders(ctx);
+    this.paymentMethods = new PaymentMethods(ctx, this.accountHolders);
+    this.providers = new PaymentProviders(ctx);
+    translateErrorsOf(this);
+  }
+
+  /** Set by createPaymentModule: the webhook route's receiver and the worker, for `processEvent`. */
+  attachEventPipeline(pipeline: EventPipeline): void {
+    this.pipeline = pipeline;
   }
 
   // Payment collections
   createPaymentCollections(input: CreatePaymentCollectionInput): Promise<PaymentCollectionDTO>;
   createPaymentCollections(input: CreatePaymentCollectionInput[]): Promise<PaymentCollectionDTO[]>;
-  async createPaymentCollections(input: CreatePaymentCollectionInput | CreatePaymentCollectionInput[]) {
-    if (!Array.isArray(input)) return this.collections.create(input);
-    const created: PaymentCollectionDTO[] = [];
-    for (const one of input) created.push(await this.collections.create(one));
-    return created;
+  createPaymentCollections(input: CreatePaymentCollectionInput | CreatePaymentCollectionInput[]) {
+    return oneOrMany(input, (inputs) => this.inSequence(inputs, (one) => this.collections.create(one)));
   }
 
-  updatePaymentCollections(id: string, input: UpdatePaymentCollectionInput): Promise<PaymentCollectionDTO> {
-    return this.collections.update(id, input);
+  updatePaymentCollections(id: string, input: UpdatePaymentCollectionInput): Promise<PaymentCollectionDTO>;
+  updatePaymentCollections(
+    selector: ListPaymentCollectionsFilter,
+    input: UpdatePaymentCollectionInput,
+  ): Promise<PaymentCollectionDTO[]>;
+  updatePaymentCollections(idOrSelector: string | ListPaymentCollectionsFilter, input: UpdatePaymentCollectionInput) {
+    return typeof idOrSelector === 'string'
+      ? this.collections.update(idOrSelector, input)
+      : this.collections.updateMatching(idOrSelector, input);
   }
 
-  retrievePaymentCollection(
-    id: string,
-    options?: { relations?: ('payment_sessions' | 'payments')[] },
-  ): Promise<PaymentCollectionDTO> {
-    return this.collections.retrieve(id, options);
+  upsertPaymentCollections(input: UpsertPaymentCollectionInput): Promise<PaymentCollectionDTO>;
+  upsertPaymentCollections(input: UpsertPaymentCollectionInput[]): Promise<PaymentCollectionDTO[]>;
+  upsertPaymentCollections(input: UpsertPaymentCollectionInput | UpsertPaymentCollectionInput[]) {
+    return oneOrMany(input, (inputs) => this.inSequence(inputs, (one) => this.collections.upsert(one)));
   }
 
-  listPaymentCollections(filter?: ListPaymentCollectionsFilter, page?: Pagination): Promise<PaymentCollectionDTO[]> {
-    return this.collections.list(filter, page);
+  retrievePaymentCollection(id: string, config?: CollectionFindConfig): Promise<PaymentCollectionDTO> {
+    return this.collections.retrieve(id, config);
+  }
+
+  listPaymentCollections(filter?: ListPaymentCollectionsFilter, config?: CollectionFindConfig): Promise<PaymentCollectionDTO[]> {
+    return this.collections.list(filter, config);
+  }
+
+  listAndCountPaymentCollections(
+    filter?: ListPaymentCollectionsFilter,
+    config?: CollectionFindConfig,
+  ): Promise<[PaymentCollectionDTO[], number]> {
+    return this.collections.listAndCount(filter, config);
   }
 
   deletePaymentCollections(ids: string | string[]): Promise<void> {
-    return this.collections.delete(Array.isArray(ids) ? ids : [ids]);
+    return this.collections.delete(many(ids));
+  }
+
+  async softDeletePaymentCollections(ids: string | string[], _config?: unknown): Promise<Record<string, string[]> | undefined> {
+    await this.collections.softDelete(many(ids));
+    return undefined;
+  }
+
+  async restorePaymentCollections(ids: string | string[], _config?: unknown): Promise<Record<string, string[]> | undefined> {
+    await this.collections.restore(many(ids));
+    return undefined;
+  }
+
+  completePaymentCollections(id: string): Promise<PaymentCollectionDTO>;
+  completePaymentCollections(ids: string[]): Promise<PaymentCollectionDTO[]>;
+  completePaymentCollections(ids: string | string[]) {
+    return oneOrMany(ids, (list) => this.collections.complete(list));
   }
 
   // Payment sessions
@@ -86,8 +167,8 @@ export class PaymentModuleService {
     return this.sessions.delete(id);
   }
 
-  retrievePaymentSession(id: string): Promise<PaymentSessionDTO> {
-    return this.sessions.retrieve(id);
+  retrievePaymentSession(id: string, config?: FindConfig<never>): Promise<PaymentSessionDTO> {
+    return config ? this.sessionQueries.retrieve(id, config) : this.sessions.retrieve(id);
   }
 
   /** The sessions of `ids` that exist, in one read (in no particular order). */
@@ -95,12 +176,8 @@ export class PaymentModuleService {
     return this.sessions.retrieveMany(ids);
   }
 
-  listPaymentSessions(filter?: {
-    payment_collection_id?: string;
-    provider_id?: string;
-    status?: string;
-  }): Promise<PaymentSessionDTO[]> {
-    return this.sessions.list(filter);
+  listPaymentSessions(filter?: ListPaymentSessionsFilter, config?: FindConfig<never>): Promise<PaymentSessionDTO[]> {
+    return this.sessionQueries.list(filter, config);
   }
 
   /** Used by the webhook workflow for statuses that move no money; never downgrades an authorized session. */
@@ -112,16 +189,9 @@ export class PaymentModuleService {
   }
 
   // Payments
-  /**
-   * Asks the provider whether the session is authorized and creates its payment. `verifiedWebhookStatus`
-   * (set by the webhook workflow) lets a verified webhook decide when the provider has no status to ask.
-   */
-  authorizePaymentSession(
-    id: string,
-    context?: ProviderContext,
-    options?: { verifiedWebhookStatus?: 'authorized' | 'captured' },
-  ): Promise<PaymentDTO> {
-    return this.payments.authorizeSession(id, context, options);
+  /** Asks the provider whether the session is authorized and creates its payment. */
+  authorizePaymentSession(id: string, context?: ProviderContext): Promise<PaymentDTO> {
+    return this.payments.authorizeSession(id, context);
   }
 
   /**
@@ -173,17 +243,48 @@ export class PaymentModuleService {
     return this.payments.recordProviderRefund(paymentId, amount, options);
   }
 
-  retrievePayment(id: string): Promise<PaymentDTO> {
-    return this.payments.retrieve(id);
+  retrievePayment(id: string, config?: FindConfig<PaymentRelation>): Promise<PaymentDTO> {
+    return config ? this.paymentQueries.retrieve(id, config) : this.payments.retrieve(id);
   }
 
-  listPayments(filter?: { payment_collection_id?: string; payment_session_id?: string }): Promise<PaymentDTO[]> {
-    return this.payments.list(filter);
+  async listPayments(filter?: ListPaymentsFilter, config?: FindConfig<PaymentRelation>): Promise<PaymentDTO[]> {
+    return (await this.paymentQueries.listAndCount(filter, config, false))[0];
+  }
+
+  listAndCountPayments(filter?: ListPaymentsFilter, config?: FindConfig<PaymentRelation>): Promise<[PaymentDTO[], number]> {
+    return this.paymentQueries.listAndCount(filter, config);
+  }
+
+  updatePayment(input: UpdatePaymentInput): Promise<PaymentDTO> {
+    return this.paymentQueries.update(input);
+  }
+
+  listCaptures(filter?: ListMovementsFilter, config?: FindConfig<never>): Promise<CaptureDTO[]> {
+    return this.movements.listCaptures(filter, config);
+  }
+
+  listRefunds(filter?: ListMovementsFilter, config?: FindConfig<never>): Promise<RefundDTO[]> {
+    return this.movements.listRefunds(filter, config);
+  }
+
+  deleteCaptures(ids: string | string[]): Promise<void> {
+    return this.movements.deleteCaptures(many(ids));
+  }
+
+  deleteRefunds(ids: string | string[]): Promise<void> {
+    return this.movements.deleteRefunds(many(ids));
   }
 
   // Providers and webhooks
-  async listPaymentProviders(): Promise<PaymentProviderDTO[]> {
-    return this.ctx.registry.list().map((p) => ({ id: p.id, identifier: p.identifier, route_key: p.routeKey, is_enabled: true }));
+  listPaymentProviders(filter?: ListPaymentProvidersFilter, config?: FindConfig<never>): Promise<PaymentProviderDTO[]> {
+    return this.providers.list(filter, config);
+  }
+
+  listAndCountPaymentProviders(
+    filter?: ListPaymentProvidersFilter,
+    config?: FindConfig<never>,
+  ): Promise<[PaymentProviderDTO[], number]> {
+    return this.providers.listAndCount(filter, config);
   }
 
   /**
@@ -206,53 +307,95 @@ export class PaymentModuleService {
     return callProvider(id, 'read a webhook', () => provider.getWebhookActionAndData(input.payload));
   }
 
+  /** Medusa's webhook entry point, for hosts with their own transport: verify and store as the route does, then apply. */
+  processEvent(input: ProcessEventInput): Promise<ProcessEventResult> {
+    return processEvent(this.ctx, this.pipeline, input);
+  }
+
   // Refund reasons
-  async createRefundReason(input: {
-    code: string;
-    label: string;
-    description?: string;
-  }): Promise<{ id: string; code: string; label: string }> {
-    if (!input.code || !input.label) throw new TenderError('invalid_data', 'A refund reason needs a code and a label.');
-    const em = this.ctx.orm.em.fork();
-    const reason = em.create(RefundReason, { id: generateId(IdPrefix.refundReason), ...input });
-    await em.flush();
-    return { id: reason.id, code: reason.code, label: reason.label };
+  createRefundReasons(input: CreateRefundReasonInput): Promise<RefundReasonDTO>;
+  createRefundReasons(input: CreateRefundReasonInput[]): Promise<RefundReasonDTO[]>;
+  createRefundReasons(input: CreateRefundReasonInput | CreateRefundReasonInput[]) {
+    return oneOrMany(input, (inputs) => this.refundReasons.create(inputs));
   }
 
-  async listRefundReasons(): Promise<{ id: string; code: string; label: string }[]> {
-    const rows = await this.ctx.orm.em.fork().find(RefundReason, {}, { orderBy: { code: 'asc' } });
-    return rows.map((r) => ({ id: r.id, code: r.code, label: r.label }));
+  /** The singular form Tender had first. */
+  createRefundReason(input: CreateRefundReasonInput): Promise<RefundReasonDTO> {
+    return this.createRefundReasons(input);
   }
 
-  // Account holders
-  async createAccountHolder(input: {
-    provider_id: string;
-    customer: { id: string; email?: string; name?: string };
-    tenant?: string;
-  }): Promise<{ id: string; external_id: string; data: Record<string, unknown> }> {
-    const tenant = input.tenant ?? DEFAULT_TENANT;
-    const em = this.ctx.orm.em.fork();
-    const existing = await em.findOne(AccountHolder, { tenant, provider_id: input.provider_id, customer_id: input.customer.id });
-    if (existing) return { id: existing.id, external_id: existing.external_id, data: existing.data };
-    const provider = await this.ctx.registry.instanceFor(input.provider_id, tenant);
-    if (!provider.createAccountHolder) {
-      throw new TenderError('not_allowed', `Provider ${input.provider_id} does not support account holders.`);
-    }
-    const created = await callProvider(input.provider_id, 'create an account holder', () =>
-      provider.createAccountHolder!({
-        context: { customer: input.customer, tenant, idempotency_key: `${input.customer.id}:account-holder` },
-      }),
-    );
-    const holder = em.create(AccountHolder, {
-      id: generateId(IdPrefix.accountHolder),
-      tenant,
-      provider_id: input.provider_id,
-      customer_id: input.customer.id,
-      external_id: created.id,
-      email: input.customer.email ?? null,
-      data: created.data ?? {},
-    });
-    await em.flush();
-    return { id: holder.id, external_id: holder.external_id, data: holder.data };
+  updateRefundReasons(input: UpdateRefundReasonInput): Promise<RefundReasonDTO>;
+  updateRefundReasons(input: UpdateRefundReasonInput[]): Promise<RefundReasonDTO[]>;
+  updateRefundReasons(input: UpdateRefundReasonInput | UpdateRefundReasonInput[]) {
+    return oneOrMany(input, (inputs) => this.refundReasons.update(inputs));
+  }
+
+  listRefundReasons(filter?: ListRefundReasonsFilter, config?: FindConfig<never>): Promise<RefundReasonDTO[]> {
+    return this.refundReasons.list(filter, config);
+  }
+
+  deleteRefundReasons(ids: string | string[]): Promise<void> {
+    return this.refundReasons.delete(many(ids));
+  }
+
+  async softDeleteRefundReasons(ids: string | string[], _config?: unknown): Promise<Record<string, string[]> | undefined> {
+    await this.refundReasons.softDelete(many(ids));
+    return undefined;
+  }
+
+  async restoreRefundReasons(ids: string | string[], _config?: unknown): Promise<Record<string, string[]> | undefined> {
+    await this.refundReasons.restore(many(ids));
+    return undefined;
+  }
+
+  // Account holders and payment methods
+  createAccountHolder(input: CreateAccountHolderInput): Promise<AccountHolderDTO> {
+    return this.accountHolders.create(input);
+  }
+
+  updateAccountHolder(input: UpdateAccountHolderInput): Promise<AccountHolderDTO> {
+    return this.accountHolders.update(input);
+  }
+
+  deleteAccountHolder(id: string): Promise<void> {
+    return this.accountHolders.delete(id);
+  }
+
+  async listPaymentMethods(filter: ListPaymentMethodsFilter, config?: FindConfig<never>): Promise<PaymentMethodDTO[]> {
+    return (await this.paymentMethods.listAndCount(filter, config))[0];
+  }
+
+  listAndCountPaymentMethods(
+    filter: ListPaymentMethodsFilter,
+    config?: FindConfig<never>,
+  ): Promise<[PaymentMethodDTO[], number]> {
+    return this.paymentMethods.listAndCount(filter, config);
+  }
+
+  createPaymentMethods(input: CreatePaymentMethodInput): Promise<PaymentMethodDTO>;
+  createPaymentMethods(input: CreatePaymentMethodInput[]): Promise<PaymentMethodDTO[]>;
+  createPaymentMethods(input: CreatePaymentMethodInput | CreatePaymentMethodInput[]) {
+    return oneOrMany(input, (inputs) => this.inSequence(inputs, (one) => this.paymentMethods.create(one)));
+  }
+
+  async deletePaymentMethods(input: DeletePaymentMethodInput | DeletePaymentMethodInput[]): Promise<void> {
+    await this.inSequence(many(input), (one) => this.paymentMethods.delete(one));
+  }
+
+  private async inSequence<I, O>(inputs: I[], run: (input: I) => Promise<O>): Promise<O[]> {
+    const results: O[] = [];
+    for (const input of inputs) results.push(await run(input));
+    return results;
+  }
+}
+
+/** Wraps every public method so a constraint violation leaves it as a TenderError (`conflict`, `not_found`, …). */
+function translateErrorsOf(service: PaymentModuleService): void {
+  const target = service as unknown as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(PaymentModuleService.prototype)) {
+    const method = target[name];
+    if (name === 'constructor' || name === 'attachEventPipeline' || typeof method !== 'function') continue;
+    target[name] = (...args: unknown[]) =>
+      withConstraintErrors(() => (method as (...a: unknown[]) => Promise<unknown>).apply(service, args));
   }
 }

@@ -13,7 +13,7 @@ import {
 import { selectEntity } from '../database/select-entities.js';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
-import { Capture, Payment, PaymentSession, Refund } from '../models/index.js';
+import { Capture, Payment, PaymentSession, Refund, RefundReason } from '../models/index.js';
 import {
   type AuthorizeOptions,
   SessionAuthorizer,
@@ -24,7 +24,9 @@ import {
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
+import { assertKnownKeys } from './list-options.js';
 import { withCollectionLock } from './locking.js';
+import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementRequest, REFUND_FIELDS } from './movement-requests.js';
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
@@ -48,18 +50,29 @@ export interface RefundPaymentInput {
 }
 
 /** A merchant capture/refund row reserving `amount` until the provider answers. */
-function pendingMovement(paymentId: string, amount: string, prefix: string, idempotencyKey?: string) {
+function pendingMovement(paymentId: string, amount: string, prefix: string, request: MovementRequest) {
   const id = generateId(prefix);
-  return { id, payment: paymentId, amount, status: 'pending', source: 'merchant', idempotency_key: idempotencyKey ?? id };
+  return {
+    id,
+    payment: paymentId,
+    amount,
+    status: 'pending',
+    source: 'merchant',
+    idempotency_key: request.key ?? id,
+    request_fingerprint: request.fingerprint,
+  };
 }
 
-/** What the provider is asked to capture or refund: the row's amount under the row's idempotency key. */
-function movementInput(payment: Payment, row: { amount: string; idempotency_key: string }) {
+/**
+ * What the provider is asked to capture or refund: the row's amount under a key scoped to the payment and
+ * operation, so one merchant key used on two payments is two keys at the gateway.
+ */
+function movementInput(payment: Payment, row: { amount: string; idempotency_key: string }, kind: 'capture' | 'refund') {
   return {
     data: payment.data,
     amount: row.amount,
     currency_code: payment.currency_code,
-    context: { idempotency_key: row.idempotency_key, tenant: payment.tenant },
+    context: { idempotency_key: `${payment.id}:${kind}:${row.idempotency_key}`, tenant: payment.tenant },
   };
 }
 
@@ -155,15 +168,19 @@ export class PaymentOperations {
    * so concurrent captures can never together exceed what was authorized.
    */
   async capture(input: CapturePaymentInput): Promise<PaymentDTO> {
+    assertKnownKeys(input, CAPTURE_FIELDS, 'capture field');
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
     const payment = await this.paymentOrFail(input.payment_id);
-    return this.moveMoney(Capture, payment, input.idempotency_key, {
+    const request = movementRequest(input.idempotency_key, ['capture', requested, input.captured_by]);
+    return this.moveMoney(Capture, payment, request, {
       operation: 'capture a payment',
       event: PaymentEvents.CAPTURED,
       reserve: async (em) => {
         const locked = await em.findOneOrFail(Payment, { id: payment.id });
         if (locked.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
         const remaining = subtractAmounts(locked.amount, total(await em.find(Capture, { payment: payment.id }), RESERVING));
+        // "Capture the rest" of a payment with nothing left is done already: a retry must not fail.
+        if (compareAmounts(remaining, '0') <= 0 && requested === undefined) return undefined;
         if (compareAmounts(remaining, '0') <= 0) {
           throw new TenderError('not_allowed', `Payment ${payment.id} is already fully captured.`);
         }
@@ -176,11 +193,11 @@ export class PaymentOperations {
           );
         }
         return em.create(Capture, {
-          ...pendingMovement(payment.id, amount, IdPrefix.capture, input.idempotency_key),
+          ...pendingMovement(payment.id, amount, IdPrefix.capture, request),
           created_by: input.captured_by ?? null,
         });
       },
-      call: (provider, row) => provider.capturePayment(movementInput(payment, row)),
+      call: (provider, row) => provider.capturePayment(movementInput(payment, row, 'capture')),
     });
   }
 
@@ -192,22 +209,28 @@ export class PaymentOperations {
   private async moveMoney<Row extends Capture | Refund>(
     entity: typeof Capture | typeof Refund,
     payment: Payment,
-    idempotencyKey: string | undefined,
+    request: MovementRequest,
     steps: {
       operation: string;
       event: string;
-      reserve: (em: EntityManager) => Promise<Row>;
+      /** The pending row, or undefined when there is nothing to do. */
+      reserve: (em: EntityManager) => Promise<Row | undefined>;
       call: (provider: PaymentProvider, row: Row) => Promise<PaymentDataOutput>;
     },
   ): Promise<PaymentDTO> {
     const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
-      if (idempotencyKey) {
-        const previous = (await em.findOne(entity as typeof Capture, { idempotency_key: idempotencyKey })) as Row | null;
-        if (previous?.status === 'succeeded') return undefined;
-        if (previous?.status === 'pending') return previous;
+      if (request.key) {
+        const previous = (await em.findOne(entity as typeof Capture, {
+          payment: payment.id,
+          idempotency_key: request.key,
+        })) as Row | null;
+        if (previous) {
+          assertSameRequest(previous, request, steps.operation);
+          return previous.status === 'pending' ? previous : undefined;
+        }
       }
       const row = await steps.reserve(em);
-      await em.flush();
+      if (row) await em.flush();
       return row;
     });
     if (!reservation) return this.retrieve(payment.id);
@@ -280,12 +303,23 @@ export class PaymentOperations {
 
   /** Refunds part of what was captured; the sum of refunds never exceeds the captured amount. */
   async refund(input: RefundPaymentInput): Promise<PaymentDTO> {
+    assertKnownKeys(input, REFUND_FIELDS, 'refund field');
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
     const payment = await this.paymentOrFail(input.payment_id);
-    return this.moveMoney(Refund, payment, input.idempotency_key, {
+    const request = movementRequest(input.idempotency_key, [
+      'refund',
+      requested,
+      input.refund_reason_id,
+      input.note,
+      input.created_by,
+    ]);
+    return this.moveMoney(Refund, payment, request, {
       operation: 'refund a payment',
       event: PaymentEvents.REFUNDED,
       reserve: async (em) => {
+        if (input.refund_reason_id && (await em.count(RefundReason, { id: input.refund_reason_id, deleted_at: null })) === 0) {
+          throw new TenderError('not_found', `Refund reason ${input.refund_reason_id} was not found.`);
+        }
         const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
         const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
         const refundable = subtractAmounts(captured, refunded);
@@ -304,13 +338,13 @@ export class PaymentOperations {
           );
         }
         return em.create(Refund, {
-          ...pendingMovement(payment.id, amount, IdPrefix.refund, input.idempotency_key),
+          ...pendingMovement(payment.id, amount, IdPrefix.refund, request),
           refund_reason: input.refund_reason_id ?? null,
           note: input.note ?? null,
           created_by: input.created_by ?? null,
         });
       },
-      call: (provider, row) => provider.refundPayment(movementInput(payment, row)),
+      call: (provider, row) => provider.refundPayment(movementInput(payment, row, 'refund')),
     });
   }
 

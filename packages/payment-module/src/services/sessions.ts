@@ -14,6 +14,7 @@ import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
+import { assertKnownKeys } from './list-options.js';
 import { withCollectionLock } from './locking.js';
 import { callProvider } from './provider-call.js';
 
@@ -23,13 +24,18 @@ export interface CreatePaymentSessionInput {
   currency_code: string;
   data?: Record<string, unknown>;
   context?: ProviderContext;
+  metadata?: Record<string, unknown>;
 }
+
+const CREATE_FIELDS = ['provider_id', 'amount', 'currency_code', 'data', 'context', 'metadata'];
+const UPDATE_FIELDS = ['id', 'amount', 'currency_code', 'data', 'metadata'];
 
 export interface UpdatePaymentSessionInput {
   id: string;
   amount?: AmountInput;
   currency_code?: string;
   data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
 }
 
 export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
@@ -70,6 +76,7 @@ export class SessionOperations {
    * row second; when the row cannot be written the provider session is deleted, so none is orphaned.
    */
   async create(collectionId: string, input: CreatePaymentSessionInput): Promise<PaymentSessionDTO> {
+    assertKnownKeys(input, CREATE_FIELDS, 'payment session field');
     const amount = assertPositiveAmount(input.amount, 'amount');
     const registered = this.ctx.registry.get(input.provider_id);
     const em = this.ctx.orm.em.fork();
@@ -99,6 +106,7 @@ export class SessionOperations {
           status: initiated.status ?? 'pending',
           data: { ...initiated.data, id: initiated.id },
           context: input.context ? { ...input.context } : null,
+          metadata: input.metadata ?? null,
         });
         await lockedEm.flush();
         await recomputeCollection(lockedEm, locked);
@@ -119,6 +127,7 @@ export class SessionOperations {
   }
 
   async update(input: UpdatePaymentSessionInput): Promise<PaymentSessionDTO> {
+    assertKnownKeys(input, UPDATE_FIELDS, 'payment session field');
     const em = this.ctx.orm.em.fork();
     const current = await em.findOne(PaymentSession, { id: input.id, deleted_at: null });
     if (!current) throw new TenderError('not_found', `Payment session ${input.id} was not found.`);
@@ -126,7 +135,14 @@ export class SessionOperations {
       throw new TenderError('not_allowed', `Payment session ${input.id} is ${current.status} and can no longer be updated.`);
     }
     const amount = input.amount === undefined ? current.amount : assertPositiveAmount(input.amount, 'amount');
+    // The session's currency is its collection's: the collection's totals add session amounts as they are.
     const currency = (input.currency_code ?? current.currency_code).toLowerCase();
+    if (currency !== current.currency_code) {
+      throw new TenderError(
+        'invalid_data',
+        `Session currency "${input.currency_code}" does not match the collection's "${current.currency_code}".`,
+      );
+    }
     const provider = await this.ctx.registry.instanceFor(current.provider_id, current.tenant);
     const updated = await callProvider(current.provider_id, 'update a payment', () =>
       provider.updatePayment({
@@ -144,6 +160,7 @@ export class SessionOperations {
       session.amount = amount;
       session.currency_code = currency;
       session.data = { ...session.data, ...input.data, ...updated.data };
+      if (input.metadata !== undefined) session.metadata = input.metadata;
       if (updated.status) session.status = updated.status;
       await lockedEm.flush();
       await recomputeCollection(lockedEm, collection);
@@ -152,25 +169,51 @@ export class SessionOperations {
     });
   }
 
+  /**
+   * The check that the session has no payment and its soft delete happen in one transaction under the
+   * collection lock, which an authorization also takes to write its payment: either the payment was
+   * written first (the delete is refused) or the session is gone when the authorization looks again
+   * (it writes nothing). The provider's payment is deleted afterwards, with no lock held; if that fails
+   * the session comes back, so the caller can retry and nothing is orphaned at the gateway.
+   */
   async delete(id: string): Promise<void> {
-    const em = this.ctx.orm.em.fork();
-    const session = await em.findOne(PaymentSession, { id, deleted_at: null });
-    if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
-    if (await em.count(Payment, { payment_session: id })) {
-      throw new TenderError(
-        'not_allowed',
-        `Payment session ${id} has a payment; cancel the payment instead of deleting the session.`,
-      );
-    }
-    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
-    await callProvider(session.provider_id, 'delete a payment', () =>
-      provider.deletePayment({ data: session.data, context: { idempotency_key: `${id}:delete`, tenant: session.tenant } }),
-    );
-    await withCollectionLock(this.ctx.orm, session.payment_collection, async (lockedEm, collection) => {
-      await lockedEm.nativeUpdate(PaymentSession, { id }, { deleted_at: new Date() });
+    const found = await this.ctx.orm.em.fork().findOne(PaymentSession, { id, deleted_at: null });
+    if (!found) throw new TenderError('not_found', `Payment session ${id} was not found.`);
+    const deletedAt = new Date();
+    const session = await withCollectionLock(this.ctx.orm, found.payment_collection, async (lockedEm, collection) => {
+      const locked = await lockedEm.findOne(PaymentSession, { id, deleted_at: null });
+      if (!locked) throw new TenderError('not_found', `Payment session ${id} was not found.`);
+      if (await lockedEm.count(Payment, { payment_session: id })) {
+        throw new TenderError(
+          'not_allowed',
+          `Payment session ${id} has a payment; cancel the payment instead of deleting the session.`,
+        );
+      }
+      locked.deleted_at = deletedAt;
       await recomputeCollection(lockedEm, collection);
       await lockedEm.flush();
+      return locked;
     });
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    try {
+      await callProvider(session.provider_id, 'delete a payment', () =>
+        provider.deletePayment({ data: session.data, context: { idempotency_key: `${id}:delete`, tenant: session.tenant } }),
+      );
+    } catch (error) {
+      await this.undelete(session.payment_collection, id, deletedAt);
+      throw error;
+    }
+  }
+
+  /** Brings back a session `delete` removed at `deletedAt` when the provider refused to delete its payment. */
+  private async undelete(collectionId: string, id: string, deletedAt: Date): Promise<void> {
+    await withCollectionLock(this.ctx.orm, collectionId, async (em, collection) => {
+      await em.nativeUpdate(PaymentSession, { id, deleted_at: deletedAt }, { deleted_at: null });
+      await recomputeCollection(em, collection);
+      await em.flush();
+    }).catch((error: unknown) =>
+      this.ctx.logger.error({ err: error, session_id: id }, 'could not restore a session whose provider payment was not deleted'),
+    );
   }
 
   /**
