@@ -21,10 +21,11 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** A node:http server on 127.0.0.1 at a random port that hands each buffered request to `handle`. */
+/** A node:http server on 127.0.0.1 (at `port`, default a free one) that hands each buffered request to `handle`. */
 export async function startLocalServer(
   handle: (request: EmulatorRequest) => EmulatorResponse,
   pathPrefix = '',
+  port = 0,
 ): Promise<LocalServer> {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -53,11 +54,11 @@ export async function startLocalServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    baseUrl: `http://127.0.0.1:${port}${pathPrefix}`,
+    baseUrl: `http://127.0.0.1:${bound}${pathPrefix}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -57,6 +57,8 @@ export interface EasypayEmulator {
 export interface EasypayEmulatorOptions {
   accountId?: string;
   apiKey?: string;
+  /** Default: a free port. */
+  port?: number;
 }
 
 const ERROR_CODES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' };
@@ -234,7 +236,7 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
     return error(404, '');
   }
 
-  const server = await startLocalServer((request) => {
+  const serve = (request: EmulatorRequest): EmulatorResponse => {
     requests.push({ method: request.method, path: request.path, headers: { ...request.headers }, body: request.body });
     if (request.headers.accountid !== accountId || request.headers.apikey !== apiKey) {
       return error(403, 'Authentication Error: Invalid AccountId or ApiKey');
@@ -255,7 +257,8 @@ export async function startEasypayEmulator(options: EasypayEmulatorOptions = {})
       idempotency.set(idempotencyKey, { body: request.body, path: request.path, response });
     }
     return response;
-  }, '/2.0');
+  };
+  const server = await startLocalServer(serve, '/2.0', options.port);
   baseUrl = server.baseUrl;
 
   return {

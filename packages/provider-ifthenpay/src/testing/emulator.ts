@@ -46,6 +46,8 @@ export interface IfthenpayEmulatorOptions {
   mbWayKey?: string;
   backofficeKey?: string;
   antiPhishingKey?: string;
+  /** Default: a free port. */
+  port?: number;
 }
 
 const MBWAY_STATUS: Record<EmulatedStatus, string> = {
@@ -158,7 +160,7 @@ export async function startIfthenpayEmulator(options: IfthenpayEmulatorOptions =
     return json(404, { Message: 'Not found' });
   }
 
-  const server = await startLocalServer((request) => {
+  const serve = (request: EmulatorRequest): EmulatorResponse => {
     requests.push({
       method: request.method,
       path: request.path,
@@ -166,7 +168,8 @@ export async function startIfthenpayEmulator(options: IfthenpayEmulatorOptions =
       body: request.body,
     });
     return route(request);
-  });
+  };
+  const server = await startLocalServer(serve, '', options.port);
 
   function setStatus(requestId: string, status: EmulatedStatus): EmulatedIfthenpayPayment {
     const payment = payments.get(requestId);

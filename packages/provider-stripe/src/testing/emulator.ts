@@ -97,7 +97,7 @@ function send(response: ServerResponse, status: number, body: string, headers: R
  * PaymentIntents, Charges, Refunds, Customers, PaymentMethods and SetupIntents in memory, enforces Stripe's
  * state rules and error shapes, honours `Idempotency-Key`, and can be told to fail.
  */
-export async function startStripeEmulator(): Promise<StripeEmulator> {
+export async function startStripeEmulator(options: { /** Default: a free port. */ port?: number } = {}): Promise<StripeEmulator> {
   const store = new EmulatorStore();
   const requests: RecordedRequest[] = [];
   const idempotency = new Map<string, CachedResponse>();
@@ -244,7 +244,7 @@ export async function startStripeEmulator(): Promise<StripeEmulator> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
