@@ -11,7 +11,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
 import { eventApplier } from '../services/process-event.js';
-import { Keyring, parseKey } from '../tenants/keyring.js';
+import { createKeyring } from '../tenants/keyring.js';
 import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
 import type { InboxEvent, WebhookProcessor } from '../webhooks/inbox-event.js';
@@ -53,6 +53,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   let embedded: EmbeddedDatabase | undefined;
   // Validate providers before touching the database, so a bad option fails fast and leaves nothing running.
   const registry = new ProviderRegistry(options.providers ?? [], { logger, fetch: options.fetch });
+  // So is a missing or weak encryption key.
+  const keyring = createKeyring(options);
   if (!requestedUrl) {
     embedded = await startEmbeddedDatabase();
     logger.info({ url: embedded.url.replace(/:[^:@/]+@/, ':***@') }, 'started embedded PostgreSQL');
@@ -70,13 +72,6 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const outboxWriter = new OutboxWriter(orm);
   const ctx: ServiceContext = { orm, registry, events: outboxWriter, logger };
   const service = new PaymentModuleService(ctx);
-  const keyring =
-    options.encryptionKey === undefined
-      ? Keyring.fromEnvironment()
-      : new Keyring(
-          parseKey(options.encryptionKey, 'encryptionKey'),
-          (options.previousEncryptionKeys ?? []).map((k, i) => parseKey(k, `previousEncryptionKeys[${i}]`)),
-        );
   const tenants = new TenantConfigStore(ctx, keyring);
   registry.setTenantOptionsLoader((tenant, providerId) => tenants.optionsFor(tenant, providerId));
   const metrics = new WebhookMetrics();

@@ -45,6 +45,15 @@ function associatedData(format: string, keyId: string, binding: SecretBinding): 
   return Buffer.from(JSON.stringify([format, keyId, binding.tenant, binding.providerId]));
 }
 
+/** The module's keyring: `encryptionKey` / `previousEncryptionKeys` when given, else the environment. */
+export function createKeyring(options: { encryptionKey?: string; previousEncryptionKeys?: string[] }): Keyring {
+  if (options.encryptionKey === undefined) return Keyring.fromEnvironment();
+  return new Keyring(
+    parseKey(options.encryptionKey, 'encryptionKey'),
+    (options.previousEncryptionKeys ?? []).map((k, i) => parseKey(k, `previousEncryptionKeys[${i}]`)),
+  );
+}
+
 /**
  * The current key encrypts; it and any previous keys decrypt, so rows sealed before a rotation stay
  * readable until `rotateEncryptionKey` has re-encrypted them.
