@@ -43,3 +43,11 @@ export class BodyAlreadyConsumedError extends WebhookHttpError {
     this.name = 'BodyAlreadyConsumedError';
   }
 }
+
+/** The client did not finish sending the body in time (a slow-body attack, or a stalled connection). */
+export class BodyTimeoutError extends WebhookHttpError {
+  constructor(timeoutMs: number) {
+    super(408, 'request_timeout', `Request body was not received within ${timeoutMs} ms.`);
+    this.name = 'BodyTimeoutError';
+  }
+}

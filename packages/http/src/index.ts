@@ -2,6 +2,7 @@ export * from './adapters/express.js';
 export * from './adapters/fastify.js';
 export * from './adapters/fetch.js';
 export * from './adapters/node.js';
+export * from './adapters/node-server.js';
 export * from './content-type.js';
 export * from './error-status.js';
 export * from './forwarding/forward-headers.js';

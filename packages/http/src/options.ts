@@ -3,6 +3,8 @@ import { normalizePrefix } from './route.js';
 
 export const DEFAULT_PREFIX = '/hooks/payment';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Time a client has to send the whole body once its headers arrived. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** pino-compatible: `logger.error({ err, provider }, 'message')`. */
 export interface WebhookLogger {
@@ -36,6 +38,11 @@ export interface WebhookHandlerOptions {
   prefix?: string;
   /** Largest accepted body in bytes; default 1 MiB. Larger bodies get 413 and are not read further. */
   bodyLimit?: number;
+  /**
+   * Milliseconds the node:http, Express and forwarding adapters wait for the whole body; default 10 s.
+   * A body still incomplete then gets 408 and the connection is closed (slow-body attacks).
+   */
+  bodyTimeoutMs?: number;
   /** Accepted POST media types (see content-type.ts for the pattern forms). */
   contentTypes?: readonly string[];
   logger?: WebhookLogger;
@@ -46,6 +53,7 @@ export interface WebhookHandlerOptions {
 export interface ResolvedOptions {
   prefix: string;
   bodyLimit: number;
+  bodyTimeoutMs: number;
   contentTypes: readonly string[];
   logger?: WebhookLogger;
   onResult?: (result: WebhookResult) => void | Promise<void>;
@@ -56,6 +64,7 @@ export function resolveOptions(options: WebhookHandlerOptions = {}): ResolvedOpt
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 0) {
     throw new TypeError(`@tender/http: bodyLimit must be a non-negative integer number of bytes, got ${String(bodyLimit)}.`);
   }
+  const bodyTimeoutMs = positiveMilliseconds('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
   const contentTypes = options.contentTypes ?? DEFAULT_CONTENT_TYPES;
   if (contentTypes.length === 0) {
     throw new TypeError('@tender/http: contentTypes must list at least one media type (use "*/*" to accept any).');
@@ -63,8 +72,17 @@ export function resolveOptions(options: WebhookHandlerOptions = {}): ResolvedOpt
   return {
     prefix: normalizePrefix(options.prefix ?? DEFAULT_PREFIX),
     bodyLimit,
+    bodyTimeoutMs,
     contentTypes,
     logger: options.logger,
     onResult: options.onResult,
   };
+}
+
+/** A timeout option: a whole, positive number of milliseconds (0 would mean "never", which is the hole). */
+export function positiveMilliseconds(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`@tender/http: ${name} must be a positive integer number of milliseconds, got ${String(value)}.`);
+  }
+  return value;
 }

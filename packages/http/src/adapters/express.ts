@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookReceiver } from '@tender/core';
 import { createWebhookHandler } from '../handler.js';
-import type { WebhookHandlerOptions } from '../options.js';
+import { resolveOptions, type WebhookHandlerOptions } from '../options.js';
 import { type NextFunction, type NodeRequest, serveNodeRequest } from './node.js';
 
 const EXPRESS_CONSUMED_MESSAGE =
@@ -22,7 +22,8 @@ export function expressWebhookRouter(
   options: WebhookHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
   const handler = createWebhookHandler(receiver, options);
+  const serve = { consumedBodyMessage: EXPRESS_CONSUMED_MESSAGE, bodyTimeoutMs: resolveOptions(options).bodyTimeoutMs };
   return (req, res, next) => {
-    serveNodeRequest(handler, req as NodeRequest, res, next, { consumedBodyMessage: EXPRESS_CONSUMED_MESSAGE }).catch(next);
+    serveNodeRequest(handler, req as NodeRequest, res, next, serve).catch(next);
   };
 }

@@ -4,7 +4,7 @@ import { declaresBody } from '../body/declares-body.js';
 import { readNodeBody } from '../body/read-node-body.js';
 import { createWebhookHandler, type WebhookHandler, type WebhookRequestHead } from '../handler.js';
 import { BodyAlreadyConsumedError, WebhookHttpError } from '../http-errors.js';
-import type { WebhookHandlerOptions } from '../options.js';
+import { DEFAULT_BODY_TIMEOUT_MS, resolveOptions, type WebhookHandlerOptions } from '../options.js';
 import { splitRequestTarget } from '../query.js';
 import type { WebhookHttpResponse } from '../responses.js';
 
@@ -25,6 +25,8 @@ const LINGER_BYTES = 8 * 1024 * 1024;
 export interface NodeServeOptions {
   /** Explains, per framework, how to mount the routes when a parser already consumed the body. */
   consumedBodyMessage?: string;
+  /** Milliseconds the whole body may take to arrive; default 10 s, then 408 (see WebhookHandlerOptions). */
+  bodyTimeoutMs?: number;
 }
 
 const DEFAULT_CONSUMED_MESSAGE =
@@ -60,7 +62,11 @@ function lingerAndClose(req: IncomingMessage): void {
   req.resume();
 }
 
-function send(req: IncomingMessage, res: ServerResponse, response: WebhookHttpResponse): void {
+/**
+ * Writes `response`; when the request body was left unread (refused before reading), the connection is
+ * closed after the answer, once the client had a moment to stop sending (see lingerAndClose).
+ */
+export function sendNodeResponse(req: IncomingMessage, res: ServerResponse, response: WebhookHttpResponse): void {
   if (res.headersSent || res.writableEnded) return;
   const bodyLeftUnread = !req.readableEnded && declaresBody(req.headers);
   const headers = bodyLeftUnread ? { ...response.headers, connection: 'close' } : response.headers;
@@ -90,23 +96,23 @@ export async function serveNodeRequest(
     return;
   }
   if (verdict.kind !== 'read-body') {
-    send(req, res, await handler(head));
+    sendNodeResponse(req, res, await handler(head));
     return;
   }
 
   const upstream = bodyFromUpstream(req, options.consumedBodyMessage ?? DEFAULT_CONSUMED_MESSAGE);
   if (upstream instanceof WebhookHttpError) {
-    send(req, res, await handler.fail(head, upstream));
+    sendNodeResponse(req, res, await handler.fail(head, upstream));
     return;
   }
   let rawBody: Buffer;
   try {
-    rawBody = upstream ?? (await readNodeBody(req, verdict.bodyLimit));
+    rawBody = upstream ?? (await readNodeBody(req, verdict.bodyLimit, options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS));
   } catch (error) {
-    send(req, res, await handler.fail(head, error));
+    sendNodeResponse(req, res, await handler.fail(head, error));
     return;
   }
-  send(req, res, await handler({ ...head, rawBody }));
+  sendNodeResponse(req, res, await handler({ ...head, rawBody }));
 }
 
 /** A whole `node:http` request listener: `http.createServer(createNodeListener(payments))`. */
@@ -115,8 +121,9 @@ export function createNodeListener(
   options: WebhookHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const handler = createWebhookHandler(receiver, options);
+  const serve = { bodyTimeoutMs: resolveOptions(options).bodyTimeoutMs };
   return (req, res) => {
-    serveNodeRequest(handler, req, res).catch((error) => crash(res, error, options));
+    serveNodeRequest(handler, req, res, undefined, serve).catch((error) => crash(res, error, options));
   };
 }
 
@@ -126,8 +133,9 @@ export function nodeMiddleware(
   options: WebhookHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void {
   const handler = createWebhookHandler(receiver, options);
+  const serve = { bodyTimeoutMs: resolveOptions(options).bodyTimeoutMs };
   return (req, res, next) => {
-    serveNodeRequest(handler, req, res, next).catch(next);
+    serveNodeRequest(handler, req, res, next, serve).catch(next);
   };
 }
 

@@ -1,17 +1,29 @@
 import type { Readable } from 'node:stream';
-import { BodyReadError, BodyTooLargeError } from '../http-errors.js';
+import { BodyReadError, BodyTimeoutError, BodyTooLargeError } from '../http-errors.js';
 
 /**
  * Reads a node request stream into one Buffer, exactly as received, and stops at `limit`:
  * past it the listeners are removed and the stream is paused, so an oversized (or endless)
  * body is never buffered. The caller answers 413 and closes the connection.
+ * `timeoutMs` bounds the whole read, not the gap between chunks: a client trickling one byte
+ * every few seconds would otherwise hold the request (and its memory) open indefinitely.
+ * It stops the same way and the caller answers 408.
  */
-export function readNodeBody(stream: Readable, limit: number): Promise<Buffer> {
+export function readNodeBody(stream: Readable, limit: number, timeoutMs?: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            cleanup();
+            stream.pause();
+            reject(new BodyTimeoutError(timeoutMs));
+          }, timeoutMs);
 
     const cleanup = () => {
+      clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);

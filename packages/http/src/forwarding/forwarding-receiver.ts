@@ -1,11 +1,12 @@
 import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
 import { TenderError } from '@tender/core';
 import { FORWARD_SECRET_HEADER, FORWARDED_METHOD_HEADER, FORWARDED_QUERY_HEADER, forwardableHeaders } from './forward-headers.js';
+import { forwardingOptionsSchema, parseForwardingOptions } from './forwarding-options.js';
 
 export interface ForwardingOptions {
   /** The central API's forwarding endpoint, e.g. `https://api.example.com/v1/webhooks/payments`. */
   target: string;
-  /** Shared with the central API; sent in `x-forward-secret`. */
+  /** Shared with the central API, at least 16 bytes (`openssl rand -hex 32`); sent in `x-forward-secret`. */
   secret: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -26,17 +27,15 @@ const STATUS_TYPES: Record<number, TenderError['type']> = {
  * provider with the central API's verdict, so a failure there still makes the provider retry.
  */
 export function createForwardingReceiver(options: ForwardingOptions): WebhookReceiver {
-  if (!options.secret || options.secret.length < 16) {
-    throw new TenderError('invalid_data', 'Forwarding needs a shared `secret` of at least 16 characters.');
-  }
-  const send = options.fetch ?? fetch;
-  const base = options.target.replace(/\/+$/, '');
+  const config = parseForwardingOptions(forwardingOptionsSchema, options, 'forwarding');
+  const send = config.fetch ?? fetch;
+  const base = config.target.replace(/\/+$/, '');
   return {
     async receiveWebhook(webhook: IncomingWebhook): Promise<WebhookReceipt> {
       const url = new URL(`${base}/${encodeURIComponent(webhook.provider)}`);
       if (webhook.tenant && webhook.tenant !== '_') url.searchParams.set('org', webhook.tenant);
       const headers = new Headers(forwardableHeaders(webhook.headers));
-      headers.set(FORWARD_SECRET_HEADER, options.secret);
+      headers.set(FORWARD_SECRET_HEADER, config.secret);
       headers.set(FORWARDED_METHOD_HEADER, webhook.method);
       headers.set(FORWARDED_QUERY_HEADER, new URLSearchParams(webhook.query).toString());
       let response: Response;
@@ -45,7 +44,7 @@ export function createForwardingReceiver(options: ForwardingOptions): WebhookRec
           method: 'POST',
           headers,
           body: new Uint8Array(webhook.rawBody),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+          signal: AbortSignal.timeout(config.timeoutMs),
         });
       } catch (error) {
         throw new TenderError('unavailable', 'The central payments API could not be reached; retry later.', { cause: error });
