@@ -63,9 +63,16 @@ describe('deleting a session while it is being authorized (real PostgreSQL, many
     const outcomes = { deleted: 0, authorized: 0 };
     for (let round = 0; round < 40; round++) {
       const collection = await s.createPaymentCollections({ currency_code: 'usd', amount: '10' });
-      const session = await s.createPaymentSession(collection.id, { provider_id: 'pp_slow_default', amount: '10', currency_code: 'usd' });
+      const session = await s.createPaymentSession(collection.id, {
+        provider_id: 'pp_slow_default',
+        amount: '10',
+        currency_code: 'usd',
+      });
       SlowProvider.calls = [];
-      const [authorize, remove] = await Promise.allSettled([s.authorizePaymentSession(session.id), s.deletePaymentSession(session.id)]);
+      const [authorize, remove] = await Promise.allSettled([
+        s.authorizePaymentSession(session.id),
+        s.deletePaymentSession(session.id),
+      ]);
       const paymentsOfSession = await s.listPayments({ payment_session_id: session.id });
       const after = await s.retrievePaymentCollection(collection.id, { relations: ['payment_sessions'] });
       const providerDeletes = SlowProvider.calls.filter((c) => c.op === 'delete').length;
@@ -91,7 +98,11 @@ describe('deleting a session while it is being authorized (real PostgreSQL, many
   it('brings the session back when the provider refuses to delete its payment', async () => {
     const s = payments.service;
     const collection = await s.createPaymentCollections({ currency_code: 'usd', amount: '10' });
-    const session = await s.createPaymentSession(collection.id, { provider_id: 'pp_slow_default', amount: '10', currency_code: 'usd' });
+    const session = await s.createPaymentSession(collection.id, {
+      provider_id: 'pp_slow_default',
+      amount: '10',
+      currency_code: 'usd',
+    });
     const original = SlowProvider.prototype.deletePayment;
     SlowProvider.prototype.deletePayment = async () => {
       throw new Error('gateway down');
@@ -112,7 +123,11 @@ describe("a session's currency is its collection's", () => {
   it('updatePaymentSession refuses another currency and changes nothing', async () => {
     const s = payments.service;
     const collection = await s.createPaymentCollections({ currency_code: 'usd', amount: '100' });
-    const session = await s.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '100', currency_code: 'usd' });
+    const session = await s.createPaymentSession(collection.id, {
+      provider_id: 'pp_system_default',
+      amount: '100',
+      currency_code: 'usd',
+    });
     const error = await rejection(s.updatePaymentSession({ id: session.id, currency_code: 'eur', amount: '100' }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toMatch(/"eur" does not match the collection's "usd"/);
@@ -143,7 +158,9 @@ describe('idempotency keys belong to (tenant, payment, operation)', () => {
     const { payment } = await authorized('50');
     await payments.service.capturePayment({ payment_id: payment.id, amount: '10', idempotency_key: 'cap-1' });
     for (const other of [{ amount: '15' }, {}, { amount: '10', captured_by: 'someone-else' }]) {
-      const error = await rejection(payments.service.capturePayment({ payment_id: payment.id, idempotency_key: 'cap-1', ...other }));
+      const error = await rejection(
+        payments.service.capturePayment({ payment_id: payment.id, idempotency_key: 'cap-1', ...other }),
+      );
       expect(error.type).toBe('conflict');
       expect(error.message).toMatch(/"cap-1" was already used to capture a payment with other arguments/);
     }
@@ -152,7 +169,9 @@ describe('idempotency keys belong to (tenant, payment, operation)', () => {
     expect(same.captured_amount).toBe('10');
 
     await payments.service.refundPayment({ payment_id: payment.id, amount: '5', idempotency_key: 'ref-1' });
-    const refundError = await rejection(payments.service.refundPayment({ payment_id: payment.id, amount: '6', idempotency_key: 'ref-1' }));
+    const refundError = await rejection(
+      payments.service.refundPayment({ payment_id: payment.id, amount: '6', idempotency_key: 'ref-1' }),
+    );
     expect(refundError.type).toBe('conflict');
     expect((await payments.service.retrievePayment(payment.id)).refunded_amount).toBe('5');
   });
@@ -195,7 +214,9 @@ describe('capturing a fully captured payment', () => {
   it('an explicit amount above what is left is still refused', async () => {
     const { payment } = await authorized('40');
     await payments.service.capturePayment({ payment_id: payment.id, amount: '30' });
-    expect((await rejection(payments.service.capturePayment({ payment_id: payment.id, amount: '11' }))).type).toBe('invalid_data');
+    expect((await rejection(payments.service.capturePayment({ payment_id: payment.id, amount: '11' }))).type).toBe(
+      'invalid_data',
+    );
     await payments.service.capturePayment({ payment_id: payment.id });
     expect((await rejection(payments.service.capturePayment({ payment_id: payment.id, amount: '1' }))).type).toBe('not_allowed');
   });
@@ -206,9 +227,20 @@ describe('unsupported input is an invalid_data error naming it', () => {
     const s = payments.service;
     const collection = await s.createPaymentCollections({ currency_code: 'usd', amount: '10' });
     const cases: [Promise<unknown>, RegExp][] = [
-      [s.updatePaymentCollections(collection.id, { region_id: 'reg_1' } as never), /Unsupported payment collection field: "region_id"/],
+      [
+        s.updatePaymentCollections(collection.id, { region_id: 'reg_1' } as never),
+        /Unsupported payment collection field: "region_id"/,
+      ],
       [s.createPaymentCollections({ currency_code: 'usd', amount: '1', colour: 'red' } as never), /"colour"/],
-      [s.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '1', currency_code: 'usd', foo: 1 } as never), /"foo"/],
+      [
+        s.createPaymentSession(collection.id, {
+          provider_id: 'pp_system_default',
+          amount: '1',
+          currency_code: 'usd',
+          foo: 1,
+        } as never),
+        /"foo"/,
+      ],
       [s.capturePayment({ payment_id: 'pay_x', is_captured: true } as never), /Unsupported capture field: "is_captured"/],
       [s.refundPayment({ payment_id: 'pay_x', reason: 'x' } as never), /Unsupported refund field: "reason"/],
     ];
@@ -237,7 +269,10 @@ describe('unsupported input is an invalid_data error naming it', () => {
       [s.listPayments({ amount: '1' } as never), /Unsupported payment filter: "amount"/],
       [s.listPaymentSessions({ data: {} } as never), /Unsupported payment session filter: "data"/],
       [s.listCaptures({ amount: '1' } as never), /Unsupported capture filter: "amount"/],
-      [s.retrievePaymentCollection('pay_col_x', { relations: ['payments.captures.payment' as never] }), /Unsupported payment collection relation: "payments.captures.payment"/],
+      [
+        s.retrievePaymentCollection('pay_col_x', { relations: ['payments.captures.payment' as never] }),
+        /Unsupported payment collection relation: "payments.captures.payment"/,
+      ],
       [s.listPaymentCollections({}, { relations: ['cart' as never] }), /relation: "cart"/],
       [s.listPaymentCollections({}, { select: ['secret'] }), /select field: "secret"/],
       [s.listPaymentCollections({}, { order: { colour: 'ASC' } }), /sort key: "colour"/],

@@ -94,8 +94,16 @@ describe('payment collections', () => {
   it('soft-deletes and restores a collection with the sessions deleted with it', async () => {
     const s = payments.service;
     const collection = await s.createPaymentCollections({ currency_code: 'usd', amount: '10' });
-    const kept = await s.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '10', currency_code: 'usd' });
-    const gone = await s.createPaymentSession(collection.id, { provider_id: 'pp_system_default', amount: '10', currency_code: 'usd' });
+    const kept = await s.createPaymentSession(collection.id, {
+      provider_id: 'pp_system_default',
+      amount: '10',
+      currency_code: 'usd',
+    });
+    const gone = await s.createPaymentSession(collection.id, {
+      provider_id: 'pp_system_default',
+      amount: '10',
+      currency_code: 'usd',
+    });
     await s.deletePaymentSession(gone.id);
     await s.softDeletePaymentCollections(collection.id);
     expect((await rejection(s.retrievePaymentCollection(collection.id))).type).toBe('not_found');

@@ -12,7 +12,9 @@ export interface PaymentMethodDTO {
 }
 
 /** Which account holder a payment-method call is for: a stored one by id, or its provider data. */
-export type PaymentMethodContext = ProviderContext & { account_holder?: { id?: string; data?: ProviderData } };
+export type PaymentMethodContext = Omit<ProviderContext, 'account_holder'> & {
+  account_holder?: { id?: string; data?: ProviderData };
+};
 
 /** Medusa's FilterablePaymentMethodProps: the provider, and the account holder in the context. */
 export interface ListPaymentMethodsFilter {
