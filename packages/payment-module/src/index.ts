@@ -29,6 +29,7 @@ export type * from './services/refund-reasons.js';
 export type * from './services/session-queries.js';
 export type * from './services/sessions.js';
 export { Keyring, parseKey } from './tenants/keyring.js';
+export { looksSecret } from './tenants/secret-names.js';
 export * from './tenants/tenant-config-store.js';
 export { retryDelayMs } from './webhooks/backoff.js';
 export type { TenantDirectory } from './webhooks/inbox.js';

@@ -1,4 +1,4 @@
-import type { ProviderConfigSummary } from '@tender/payment-module';
+import { looksSecret, type ProviderConfigSummary } from '@tender/payment-module';
 import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { UsageError } from '../errors.js';
 import { openModule } from '../host/open-module.js';
@@ -28,6 +28,17 @@ function parseAssignments(items: string[] | undefined, flag: string): Record<str
   return result;
 }
 
+/** `--option` values are stored in plain text: a secret given there would sit unencrypted in the database. */
+function refuseSecretOptions(options: Record<string, unknown>): void {
+  const secretLooking = Object.keys(options).filter(looksSecret);
+  if (secretLooking.length === 0) return;
+  const [first] = secretLooking;
+  throw new UsageError(
+    `--option ${secretLooking.join(', ')} looks like a secret, and --option values are stored unencrypted: ` +
+      `pass it as --secret ${first}=… (encrypted with TENDER_ENCRYPTION_KEY).`,
+  );
+}
+
 const providerId = (name: string) => (name.startsWith('pp_') ? name : `pp_${name}`);
 
 export const tenantsCommand: Command = {
@@ -37,7 +48,8 @@ export const tenantsCommand: Command = {
 
 set         store options for one tenant and provider, merged over the module's options when that tenant's
             webhooks arrive (/hooks/payment/<provider>/<tenant>). --secret values are encrypted with
-            TENDER_ENCRYPTION_KEY and never printed; --option values are stored as they are.
+            TENDER_ENCRYPTION_KEY and never printed; --option values are stored as they are,
+            so a secret-looking name (secret, key, token, password…) is refused there.
 list        every stored configuration; secrets are listed by name only
 remove      delete one tenant's configuration for a provider (the module's options apply again)
 rotate-key  re-encrypt every stored secret with the current TENDER_ENCRYPTION_KEY (keep the old key in
@@ -62,6 +74,7 @@ ${GLOBAL_HELP}`,
       throw new UsageError(`Pass the tenant and the provider: tender tenants ${action} <tenant> <provider id>.`);
     }
     const options = parseAssignments(values.option, '--option');
+    refuseSecretOptions(options);
     const secrets = parseAssignments(values.secret, '--secret');
     const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose });
     try {
