@@ -9,8 +9,9 @@ import {
   settleWithLimit,
   TenderError,
 } from '@tender/core';
-import { PaymentEvents } from '../events/event-bus.js';
+import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import {
   insertPayments,
   type LockedSession,
@@ -104,6 +105,25 @@ type Outcome =
       collectionStatus: string;
       write: PaymentWrite;
     };
+
+/** payment.authorized, and payment.captured for a capture recorded with it, of a created payment. */
+function createdEvents(outcome: Outcome): NewDomainEvent[] {
+  if (outcome.kind !== 'created') return [];
+  const { payment } = outcome;
+  const base = { id: payment.id, session_id: payment.payment_session_id, payment_collection_id: outcome.collectionId };
+  return [
+    { name: PaymentEvents.AUTHORIZED, tenant: payment.tenant, data: { ...base, amount: payment.amount } },
+    ...(outcome.captured !== '0'
+      ? [
+          {
+            name: PaymentEvents.CAPTURED,
+            tenant: payment.tenant,
+            data: { ...base, amount: outcome.captured, source: 'provider' },
+          },
+        ]
+      : []),
+  ];
+}
 
 /** `values` with one occurrence of `from` replaced by `to`. */
 function replaceOne(values: string[], from: string, to: string): string[] {
@@ -279,6 +299,8 @@ export class SessionAuthorizer {
         em,
         outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])),
       );
+      // The events commit with the payments they describe (one more statement, no more commits).
+      await writeOutboxEvents(em, outcomes.flatMap(createdEvents));
       return outcomes;
     });
   }
@@ -303,13 +325,6 @@ export class SessionAuthorizer {
         );
     }
     const { payment } = outcome;
-    const base = { id: payment.id, session_id: sessionId, payment_collection_id: outcome.collectionId };
-    await this.ctx.events.emit([
-      { name: PaymentEvents.AUTHORIZED, data: { ...base, amount: payment.amount } },
-      ...(outcome.captured !== '0'
-        ? [{ name: PaymentEvents.CAPTURED, data: { ...base, amount: outcome.captured, source: 'provider' } }]
-        : []),
-    ]);
     return { payment, created: true, captured: outcome.captured, collection_status: outcome.collectionStatus };
   }
 
