@@ -11,9 +11,10 @@ import {
   TenderError,
 } from '@tender/core';
 import { selectEntity } from '../database/select-entities.js';
-import { PaymentEvents } from '../events/event-bus.js';
+import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Capture, Payment, PaymentSession, Refund, RefundReason } from '../models/index.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import {
   type AuthorizeOptions,
   SessionAuthorizer,
@@ -243,17 +244,18 @@ export class PaymentOperations {
       await this.settle(entity, reservation.id, payment, 'failed', undefined, error);
       throw error;
     }
-    const dto = await this.settle(entity, reservation.id, payment, 'succeeded', providerData);
-    await this.ctx.events.emit({
+    // The event commits with the settled row, under the same lock.
+    const event: NewDomainEvent = {
       name: steps.event,
+      tenant: payment.tenant,
       data: {
         id: payment.id,
         [entity === Capture ? 'capture_id' : 'refund_id']: reservation.id,
         amount: reservation.amount,
         payment_collection_id: payment.payment_collection,
       },
-    });
-    return dto;
+    };
+    return this.settle(entity, reservation.id, payment, 'succeeded', providerData, undefined, [event]);
   }
 
   /** Marks a pending capture/refund succeeded or failed, under the lock, and recomputes the collection. */
@@ -264,6 +266,7 @@ export class PaymentOperations {
     status: 'succeeded' | 'failed',
     providerData?: Record<string, unknown>,
     error?: unknown,
+    events: NewDomainEvent[] = [],
   ): Promise<PaymentDTO> {
     return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const row = await em.findOneOrFail(entity as typeof Capture, { id: rowId });
@@ -284,6 +287,7 @@ export class PaymentOperations {
       }
       await recomputeCollection(em, collection);
       await em.flush();
+      await writeOutboxEvents(em, events);
       return this.dto(em, locked);
     });
   }
@@ -373,14 +377,17 @@ export class PaymentOperations {
       const recorded = await this.applyReported(em, entity, locked, reported, { reference, rules: options.rules });
       await recomputeCollection(em, collection);
       await em.flush();
+      if (recorded !== '0') {
+        await writeOutboxEvents(em, [
+          {
+            name: options.event,
+            tenant: payment.tenant,
+            data: { id: paymentId, amount: recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
+          },
+        ]);
+      }
       return { recorded, payment: await this.dto(em, locked) };
     });
-    if (result.recorded !== '0') {
-      await this.ctx.events.emit({
-        name: options.event,
-        data: { id: paymentId, amount: result.recorded, payment_collection_id: payment.payment_collection, source: 'provider' },
-      });
-    }
     return result;
   }
 
@@ -443,11 +450,14 @@ export class PaymentOperations {
       await em.flush();
       await recomputeCollection(em, collection);
       await em.flush();
+      await writeOutboxEvents(em, [
+        {
+          name: PaymentEvents.CANCELED,
+          tenant: payment.tenant,
+          data: { id: paymentId, payment_collection_id: payment.payment_collection },
+        },
+      ]);
       return this.dto(em, locked);
-    });
-    await this.ctx.events.emit({
-      name: PaymentEvents.CANCELED,
-      data: { id: paymentId, payment_collection_id: payment.payment_collection },
     });
     return dto;
   }
