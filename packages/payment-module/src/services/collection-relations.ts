@@ -31,7 +31,6 @@ export const COLLECTION_SHAPE: EntityShape<CollectionRelation> = {
   filters: ['id', 'tenant', 'status', 'currency_code'],
   sortable: ['id', 'created_at', 'updated_at', 'amount', 'status', 'completed_at'],
   relations: ['payment_sessions', 'payments', 'payments.captures', 'payments.refunds'],
-  defaultTake: 50,
 };
 
 /** Fills the asked relations of `dtos` in one query per relation, whatever the number of collections. */

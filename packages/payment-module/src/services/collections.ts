@@ -127,7 +127,7 @@ export class CollectionOperations {
     input: UpdatePaymentCollectionInput,
   ): Promise<PaymentCollectionDTO[]> {
     assertKnownKeys(input, UPDATE_FIELDS, 'payment collection field');
-    const ids = (await this.list(filter, { select: ['id'], take: 10_000 })).map((c) => c.id);
+    const ids = (await this.list(filter, { select: ['id'] })).map((c) => c.id);
     const updated: PaymentCollectionDTO[] = [];
     for (const id of ids) updated.push(await this.update(id, input));
     return updated;

@@ -17,8 +17,6 @@ export interface EntityShape<Relation extends string = string> {
   filters: readonly string[];
   sortable: readonly string[];
   relations: readonly Relation[];
-  /** The page size when `take` is not given. */
-  defaultTake: number;
   /** DTO names whose entity property differs (`payment_collection_id` → `payment_collection`). */
   properties?: Record<string, string>;
 }
@@ -57,7 +55,8 @@ export interface CheckedConfig<Relation extends string> {
   select?: string[];
   relations: Set<Relation>;
   skip: number;
-  take: number;
+  /** Undefined: every row, as Medusa's module lists when no `take` is given. */
+  take: number | undefined;
   order: [string, 'asc' | 'desc'][];
 }
 
@@ -85,9 +84,14 @@ export function checkConfig<Relation extends string>(
     select: config.select,
     relations: new Set(relations),
     skip: assertCount(config.skip, 'skip') ?? 0,
-    take: assertCount(config.take, 'take') ?? shape.defaultTake,
+    take: assertCount(config.take, 'take'),
     order: order.length > 0 ? order : [['created_at', 'asc']],
   };
+}
+
+/** The page of `rows` a checked config asks for, for lists held in memory. */
+export function pageOf<T>(rows: T[], config: CheckedConfig<string>): T[] {
+  return rows.slice(config.skip, config.take === undefined ? undefined : config.skip + config.take);
 }
 
 /** Checks a filter object's keys against the entity's filters. */

@@ -16,7 +16,6 @@ export const CAPTURE_SHAPE: EntityShape<never> = {
   filters: ['id', 'payment_id', 'status', 'source'],
   sortable: ['id', 'created_at', 'amount'],
   relations: [],
-  defaultTake: 500,
   properties: { payment_id: 'payment' },
 };
 
@@ -26,7 +25,6 @@ export const REFUND_SHAPE: EntityShape<never> = {
   filters: ['id', 'payment_id', 'status', 'source', 'refund_reason_id'],
   sortable: ['id', 'created_at', 'amount'],
   relations: [],
-  defaultTake: 500,
   properties: { payment_id: 'payment', refund_reason_id: 'refund_reason' },
 };
 

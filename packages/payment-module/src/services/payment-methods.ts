@@ -2,7 +2,7 @@ import { type ProviderContext, type ProviderData, TenderError } from '@tender/co
 import { AccountHolder, DEFAULT_TENANT } from '../models/index.js';
 import type { AccountHolders } from './account-holders.js';
 import type { ServiceContext } from './context.js';
-import { assertKnownKeys, checkConfig, type EntityShape, type FindConfig } from './list-options.js';
+import { assertKnownKeys, checkConfig, type EntityShape, type FindConfig, pageOf } from './list-options.js';
 import { callProvider } from './provider-call.js';
 
 export interface PaymentMethodDTO {
@@ -41,7 +41,6 @@ const PAYMENT_METHOD_SHAPE: EntityShape<never> = {
   filters: ['provider_id', 'context'],
   sortable: [],
   relations: [],
-  defaultTake: 100,
 };
 
 /** Saved payment methods live at the provider, as in Medusa: every call goes through it. */
@@ -60,7 +59,7 @@ export class PaymentMethods {
       provider.listPaymentMethods!({ account_holder_data: holder, context }),
     );
     const all = methods.map((m) => ({ id: m.id, provider_id: filter.provider_id, data: m.data }));
-    return [all.slice(checked.skip, checked.skip + checked.take), all.length];
+    return [pageOf(all, checked), all.length];
   }
 
   async create(input: CreatePaymentMethodInput): Promise<PaymentMethodDTO> {

@@ -38,7 +38,6 @@ export const PAYMENT_SHAPE: EntityShape<PaymentRelation> = {
   filters: ['id', 'tenant', 'payment_collection_id', 'payment_session_id', 'provider_id', 'currency_code'],
   sortable: ['id', 'created_at', 'amount', 'captured_at', 'canceled_at'],
   relations: ['captures', 'refunds'],
-  defaultTake: 500,
   properties: { payment_collection_id: 'payment_collection', payment_session_id: 'payment_session' },
 };
 

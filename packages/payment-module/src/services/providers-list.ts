@@ -1,5 +1,5 @@
 import type { ServiceContext } from './context.js';
-import { applySelect, checkConfig, checkFilters, type EntityShape, type FindConfig } from './list-options.js';
+import { applySelect, checkConfig, checkFilters, type EntityShape, type FindConfig, pageOf } from './list-options.js';
 
 export interface PaymentProviderDTO {
   id: string;
@@ -20,7 +20,6 @@ const PROVIDER_SHAPE: EntityShape<never> = {
   filters: ['id', 'is_enabled'],
   sortable: ['id'],
   relations: [],
-  defaultTake: 500,
 };
 
 /** Providers are the module's configuration: they are listed from the registry, never from a table. */
@@ -44,7 +43,7 @@ export class PaymentProviders {
       .filter((p) => (ids ? ids.has(p.id) : true) && (filter.is_enabled === undefined || p.is_enabled === filter.is_enabled));
     const direction = checked.order[0]?.[1] === 'desc' ? -1 : 1;
     all.sort((a, b) => direction * a.id.localeCompare(b.id));
-    const page = all.slice(checked.skip, checked.skip + checked.take).map((p) => applySelect(p, checked));
+    const page = pageOf(all, checked).map((p) => applySelect(p, checked));
     return [page, all.length];
   }
 }

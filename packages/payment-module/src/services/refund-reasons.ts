@@ -46,7 +46,6 @@ export const REFUND_REASON_SHAPE: EntityShape<never> = {
   filters: ['id', 'code'],
   sortable: ['id', 'code', 'label', 'created_at', 'updated_at'],
   relations: [],
-  defaultTake: 500,
 };
 
 const FIELDS = ['code', 'label', 'description', 'metadata'];

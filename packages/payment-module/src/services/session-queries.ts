@@ -24,7 +24,6 @@ export const SESSION_SHAPE: EntityShape<never> = {
   filters: ['id', 'tenant', 'payment_collection_id', 'provider_id', 'status', 'currency_code'],
   sortable: ['id', 'created_at', 'updated_at', 'amount', 'status', 'authorized_at'],
   relations: [],
-  defaultTake: 500,
   properties: { payment_collection_id: 'payment_collection' },
 };
 
