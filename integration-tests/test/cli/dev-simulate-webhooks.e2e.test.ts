@@ -202,7 +202,7 @@ describe('tender webhooks', () => {
     const table = await cli(['webhooks', 'list']);
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^id +received \(UTC\) +provider +tenant +event +action +status +attempts +last error$/,
+      /^id +received \(UTC\) +provider +tenant +event +action +status +attempts +reason \/ last error$/,
     );
     const rows = parseJson<any[]>(await cli(['webhooks', 'list', '--provider', 'system_default', '--json']));
     expect(rows.length).toBeGreaterThan(0);
@@ -241,6 +241,25 @@ describe('tender webhooks', () => {
     const providers = await cli(['providers', 'list', '--config', 'nokeys.config.ts']);
     expect(providers.code).toBe(1);
     expect(providers.stderr).toContain('apiKey is required');
+  });
+
+  it('shows why an event was ignored in the list, not only in `show`', async () => {
+    const run = await cli([
+      'simulate',
+      'system_default',
+      'payment.captured',
+      '--session',
+      'payses_nobody',
+      '--amount',
+      '1.00',
+      '--url',
+      base,
+    ]);
+    expect(run.code).toBe(0);
+    await eventually(async () => {
+      const table = await cli(['webhooks', 'list', '--status', 'ignored']);
+      expect(table.stdout).toMatch(/ ignored +\d+ +payment session payses_nobody does not exist$/m);
+    });
   });
 
   it('reports an unknown event id', async () => {

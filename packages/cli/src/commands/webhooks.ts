@@ -17,6 +17,8 @@ function oneLine(text: string | null, max = 60): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+const stringOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
+
 async function list(
   values: Record<string, unknown>,
   ctx: CommandContext,
@@ -48,7 +50,8 @@ async function list(
       { header: 'action', value: (r) => r.action },
       { header: 'status', value: (r) => r.status },
       { header: 'attempts', value: (r) => String(r.attempts) },
-      { header: 'last error', value: (r) => oneLine(r.last_error) },
+      // An ignored or rejected event has no error, but the worker stored why in its result.
+      { header: 'reason / last error', value: (r) => oneLine(r.last_error ?? stringOrNull(r.result?.reason)) },
     ]),
   );
 }
