@@ -82,7 +82,13 @@ describe('mapped events', () => {
       action,
       event_id: delivery.event.id,
       event_type: type,
-      data: { session_id: SESSION, amount, currency_code: 'eur' },
+      data: {
+        session_id: SESSION,
+        amount,
+        currency_code: 'eur',
+        // The PaymentIntent the object names (itself, or a Checkout Session's); these charges name none.
+        payment_reference: type.startsWith('charge.') ? undefined : 'pi_3WebhookTestIntent000001',
+      },
     });
   });
 
@@ -116,7 +122,12 @@ describe('mapped events', () => {
     ['usd', 1, '0.01'],
   ])('amounts in %s are exact major units', async (currency, minor, expected) => {
     const result = await deliver('payment_intent.succeeded', intent({ amount: minor, currency }));
-    expect(result.data).toEqual({ session_id: SESSION, amount: expected, currency_code: currency });
+    expect(result.data).toEqual({
+      session_id: SESSION,
+      amount: expected,
+      currency_code: currency,
+      payment_reference: 'pi_3WebhookTestIntent000001',
+    });
   });
 
   it('captured amount is amount_received (a partial capture), authorized amount is amount_capturable', async () => {
