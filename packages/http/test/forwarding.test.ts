@@ -77,7 +77,8 @@ describe('forwarding endpoint: the shared secret is judged from the headers, bef
   it('answers a wrong or missing secret with 401 at once, without waiting for (or reading) the body', async () => {
     const receiver = new RecordingReceiver();
     const port = await listen(createForwardedWebhookListener(receiver, { secret: SECRET }));
-    for (const headers of [{ [FORWARD_SECRET_HEADER]: 'not-the-forwarding-secret' }, {}]) {
+    const attempts: Record<string, string>[] = [{ [FORWARD_SECRET_HEADER]: 'not-the-forwarding-secret' }, {}];
+    for (const headers of attempts) {
       const reply = await headersOnly(port, headers);
       expect(reply).toMatch(/^HTTP\/1\.1 401 /);
       expect(reply).toMatch(/connection: close/i);
