@@ -51,7 +51,8 @@ afterAll(async () => {
   await carts?.close();
   await payments?.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await payments.events.drain();
   events = [];
   CountingProvider.reset();
 });
@@ -148,6 +149,7 @@ describe('prepare, then run with what it prepared', () => {
       });
       expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
     }
+    await payments.events.drain();
     expect([count('payment.authorized'), count('payment.captured'), count('cart.completed')]).toEqual([8, 8, 8]);
   });
 
@@ -191,6 +193,7 @@ describe('prepare, then run with what it prepared', () => {
       expect(await carts.countOrders(untouched.cart.id)).toBe(0);
     }
     expect(await carts.countOrders(own.cart.id)).toBe(1);
+    await payments.events.drain();
     expect(events.map((e) => e.data.session_id ?? e.data.payment_collection_id)).not.toContain(theirs.session.id);
   });
 
@@ -215,6 +218,7 @@ describe('prepare, then run with what it prepared', () => {
     expect(list).toHaveLength(1);
     expect(list[0]!.captures.map((c) => c.amount)).toEqual(['25']);
     expect(await carts.countOrders(twice.cart.id)).toBe(1);
+    await payments.events.drain();
     expect(events.filter((e) => e.name === 'cart.completed' && e.data.cart_id === twice.cart.id)).toHaveLength(1);
     expect(events.filter((e) => e.name === 'payment.captured' && e.data.session_id === twice.session.id)).toHaveLength(1);
   });

@@ -33,7 +33,8 @@ afterAll(async () => {
   await carts?.close();
   await payments?.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await payments.events.drain();
   events = [];
   CountingProvider.reset();
 });
@@ -53,7 +54,11 @@ function run(action: PaymentAction, session_id: string | undefined, amount = '25
 
 const checkout = (amount = '25.00') => newCheckout(payments, carts, amount);
 
-const names = () => events.map((e) => e.name);
+/** The events delivered so far (the outbox delivers after the commit, so wait for it first). */
+const names = async () => {
+  await payments.events.drain();
+  return events.map((e) => e.name);
+};
 
 describe('each action', () => {
   it('authorized: creates the payment and completes the cart', async () => {
@@ -63,7 +68,7 @@ describe('each action', () => {
     expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('authorized');
     expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('authorized');
     expect((await carts.retrieveCart(cart.id))?.order_id).toBe(result.order_id);
-    expect(names()).toEqual(['payment.authorized', 'cart.completed']);
+    expect(await names()).toEqual(['payment.authorized', 'cart.completed']);
   });
 
   it('captured with a payment: records the capture without a second provider capture', async () => {
@@ -76,7 +81,7 @@ describe('each action', () => {
     expect(CountingProvider.calls.capture).toBe(0);
     expect((await payments.service.retrievePaymentCollection(collection.id)).captured_amount).toBe('25');
     expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
-    expect(names()).toEqual(['payment.authorized', 'cart.completed', 'payment.captured']);
+    expect(await names()).toEqual(['payment.authorized', 'cart.completed', 'payment.captured']);
   });
 
   it('captured with no payment yet (auto-capture): authorizes, records the capture, completes the cart', async () => {
@@ -137,7 +142,7 @@ describe('each action', () => {
     expect((await carts.retrieveCart(cart.id))?.order_id).toBeNull();
     // A new session is already `pending`, so that action changes nothing and emits nothing.
     const expected = action === 'pending' ? [] : ['payment_session.updated', ...(event ? [event] : [])];
-    expect(names()).toEqual(expected);
+    expect(await names()).toEqual(expected);
   });
 
   it('refunded: records the refund without calling the provider again', async () => {
@@ -205,7 +210,7 @@ describe('out of order', () => {
     for (const action of ['failed', 'canceled', 'requires_more', 'pending'] as const) await run(action, session.id);
     expect((await payments.service.retrievePaymentSession(session.id)).status).toBe('captured');
     expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('completed');
-    expect(names()).not.toContain('payment.failed');
+    expect(await names()).not.toContain('payment.failed');
   });
 });
 
@@ -218,7 +223,7 @@ describe('duplicates and races', () => {
     expect(list).toHaveLength(1);
     expect(list[0]!.captures).toHaveLength(1);
     expect(await carts.countOrders(cart.id)).toBe(1);
-    expect(names().filter((n) => n === 'cart.completed')).toHaveLength(1);
+    expect((await names()).filter((n) => n === 'cart.completed')).toHaveLength(1);
   });
 
   it('webhook and storefront completing the same cart at once: one order', async () => {
@@ -288,6 +293,7 @@ describe('what is ignored', () => {
       reason: 'payment session payses_unknown does not exist',
     });
     expect(await carts.countOrders(cart.id)).toBe(0);
+    await payments.events.drain();
     expect(events).toEqual([]);
   });
 

@@ -8,9 +8,10 @@ import {
 } from '@tender/core';
 import { placeholders } from '../database/placeholders.js';
 import { selectEntities, selectEntity } from '../database/select-entities.js';
-import { PaymentEvents } from '../events/event-bus.js';
+import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { recomputeCollection } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
@@ -42,6 +43,18 @@ export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and
 
 export function sessionsByIdSql(n: number): string {
   return `select * from payment_session where id in (${placeholders(n)}) and deleted_at is null`;
+}
+
+/** Webhook statuses that are a payment event of their own besides payment_session.updated. */
+const EVENT_FOR_STATUS: Partial<Record<string, string>> = { error: PaymentEvents.FAILED, canceled: PaymentEvents.CANCELED };
+
+/** The events a webhook's session status change causes. */
+function statusEvents(id: string, collectionId: string, tenant: string, status: string): NewDomainEvent[] {
+  const named = EVENT_FOR_STATUS[status];
+  return [
+    { name: PaymentEvents.SESSION_UPDATED, tenant, payment_collection_id: collectionId, data: { id, status } },
+    ...(named ? [{ name: named, tenant, data: { session_id: id, payment_collection_id: collectionId } }] : []),
+  ];
 }
 
 export class SessionOperations {
@@ -232,10 +245,11 @@ export class SessionOperations {
         await em.flush();
         await recomputeCollection(em, collection);
         await em.flush();
+        // The events commit with the status they announce.
+        await writeOutboxEvents(em, statusEvents(locked.id, collection.id, locked.tenant, status));
       }
       return { changed, session: toSessionDTO(locked) };
     });
-    if (result.changed) await this.ctx.events.emit({ name: PaymentEvents.SESSION_UPDATED, data: { id, status } });
     return result;
   }
 }

@@ -1,5 +1,4 @@
 import { type PaymentAction, PaymentActions, type PaymentSessionStatus } from '@tender/core';
-import { PaymentEvents } from '@tender/payment-module';
 import type { Step } from '../step-runner.js';
 import type { RunState } from '../types.js';
 import { webhookClaim } from '../webhook-claim.js';
@@ -13,12 +12,10 @@ export const STATUS_FOR_ACTION: Partial<Record<PaymentAction, PaymentSessionStat
   [PaymentActions.PENDING_AUTHORIZATION]: 'pending_authorization',
 };
 
-const EVENT_FOR_ACTION: Partial<Record<PaymentAction, string>> = {
-  [PaymentActions.FAILED]: PaymentEvents.FAILED,
-  [PaymentActions.CANCELED]: PaymentEvents.CANCELED,
-};
-
-/** Records the status; the service refuses to move an authorized or captured session backwards. */
+/**
+ * Records the status; the service refuses to move an authorized or captured session backwards, and writes
+ * payment.failed / payment.canceled in the transaction of the change.
+ */
 export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
   name: 'update-session-status',
   async invoke(state) {
@@ -28,17 +25,6 @@ export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
       status,
       webhookClaim(state.input),
     );
-    const eventName = EVENT_FOR_ACTION[state.input.action];
-    if (changed && eventName) {
-      await state.deps.eventBus.emit({
-        name: eventName,
-        data: {
-          session_id: state.session.id,
-          payment_collection_id: state.session.payment_collection_id,
-          event_id: state.input.event_id,
-        },
-      });
-    }
     return { changed };
   },
 };
