@@ -10,9 +10,11 @@ import { createTestDatabase } from '@tender/payment-module/testing';
 import { PostgresCartStore } from '@tender/reference-cart';
 import pg from 'pg';
 import { startChild } from './lib/children.js';
+import { measureCommits } from './lib/commits.js';
 import { closeClient, post } from './lib/http-client.js';
 import { forEachLimit, sleep } from './lib/pool.js';
 import { createCommitTables, seedHistory, seedPending } from './lib/seed.js';
+import { measureService } from './lib/service.js';
 import { measureSignatures } from './lib/signatures.js';
 import { fmt, medianOf, percentile } from './lib/stats.js';
 
@@ -31,7 +33,10 @@ const config = {
   e2eOneAtATime: int(env.BENCH_E2E_ONE_AT_A_TIME, 30),
   scale: env.BENCH_SCALE === 'full' ? [10_000, 1_000_000] : [10_000],
   workerProcesses: list(env.BENCH_WORKER_PROCESSES, [1, 2, 4]).map(Number),
-  sections: new Set(list(env.BENCH_SECTIONS, ['signatures', 'ingress', 'e2e'])),
+  sections: new Set(list(env.BENCH_SECTIONS, ['signatures', 'ingress', 'e2e', 'service'])),
+  serviceCheckouts: int(env.BENCH_SERVICE_CHECKOUTS, 300),
+  /** Another checkout's root (built), measured in alternate service rounds: `git worktree add /tmp/base <rev>`. */
+  serviceBaseline: env.BENCH_SERVICE_BASELINE,
   verifyIterations: int(env.BENCH_VERIFY_ITERATIONS, 20_000),
   workerPollMs: int(env.BENCH_POLL_MS, 50),
 };
@@ -150,26 +155,6 @@ async function measureIngress() {
 }
 
 // ---------------------------------------------------------------------------------------------- end to end
-
-/** The database's own commit rate: `count` pgbench-simple-update transactions at `concurrency`, raw `pg`. */
-async function measureCommits(pool, count, concurrency) {
-  const started = performance.now();
-  await forEachLimit(count, concurrency, async () => {
-    const client = await pool.connect();
-    try {
-      const id = 1 + Math.floor(Math.random() * 100_000);
-      const delta = Math.floor(Math.random() * 10_000) - 5000;
-      await client.query('begin');
-      await client.query('update bench_accounts set balance = balance + $1 where id = $2', [delta, id]);
-      await client.query('select balance from bench_accounts where id = $1', [id]);
-      await client.query('insert into bench_history (account_id, delta) values ($1, $2)', [id, delta]);
-      await client.query('commit');
-    } finally {
-      client.release();
-    }
-  });
-  return count / ((performance.now() - started) / 1000);
-}
 
 /** The server's next transaction id; the difference of two readings counts the write transactions between them. */
 async function currentXid(pool) {
@@ -415,6 +400,16 @@ async function main() {
   const signatures = await run('signatures', () => measureSignatures(config.verifyIterations, config.repeats));
   const ingress = await run('ingress', measureIngress);
   const e2e = await run('e2e', measureScale);
+  const service = await run('service', () =>
+    measureService({
+      repeats: config.repeats,
+      checkouts: config.serviceCheckouts,
+      baseline: config.serviceBaseline,
+      createTestDatabase,
+      databases,
+      log,
+    }),
+  );
   const verdicts = targets(ingress, e2e);
 
   const out = [];
@@ -478,6 +473,21 @@ async function main() {
   );
   if (config.scale.length === 1) out.push('(1M sessions: opt-in, BENCH_SCALE=full — seeding a million checkouts takes minutes)');
   out.push('');
+  out.push('Service: checkouts through PaymentModuleService (collection → session → authorize → capture, system provider)');
+  out.push(
+    table(
+      ['level', 'tree', 'checkouts/s', 'DB commits/s', 'service/DB'],
+      service.flatMap((l) =>
+        l.trees.map((t) => [l.level, t.tree, fmt(t.perSecond), fmt(t.commits), `${fmt(t.ratio * 100, 2)}%`]),
+      ),
+    ),
+  );
+  out.push(
+    `service/DB: checkouts/s ÷ the commit rate of the same database at the same concurrency, measured right after ` +
+      `each round (4 calls a checkout, so 25% is the ceiling).` +
+      (config.serviceBaseline ? ' Rounds alternate between this tree and the baseline.' : ''),
+  );
+  out.push('');
   out.push(`Signature verification (one core, ${config.verifyIterations} verifications per run)`);
   out.push(
     table(
@@ -495,7 +505,7 @@ async function main() {
   const file = `${resultsDir}${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFile(
     file,
-    `${JSON.stringify({ started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), machine, config, ingress, end_to_end: e2e, signatures, targets: verdicts }, null, 2)}\n`,
+    `${JSON.stringify({ started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), machine, config, ingress, end_to_end: e2e, service, signatures, targets: verdicts }, null, 2)}\n`,
   );
   process.stdout.write(`\nResults written to ${file}\n`);
 }
