@@ -151,6 +151,25 @@ describe('tenant secrets that cannot be used', () => {
     }
   });
 
+  it('stored options the provider refuses: a generic 503 naming no option, the reason in the log', async () => {
+    await app.payments.orm.em
+      .fork()
+      .execute(`update provider_config set options = '{"webhookSecrets": ["short"]}' where tenant_id = 'tenant-b'`);
+    await setCiphertext('tenant-b', null as unknown as string);
+    const response = await send(route('tenant-b'), signed(SECRETS['tenant-b']));
+    expect(response.status).toBe(503);
+    expect(JSON.stringify(response.body)).not.toMatch(/webhookSecrets|short|system/);
+    expect(logs).toMatch(/Invalid options for payment provider \\"system\\": webhookSecrets\.0/);
+    // Fixed by the operator: the tenant's webhooks verify again.
+    await app.payments.tenants.setProviderConfig({
+      tenant: 'tenant-b',
+      provider_id: 'pp_system_default',
+      secrets: { webhookSecrets: [SECRETS['tenant-b']] },
+    });
+    app.payments.tenants.cache.clear();
+    expect((await send(route('tenant-b'), signed(SECRETS['tenant-b']))).status).toBe(200);
+  });
+
   it('a secret sealed in the old format (key id only) still verifies, and is re-sealed bound to its row', async () => {
     await setCiphertext('tenant-c', legacySeal(JSON.stringify({ webhookSecrets: [SECRETS['tenant-c']] }), KEY));
     expect((await send(route('tenant-c'), signed(SECRETS['tenant-c']))).status).toBe(200);
