@@ -11,11 +11,17 @@ import { SystemPaymentProvider } from '@tender/provider-system';
 import { pino } from 'pino';
 import { placeholders } from '../src/database/placeholders.js';
 
-/** A gateway that is down: every authorization fails. */
+/** A gateway with a status call that is down: every call fails. */
 class FailingProvider extends SystemPaymentProvider {
   static override identifier = 'failing';
+  override canAskStatus(): boolean {
+    return true;
+  }
   override async authorizePayment(_input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
     throw new Error('gateway timed out');
+  }
+  override async getPaymentStatus(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+    return this.authorizePayment(input);
   }
 }
 
@@ -27,12 +33,15 @@ class CallbackOnlyProvider extends SystemPaymentProvider {
   }
 }
 
-/** A gateway that answers after a moment, recording how many of its calls were open at once. */
+/** A gateway with a status call that answers after a moment, recording how many of its calls were open at once. */
 class SlowProvider extends SystemPaymentProvider {
   static override identifier = 'slow';
   static open = 0;
   static mostOpen = 0;
-  override async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+  override canAskStatus(): boolean {
+    return true;
+  }
+  override async getPaymentStatus(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
     SlowProvider.open++;
     SlowProvider.mostOpen = Math.max(SlowProvider.mostOpen, SlowProvider.open);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -240,7 +249,7 @@ describe('applyWebhookAuthorizations', () => {
       expect(list.map((p) => p.id)).toEqual([answer.payment.id]);
       expect(await sessionStatus(c.session.id)).toBe('captured');
       expect(await storedAndRecomputed(c.session.payment_collection_id)).toMatchObject({
-        authorized_amount: c.amount,
+        authorized_amount: captured,
         captured_amount: captured,
         status: c.full ? 'completed' : 'partially_captured',
         completed: c.full,

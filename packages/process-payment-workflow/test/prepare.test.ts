@@ -24,8 +24,14 @@ import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModul
 /** A gateway that is down: every authorization fails. */
 class FailingProvider extends SystemPaymentProvider {
   static override identifier = 'failing';
+  override canAskStatus(): boolean {
+    return true;
+  }
   override async authorizePayment(_input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
     throw new Error('gateway timed out');
+  }
+  override async getPaymentStatus(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
+    return this.authorizePayment(input);
   }
 }
 
@@ -115,7 +121,8 @@ describe('prepare, then run with what it prepared', () => {
 
     // prepare read every session and applied every authorization, in one transaction.
     expect(prepared).toHaveLength(8);
-    expect(CountingProvider.calls.authorize).toBe(8);
+    // The system provider has no status call: the webhook decides and nothing is asked of it.
+    expect(CountingProvider.calls.authorize).toBe(0);
     const preparedPayments = prepared.map((entry, i) => {
       expect(entry.session?.id).toBe(checkouts[i]!.session.id);
       expect(entry.authorization?.status).toBe('fulfilled');
@@ -126,7 +133,7 @@ describe('prepare, then run with what it prepared', () => {
     expect(new Set(await paymentWriters(preparedPayments)).size).toBe(1);
 
     const results = await Promise.all(inputs.map((one, i) => workflow.run({ input: one, prepared: prepared[i] })));
-    expect(CountingProvider.calls.authorize).toBe(8); // the runs asked the provider nothing more
+    expect(CountingProvider.calls.authorize).toBe(0); // the runs asked the provider nothing either
     for (const [i, { collection, session, cart }] of checkouts.entries()) {
       const result = results[i]!;
       expect(result).toMatchObject({
@@ -185,7 +192,8 @@ describe('prepare, then run with what it prepared', () => {
     expect(entries[1]).toEqual({ session: expect.objectContaining({ id: theirs.session.id, tenant: OTHER_TENANT }) });
     expect(entries[2]).toEqual({ session: expect.objectContaining({ id: ownButAskedByThem.session.id, tenant: 'default' }) });
     expect(entries[3]).toEqual({ session: null });
-    expect(CountingProvider.calls.authorize).toBe(1);
+    // The system provider has no status call: the webhook decides and nothing is asked of it.
+    expect(CountingProvider.calls.authorize).toBe(0);
     for (const untouched of [theirs, ownButAskedByThem]) {
       expect(await payments.service.listPayments({ payment_session_id: untouched.session.id })).toEqual([]);
       expect((await payments.service.retrievePaymentSession(untouched.session.id)).status).toBe('pending');
@@ -342,7 +350,8 @@ describe('the worker prepares each claimed batch', () => {
     expect(await inboxStatus(ids)).toEqual([...Array(7).fill('processed'), 'ignored']);
     const paymentIds = await expectOnePaymentAndOrderEach(checkouts);
     expect(new Set(await paymentWriters(paymentIds)).size).toBe(1);
-    expect(CountingProvider.calls.authorize).toBe(6);
+    // The system provider has no status call: the webhook decides and nothing is asked of it.
+    expect(CountingProvider.calls.authorize).toBe(0);
   });
 
   it("when the workflow's prepare throws, every event still runs on its own", async () => {

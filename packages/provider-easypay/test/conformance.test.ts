@@ -21,6 +21,7 @@ afterAll(async () => {
 });
 
 const MBWAY_SANDBOX_ACCEPTS = '911234567';
+const MBWAY_SANDBOX_PENDING = '919876543';
 const validOptions = { accountId: EMULATOR_ACCOUNT_ID, apiKey: EMULATOR_API_KEY, webhookSecret: WEBHOOK_SECRET };
 
 /**
@@ -76,6 +77,8 @@ const fixtures = {
   webhookActions: ['captured', 'authorized', 'failed', 'refunded', 'canceled', 'not_supported'] as PaymentAction[],
   // Easypay's sandbox phone that accepts at once, so the operations run on a payment the customer approved.
   payment: { data: { phone: MBWAY_SANDBOX_ACCEPTS } },
+  // Any other phone stays pending until the customer acts: Easypay's status must then say so.
+  unpaidPayment: { data: { phone: MBWAY_SANDBOX_PENDING } },
 };
 
 runProviderConformance(() => providerFor(emu, { method: 'mbw', type: 'authorisation' }), {

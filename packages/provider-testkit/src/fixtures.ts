@@ -4,6 +4,8 @@ import type { PaymentAction, PaymentProvider } from '@tender/core';
 export interface ConformanceProviderClass {
   readonly identifier: string;
   validateOptions(options: unknown): unknown;
+  /** The request fields that carry a credential in the clear (see @tender/core's CredentialFields). */
+  readonly credentialFields?: import('@tender/core').CredentialFields;
 }
 
 /** Builds the provider under test. Called lazily inside each test, so emulators started in beforeAll are up. */
@@ -52,6 +54,10 @@ export interface ConformanceSkips {
   missingSignature?: string;
   refund?: string;
   cancel?: string;
+  /** The "status denies an unpaid payment" check. */
+  statusDeniesUnpaid?: string;
+  /** The "a 0.00 webhook is refused" check. */
+  zeroAmount?: string;
 }
 
 export interface ProviderConformanceFixtures {
@@ -82,6 +88,16 @@ export interface ProviderConformanceFixtures {
   replayToleranceSeconds?: number;
   /** Actions `signedWebhook` can express; each gets a round-trip check. Defaults to ["captured"]. */
   webhookActions?: PaymentAction[];
+  /**
+   * A payment that stays unpaid at the gateway after initiatePayment (no sandbox card or phone that approves
+   * at once), for the check that the gateway's status never calls it authorized. Defaults to `payment`.
+   */
+  unpaidPayment?: { amount?: string; currency_code?: string; data?: Record<string, unknown> };
+  /**
+   * For gateways where the customer acts between initiatePayment and authorizePayment (Stripe's client-side
+   * confirmation): make the gateway (its emulator) hold the initiated payment as approved.
+   */
+  customerPays?: (initiated: { id: string; data?: Record<string, unknown> }) => unknown;
   /** The payment the operation checks initiate. Defaults to 10.50 EUR. */
   payment?: { amount?: string; currency_code?: string; data?: Record<string, unknown> };
   /**

@@ -2,6 +2,7 @@ import { describe, it } from '@jest/globals';
 import { checkProviderClass, checkProviderInterface } from './checks/interface.js';
 import { authorize, cancel, capture, initiate, newConformancePayment, refund } from './checks/operations.js';
 import { checkAcceptsValidOptions, checkRejectsInvalidOptions } from './checks/options.js';
+import { checkDeclaresCredentialFields, checkRefusesZeroAmount, checkStatusDeniesUnpaid } from './checks/trust.js';
 import {
   checkEventIds,
   checkRejectsMissingSignature,
@@ -65,16 +66,31 @@ export function runProviderConformance(factory: ProviderFactory, fixtures: Provi
         await initiate(await factory(), payment());
       });
       it('authorizePayment is idempotent', async () => {
-        await authorize(await factory(), payment(), normalize);
+        await authorize(await factory(), payment(), normalize, fixtures.customerPays);
       });
       it('capturePayment is idempotent', async () => {
-        await capture(await factory(), payment(), normalize);
+        await capture(await factory(), payment(), normalize, fixtures.customerPays);
       });
       skipped('refund', 'refundPayment is idempotent', async () => {
-        await refund(await factory(), payment(), normalize);
+        await refund(await factory(), payment(), normalize, fixtures.customerPays);
       });
       skipped('cancel', 'cancelPayment is idempotent', async () => {
         await cancel(await factory(), payment(), normalize);
+      });
+    });
+
+    describe('webhook trust', () => {
+      it('declares the request fields that carry a credential (credentialFields)', () => {
+        checkDeclaresCredentialFields(providerClass, fixtures);
+      });
+      skipped('statusDeniesUnpaid', 'never reports an unpaid payment as authorized when it can ask its gateway', async () => {
+        await checkStatusDeniesUnpaid(
+          await factory(),
+          newConformancePayment(providerClass.identifier, fixtures.unpaidPayment ?? fixtures.payment),
+        );
+      });
+      skipped('zeroAmount', 'refuses a webhook that reports 0.00 (invalid_data)', async () => {
+        await checkRefusesZeroAmount(await factory(), fixtures);
       });
     });
 

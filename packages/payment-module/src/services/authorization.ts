@@ -179,7 +179,7 @@ export class SessionAuthorizer {
     if (options.webhook) assertOwnSession(session, options.webhook);
     if (session.payment_id && !(await this.mayRaise(session, options))) return this.existing(session.payment_id);
     // A payment that exists is only raised to what the webhook proves: there is nothing to ask the provider.
-    const authorization = session.payment_id ? { status: options.webhook!.status } : await this.askProvider(session, context);
+    const authorization = session.payment_id ? { status: options.webhook!.status } : await this.askProvider(session, context, options);
     const [outcome] = await this.write([{ session, authorization, options, reported }]);
     return this.settle(sessionId, outcome!);
   }
@@ -235,7 +235,7 @@ export class SessionAuthorizer {
       }
     });
 
-    const asked = await settleWithLimit(shared, PROVIDER_CALLS_AT_ONCE, ({ session }) => this.askProvider(session, {}));
+    const asked = await settleWithLimit(shared, PROVIDER_CALLS_AT_ONCE, ({ session, index }) => this.askProvider(session, {}, requests[index]!.options));
     const answered: (Answered & { index: number })[] = [];
     asked.forEach((answer, i) => {
       const { index, session, reported } = shared[i]!;
@@ -264,14 +264,22 @@ export class SessionAuthorizer {
     return results;
   }
 
-  private async askProvider(session: SessionForAuthorization, context: ProviderContext): Promise<AuthorizePaymentOutput> {
+  /**
+   * The provider's answer: for a merchant's call, its authorization; for a webhook, its status of the
+   * session's own payment (a question, never a command), or nothing to ask when it has no status call.
+   */
+  private async askProvider(
+    session: SessionForAuthorization,
+    context: ProviderContext,
+    options: AuthorizeOptions,
+  ): Promise<AuthorizePaymentOutput> {
     const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
-    return callProvider(session.provider_id, 'authorize a payment', () =>
-      provider.authorizePayment({
-        data: session.data,
-        context: { ...context, tenant: session.tenant, idempotency_key: `${session.id}:authorize` },
-      }),
-    );
+    const webhook = options.webhook;
+    if (webhook && provider.canAskStatus && !provider.canAskStatus(session.data)) return { status: webhook.status };
+    const input = { data: session.data, context: { ...context, tenant: session.tenant, idempotency_key: `${session.id}:authorize` } };
+    return webhook
+      ? callProvider(session.provider_id, 'read the payment status', () => provider.getPaymentStatus(input))
+      : callProvider(session.provider_id, 'authorize a payment', () => provider.authorizePayment(input));
   }
 
   /**

@@ -12,6 +12,9 @@ export interface ConformancePayment {
 
 export type ResultNormalizer = (result: unknown) => unknown;
 
+/** What the customer does between initiate and authorize where the gateway needs it (see fixtures.customerPays). */
+export type CustomerPays = (initiated: { id: string; data?: ProviderData }) => unknown;
+
 export function newConformancePayment(
   identifier: string,
   payment: { amount?: string; currency_code?: string; data?: ProviderData } = {},
@@ -67,8 +70,14 @@ export async function initiate(provider: PaymentProvider, payment: ConformancePa
 }
 
 /** Each step hands the next the data the previous one returned, as the payment module stores it. */
-export async function authorize(provider: PaymentProvider, payment: ConformancePayment, normalize?: ResultNormalizer) {
+export async function authorize(
+  provider: PaymentProvider,
+  payment: ConformancePayment,
+  normalize?: ResultNormalizer,
+  customerPays?: CustomerPays,
+) {
   const initiated = await initiate(provider, payment);
+  if (customerPays) await customerPays(initiated);
   const data = initiated.data ?? {};
   const key = `conformance:authorize:${payment.session_id}`;
   const output = await checkIdempotent(
@@ -83,8 +92,13 @@ export async function authorize(provider: PaymentProvider, payment: ConformanceP
   return { data: output.data ?? data, status: output.status };
 }
 
-export async function capture(provider: PaymentProvider, payment: ConformancePayment, normalize?: ResultNormalizer) {
-  const authorized = await authorize(provider, payment, normalize);
+export async function capture(
+  provider: PaymentProvider,
+  payment: ConformancePayment,
+  normalize?: ResultNormalizer,
+  customerPays?: CustomerPays,
+) {
+  const authorized = await authorize(provider, payment, normalize, customerPays);
   const key = `conformance:capture:${payment.session_id}:1`;
   const output = await checkIdempotent(
     'capturePayment',
@@ -100,8 +114,13 @@ export async function capture(provider: PaymentProvider, payment: ConformancePay
   return { data: output?.data ?? authorized.data };
 }
 
-export async function refund(provider: PaymentProvider, payment: ConformancePayment, normalize?: ResultNormalizer) {
-  const captured = await capture(provider, payment, normalize);
+export async function refund(
+  provider: PaymentProvider,
+  payment: ConformancePayment,
+  normalize?: ResultNormalizer,
+  customerPays?: CustomerPays,
+) {
+  const captured = await capture(provider, payment, normalize, customerPays);
   const key = `conformance:refund:${payment.session_id}:1`;
   const output = await checkIdempotent(
     'refundPayment',

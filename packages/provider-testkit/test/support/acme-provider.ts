@@ -6,7 +6,6 @@ import {
   type GetPaymentStatusOutput,
   type InitiatePaymentInput,
   type InitiatePaymentOutput,
-  normalizeAmount,
   type PaymentAction,
   type PaymentDataInput,
   type PaymentDataOutput,
@@ -17,6 +16,7 @@ import {
   TenderError,
   verifyHmacSha256,
   type WebhookActionAndData,
+  webhookAmount,
 } from '@tender/core';
 import { z } from 'zod';
 
@@ -35,6 +35,13 @@ const ACTIONS: Record<string, PaymentAction> = {
 export class AcmePaymentProvider extends AbstractPaymentProvider<AcmeOptions> {
   static override identifier = 'acme';
   static override optionsSchema = acmeOptions;
+  // Acme signs its webhooks and sends no credential in them.
+  static override credentialFields = {};
+
+  /** Acme has no status API: its signed webhook decides, for the amount it reports. */
+  override canAskStatus(): boolean {
+    return false;
+  }
 
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     return { id: `acme_${input.session_id}`, data: { session_id: input.session_id, amount: input.amount } };
@@ -74,7 +81,7 @@ export class AcmePaymentProvider extends AbstractPaymentProvider<AcmeOptions> {
       event_type: event.type,
       data: {
         session_id: data.session_id,
-        amount: normalizeAmount(data.amount as string, 'data.amount'),
+        amount: webhookAmount(data.amount, undefined, { label: 'data.amount' }),
         currency_code: String(data.currency),
       },
     };
