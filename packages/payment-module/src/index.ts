@@ -28,6 +28,13 @@ export type { ListPaymentProvidersFilter } from './services/providers-list.js';
 export type * from './services/refund-reasons.js';
 export type * from './services/session-queries.js';
 export type * from './services/sessions.js';
+export {
+  ForeignWebhookError,
+  foreignReason,
+  ProviderContradictsWebhookError,
+  type WebhookClaim,
+  type WebhookOrigin,
+} from './services/webhook-trust.js';
 export { Keyring, parseKey } from './tenants/keyring.js';
 export { looksSecret } from './tenants/secret-names.js';
 export * from './tenants/tenant-config-store.js';

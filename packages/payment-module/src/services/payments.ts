@@ -31,6 +31,7 @@ import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementReques
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
+import { assertOwnSession, ProviderContradictsWebhookError, type WebhookClaim } from './webhook-trust.js';
 
 export interface CapturePaymentInput {
   payment_id: string;
@@ -139,18 +140,15 @@ export class PaymentOperations {
    * the provider reports the money already captured (auto-capture), the capture is recorded without
    * a second provider capture.
    */
-  async authorizeSession(
-    sessionId: string,
-    context: ProviderContext = {},
-    options: Pick<AuthorizeOptions, 'verifiedWebhookStatus'> = {},
-  ): Promise<PaymentDTO> {
-    return (await this.authorizer.authorize(sessionId, context, options)).payment;
+  async authorizeSession(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
+    return (await this.authorizer.authorize(sessionId, context, {})).payment;
   }
 
   /**
-   * `authorizeSession` for a verified webhook: the webhook's word decides when the provider has no status
-   * to ask, and a capture it reports is recorded in the same transaction as the new payment. Says
-   * whether this call created the payment, so the caller knows what is its own to compensate.
+   * `authorizeSession` for a verified webhook: only for a session of the webhook's own provider and tenant,
+   * on the gateway's own status where it can be asked (else the webhook's word, for the amount it reports);
+   * a capture it reports is recorded in the same transaction as the new payment. Says whether this call
+   * created the payment, so the caller knows what is its own to compensate.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     return this.authorizer.authorize(sessionId, {}, webhookOptions(input));
@@ -298,11 +296,45 @@ export class PaymentOperations {
    * late event, or one for a capture Tender itself requested, adds nothing; with one, it is that one
    * capture's amount, recorded once per reference.
    */
-  recordProviderCapture(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
-    return this.recordReported(Capture, paymentId, assertPositiveAmount(amount, 'captured amount'), options.reference, {
+  /**
+   * `webhook`: the capture is a webhook's claim. It applies only to a payment of the webhook's own provider
+   * and tenant, and where the gateway can be asked, only for what the gateway itself reports as captured.
+   */
+  async recordProviderCapture(
+    paymentId: string,
+    amount: AmountInput,
+    options: { reference?: string; webhook?: WebhookClaim } = {},
+  ) {
+    const claimed = assertPositiveAmount(amount, 'captured amount');
+    const reported = options.webhook ? await this.confirmedCapture(paymentId, claimed, options) : claimed;
+    return this.recordReported(Capture, paymentId, reported, options.reference, {
       event: PaymentEvents.CAPTURED,
       rules: CAPTURE_RULES,
+      webhook: options.webhook,
     });
+  }
+
+  /**
+   * What a webhook's capture may record: where the gateway has a status call, its own running total (asked
+   * with no lock held); a gateway that says the payment is not captured contradicts the webhook.
+   */
+  private async confirmedCapture(
+    paymentId: string,
+    claimed: string,
+    options: { reference?: string; webhook?: WebhookClaim },
+  ): Promise<string> {
+    const payment = await this.paymentOrFail(paymentId);
+    assertOwnSession({ ...payment, id: payment.payment_session }, options.webhook);
+    const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
+    if (provider.canAskStatus && !provider.canAskStatus(payment.data)) return claimed;
+    const state = await callProvider(payment.provider_id, 'read the payment status', () =>
+      provider.getPaymentStatus({ data: payment.data, context: { tenant: payment.tenant } }),
+    );
+    if (state.status !== 'captured') {
+      throw new ProviderContradictsWebhookError(payment.payment_session, state.status, 'captured');
+    }
+    if (options.reference || state.captured_amount === undefined) return claimed;
+    return compareAmounts(state.captured_amount, '0') > 0 ? state.captured_amount : claimed;
   }
 
   /** Refunds part of what was captured; the sum of refunds never exceeds the captured amount. */
@@ -353,10 +385,12 @@ export class PaymentOperations {
   }
 
   /** Records refunds the provider reports: its running total, or one refund when `reference` names it. */
-  recordProviderRefund(paymentId: string, amount: AmountInput, options: { reference?: string } = {}) {
+  /** `webhook`: the refund is a webhook's claim, applied only to a payment of the webhook's own provider and tenant. */
+  recordProviderRefund(paymentId: string, amount: AmountInput, options: { reference?: string; webhook?: WebhookClaim } = {}) {
     return this.recordReported(Refund, paymentId, assertPositiveAmount(amount, 'refunded amount'), options.reference, {
       event: PaymentEvents.REFUNDED,
       rules: REFUND_RULES,
+      webhook: options.webhook,
     });
   }
 
@@ -369,11 +403,12 @@ export class PaymentOperations {
     paymentId: string,
     reported: string,
     reference: string | undefined,
-    options: { event: string; rules: ReportRules },
+    options: { event: string; rules: ReportRules; webhook?: WebhookClaim },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
     const payment = await this.paymentOrFail(paymentId);
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
+      assertOwnSession({ ...locked, id: locked.payment_session }, options.webhook);
       const recorded = await this.applyReported(em, entity, locked, reported, { reference, rules: options.rules });
       await recomputeCollection(em, collection);
       await em.flush();
@@ -464,5 +499,6 @@ export class PaymentOperations {
 }
 
 function webhookOptions(input: WebhookAuthorizationInput): AuthorizeOptions {
-  return { verifiedWebhookStatus: input.status, providerCapture: input.capture };
+  const { capture, ...claim } = input;
+  return { webhook: claim, providerCapture: capture };
 }

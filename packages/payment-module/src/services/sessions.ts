@@ -18,6 +18,7 @@ import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
 import { withCollectionLock } from './locking.js';
 import { callProvider } from './provider-call.js';
+import { assertOwnSession, type WebhookClaim } from './webhook-trust.js';
 
 export interface CreatePaymentSessionInput {
   provider_id: string;
@@ -233,11 +234,17 @@ export class SessionOperations {
    * Records a status a verified webhook reported (failed, canceled, requires_more, pending…).
    * A session that is authorized or captured keeps its status: money has moved.
    */
-  async applyWebhookStatus(id: string, status: PaymentSessionStatus): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
+  /** `webhook`: the status is a webhook's claim, applied only to a session of the webhook's own provider and tenant. */
+  async applyWebhookStatus(
+    id: string,
+    status: PaymentSessionStatus,
+    webhook?: WebhookClaim,
+  ): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
     const session = await this.ctx.orm.em.fork().findOne(PaymentSession, { id });
     if (!session) throw new TenderError('not_found', `Payment session ${id} was not found.`);
     const result = await withCollectionLock(this.ctx.orm, session.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(PaymentSession, { id });
+      assertOwnSession(locked, webhook);
       const settled = (SETTLED_SESSION_STATUSES as string[]).includes(locked.status);
       const changed = !settled && locked.status !== status;
       if (changed) {

@@ -7,6 +7,10 @@ export const WEBHOOK_COUNTERS = [
   'rejected',
   'duplicate',
   'ignored',
+  /** Ignored because the session belongs to another provider or tenant, or to another payment object. */
+  'foreign',
+  /** Not applied because the provider's own status kept contradicting the webhook. */
+  'contradicted',
   'processed',
   'failed',
   'dead',

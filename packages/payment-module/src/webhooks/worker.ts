@@ -281,8 +281,9 @@ export class WebhookWorker {
     };
     try {
       const result = await this.processor.process(event, prepared);
-      await this.finish(event, result.outcome === 'ignored' ? 'ignored' : 'processed', { result });
-      this.metrics.increment(result.outcome === 'ignored' ? 'ignored' : 'processed');
+      await this.finish(event, result.outcome, { result });
+      this.metrics.increment(result.outcome === 'rejected' ? 'contradicted' : result.outcome);
+      if (result.foreign) this.metrics.increment('foreign');
       this.logger.info(
         { ...log, outcome: result.outcome, reason: result.reason, latency_ms: Date.now() - started },
         'webhook processed',
@@ -313,7 +314,7 @@ export class WebhookWorker {
 
   private async finish(
     event: InboxEvent,
-    status: 'processed' | 'ignored' | 'failed' | 'dead',
+    status: 'processed' | 'ignored' | 'rejected' | 'failed' | 'dead',
     outcome: { result?: unknown; error?: string; delayMs?: number; events?: NewDomainEvent[] },
   ): Promise<void> {
     const recorded = await this.outcomes.record({
