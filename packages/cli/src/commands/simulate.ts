@@ -73,16 +73,17 @@ ${GLOBAL_HELP}`,
     if (!events.includes(event)) {
       throw new CliError(`${provider.id} does not send "${event}". Its events: ${events.join(', ')}.`);
     }
-    // Without --amount, the session's own amount (and currency) when a database is known: what the gateway would send.
+    // The session's own amount, currency and gateway payment when a database is known: what the gateway would
+    // send (an event about another payment object would be ignored).
     const databaseUrl = databaseUrlOf(values, config);
-    const stored = values.amount || !databaseUrl ? undefined : await sessionAmount(databaseUrl, values.session);
+    const stored = databaseUrl ? await sessionAmount(databaseUrl, values.session) : undefined;
     const options = values.tenant && databaseUrl ? await tenantOptions(values, ctx, provider) : provider.options;
     const delivery = simulator.build(options, {
       event,
       session: values.session,
       amount: values.amount ?? stored?.amount,
       currency: values.currency ?? stored?.currency_code,
-      paymentId: values['payment-id'],
+      paymentId: values['payment-id'] ?? stored?.payment_id,
       eventId: values['event-id'],
     });
     const url = webhookUrl(values.url ?? defaultBaseUrl(config), provider, values.tenant);

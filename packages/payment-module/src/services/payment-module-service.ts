@@ -46,6 +46,7 @@ import {
 } from './refund-reasons.js';
 import { type ListPaymentSessionsFilter, SessionQueries } from './session-queries.js';
 import { type CreatePaymentSessionInput, SessionOperations, type UpdatePaymentSessionInput } from './sessions.js';
+import type { WebhookClaim } from './webhook-trust.js';
 
 export type { PaymentProviderDTO } from './providers-list.js';
 
@@ -184,8 +185,9 @@ export class PaymentModuleService {
   updatePaymentSessionStatus(
     id: string,
     status: PaymentSessionStatus,
+    webhook?: WebhookClaim,
   ): Promise<{ changed: boolean; session: PaymentSessionDTO }> {
-    return this.sessions.applyWebhookStatus(id, status);
+    return this.sessions.applyWebhookStatus(id, status, webhook);
   }
 
   // Payments
@@ -195,8 +197,10 @@ export class PaymentModuleService {
   }
 
   /**
-   * Used by the webhook workflow: `authorizePaymentSession` on a verified webhook's word, recording the
-   * capture it reports in the same transaction, and saying whether this call created the payment.
+   * Used by the webhook workflow: `authorizePaymentSession` for a verified webhook, which may act only on a
+   * session of its own provider and tenant, and only for the money the gateway's status (or, for a gateway
+   * with no status call, the webhook itself) proves. Records the capture it reports in the same transaction
+   * and says whether this call created the payment.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     return this.payments.applyWebhookAuthorization(sessionId, input);
@@ -229,7 +233,7 @@ export class PaymentModuleService {
   recordProviderCapture(
     paymentId: string,
     amount: string,
-    options?: { reference?: string },
+    options?: { reference?: string; webhook?: WebhookClaim },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
     return this.payments.recordProviderCapture(paymentId, amount, options);
   }
@@ -238,7 +242,7 @@ export class PaymentModuleService {
   recordProviderRefund(
     paymentId: string,
     amount: string,
-    options?: { reference?: string },
+    options?: { reference?: string; webhook?: WebhookClaim },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
     return this.payments.recordProviderRefund(paymentId, amount, options);
   }
