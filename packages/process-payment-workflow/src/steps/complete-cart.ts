@@ -36,12 +36,16 @@ export async function completeCartIfPaid(
   const completion = await completeCartOf(deps.cartPort, paymentCollectionId);
   if (!completion) return { collection_status: collection.status, completed_now: false };
   const { cart_id, order_id, created } = completion;
-  if (created) {
-    await deps.eventBus.emit({
-      name: PaymentEvents.CART_COMPLETED,
-      data: { cart_id, order_id, payment_collection_id: paymentCollectionId },
-    });
-  }
+  // The order is committed by the host's cart port, in a transaction Tender cannot join, so the event is
+  // written right after it. A crash in between leaves the inbox event unprocessed: its retry finds the cart
+  // completed (created: false) and writes the event then. The dedupe key makes it one event per cart
+  // whichever try, or whichever racing completion, writes it.
+  await deps.eventBus.write({
+    name: PaymentEvents.CART_COMPLETED,
+    payment_collection_id: paymentCollectionId,
+    dedupe_key: `${PaymentEvents.CART_COMPLETED}:${cart_id}`,
+    data: { cart_id, order_id, payment_collection_id: paymentCollectionId },
+  });
   return { order_id, collection_status: collection.status, completed_now: created };
 }
 
