@@ -136,6 +136,37 @@ describe('the outbox across crashes', () => {
   });
 });
 
+describe('cart.completed, whose order the host commits', () => {
+  it('is written by the retry when a crash came between the order and its event, once per cart', async () => {
+    const checkout = await app.checkout('45.00');
+    // What a crashed first try leaves: the host's order committed, no event, the webhook not yet processed.
+    await app.carts.completeCart(checkout.cartId);
+    const webhook = createSystemWebhook({
+      secret: SYSTEM_SECRET,
+      type: 'payment.captured',
+      session_id: checkout.sessionId,
+      amount: '45.00',
+    });
+    expect((await send(`${app.url}/hooks/payment/system_default`, webhook)).status).toBe(200);
+    const worker = app.payments.createWorker();
+    await worker.drain();
+    const again = createSystemWebhook({
+      secret: SYSTEM_SECRET,
+      type: 'payment.captured',
+      session_id: checkout.sessionId,
+      amount: '45.00',
+    });
+    expect((await send(`${app.url}/hooks/payment/system_default`, again)).status).toBe(200);
+    await worker.drain();
+    const completed = (await app.payments.events.list({ payment_collection_id: checkout.collectionId })).filter(
+      (e) => e.name === 'cart.completed',
+    );
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.data).toMatchObject({ cart_id: checkout.cartId, payment_collection_id: checkout.collectionId });
+    expect(await app.carts.countOrders(checkout.cartId)).toBe(1);
+  });
+});
+
 describe('webhook workers', () => {
   it('SIGKILL of a worker holding a claimed event: another worker processes it within the renewed lease, measured', async () => {
     const holder = start({ HOLD_EVENT: '1', RELAY: '0' });
