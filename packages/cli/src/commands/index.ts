@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { configReferenceCommand } from './config-reference.js';
 import { demoCommand } from './demo.js';
 import { devCommand } from './dev.js';
+import { eventsCommand } from './events.js';
 import { migrateCommand } from './migrate.js';
 import { providersCommand } from './providers.js';
 import { simulateCommand } from './simulate.js';
@@ -14,6 +15,7 @@ export const COMMANDS: Command[] = [
   devCommand,
   migrateCommand,
   webhooksCommand,
+  eventsCommand,
   providersCommand,
   simulateCommand,
   tenantsCommand,

@@ -45,9 +45,4 @@ export class OutboxWriter {
     const list = Array.isArray(events) ? events : [events as NewDomainEvent];
     return writeOutboxEvents(this.orm.em.fork(), list);
   }
-
-  /** @deprecated The call sites move to `writeOutboxEvents` inside their own transactions. */
-  async emit(events: NewDomainEvent | readonly NewDomainEvent[]): Promise<void> {
-    await this.write(events);
-  }
 }

@@ -7,7 +7,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 export interface ServiceContext {
   orm: MikroORM;
   registry: ProviderRegistry;
-  /** @deprecated Write events with `writeOutboxEvents(em, …)` in the transaction of their change. */
+  /** Appends events in a transaction of their own; a change Tender commits writes its events with `writeOutboxEvents(em, …)`. */
   events: OutboxWriter;
   logger: Logger;
 }
