@@ -218,7 +218,7 @@ describe('tender webhooks', () => {
 
     const shown = await cli(['webhooks', 'show', row!.id]);
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain(`"data":{"session_id":"${session.id}","amount":"21.00"}`);
+    expect(shown.stdout).toContain(`"data":{"session_id":"${session.id}","amount":"21.00","currency_code":"usd"}`);
     expect(shown.stdout).toMatch(/^ {2}x-tender-signature: t=\d+,v1=[0-9a-f]{64}$/m);
     const json = parseJson(await cli(['webhooks', 'show', row!.id, '--json']));
     expect(JSON.parse(json.raw_body)).toMatchObject({ type: 'payment.captured', data: { session_id: session.id } });
