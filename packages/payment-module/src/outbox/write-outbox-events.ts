@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { GroupCommit } from '@tender/core';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { insertOutboxEventsSql } from './outbox-sql.js';
@@ -9,15 +10,9 @@ function collectionOf(event: NewDomainEvent): string | null {
   return typeof fromData === 'string' ? fromData : null;
 }
 
-/**
- * Appends `events` to the outbox inside `em`'s transaction, in one statement: they commit, or vanish, with
- * the change they describe. Call it where that change is written (under the collection's lock, so `seq`
- * follows commit order). Resolves with the ids of the rows written (an event whose dedupe key was already
- * written is left out).
- */
-export async function writeOutboxEvents(em: EntityManager, events: readonly NewDomainEvent[]): Promise<string[]> {
-  if (events.length === 0) return [];
-  const ids = events.map(() => generateId(IdPrefix.outboxEvent));
+/** Inserts `events` under the given `ids`; resolves with the ids written (a repeated dedupe key is not). */
+async function insertEvents(em: EntityManager, events: readonly NewDomainEvent[], ids: string[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   const params = events.flatMap((event, i) => [
     ids[i],
     event.name,
@@ -29,7 +24,20 @@ export async function writeOutboxEvents(em: EntityManager, events: readonly NewD
     i,
   ]);
   const [row] = await em.execute<{ ids: string[] | null }[]>(insertOutboxEventsSql(events.length), params);
-  const written = new Set(row?.ids ?? []);
+  return new Set(row?.ids ?? []);
+}
+
+const newIds = (events: readonly NewDomainEvent[]) => events.map(() => generateId(IdPrefix.outboxEvent));
+
+/**
+ * Appends `events` to the outbox inside `em`'s transaction, in one statement: they commit, or vanish, with
+ * the change they describe. Call it where that change is written (under the collection's lock, so `seq`
+ * follows commit order). Resolves with the ids of the rows written (an event whose dedupe key was already
+ * written is left out).
+ */
+export async function writeOutboxEvents(em: EntityManager, events: readonly NewDomainEvent[]): Promise<string[]> {
+  const ids = newIds(events);
+  const written = await insertEvents(em, events, ids);
   return ids.filter((id) => written.has(id));
 }
 
@@ -37,12 +45,20 @@ export async function writeOutboxEvents(em: EntityManager, events: readonly NewD
  * Appends events in a transaction of their own: for a change the host's code committed (the cart port's
  * order), where Tender has no transaction to share. A crash between the host's commit and this one loses
  * the row unless the caller writes it again on its retry (with a `dedupe_key`, so the retry adds no second).
+ * Concurrent callers share one statement and one commit (group commit).
  */
 export class OutboxWriter {
-  constructor(private readonly orm: MikroORM) {}
+  private readonly group: GroupCommit<readonly NewDomainEvent[], string[]>;
+
+  constructor(orm: MikroORM) {
+    this.group = new GroupCommit(async (batches) => {
+      const ids = batches.map(newIds);
+      const written = await insertEvents(orm.em.fork(), batches.flat(), ids.flat());
+      return ids.map((batch) => batch.filter((id) => written.has(id)));
+    });
+  }
 
   write(events: NewDomainEvent | readonly NewDomainEvent[]): Promise<string[]> {
-    const list = Array.isArray(events) ? events : [events as NewDomainEvent];
-    return writeOutboxEvents(this.orm.em.fork(), list);
+    return this.group.submit(Array.isArray(events) ? events : [events as NewDomainEvent]);
   }
 }
