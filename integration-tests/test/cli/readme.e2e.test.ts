@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PaymentEvents } from '@tender/payment-module';
 import { createTestDatabase, type TestDatabase } from '@tender/payment-module/testing';
 import { STRIPE_WEBHOOK_EVENT_TYPES } from '@tender/provider-stripe';
 import {
@@ -87,7 +88,11 @@ describe("the README's Express example, run verbatim", () => {
       body: JSON.stringify({ amount: '20.00', currency_code: 'usd' }),
     });
     expect(checkout.status).toBe(200);
-    const { session_id, client_secret } = (await checkout.json()) as { session_id: string; client_secret: string };
+    const { cart_id, session_id, client_secret } = (await checkout.json()) as {
+      cart_id: string;
+      session_id: string;
+      client_secret: string;
+    };
     const intent = emulator.paymentIntentForSession(session_id)!;
     expect(intent).toMatchObject({ amount: 2000, currency: 'usd', client_secret });
 
@@ -105,6 +110,13 @@ describe("the README's Express example, run verbatim", () => {
     await eventually(async () => expect(stdout).toMatch(/payment captured: pay_\w+ 20 \(collection pay_col_\w+\)/));
     const session = await queryOne(database.url, 'select status from payment_session where id = $1', [session_id]);
     expect(session.status).toBe('captured');
+    // The cart the checkout opened became one order.
+    await eventually(async () => expect(stdout).toMatch(new RegExp(`order placed: order_\\S+ \\(cart ${cart_id}\\)`)));
+    const cart = await queryOne(database.url, 'select order_id from cart where id = $1', [cart_id]);
+    expect(await queryOne(database.url, 'select count(*)::int as n from "order" where cart_id = $1', [cart_id])).toEqual({
+      n: 1,
+    });
+    expect(stdout).toContain(`order placed: ${cart.order_id} (cart ${cart_id})`);
 
     const again = await send(`${base}/hooks/payment/stripe_stripe`, webhook);
     expect(again.body.outcome).toBe('duplicate');
@@ -121,6 +133,12 @@ describe("the README's Express example, run verbatim", () => {
       ).status,
     ).toBe(200);
     expect(stdout.match(/payment captured:/g)).toHaveLength(1);
+  });
+
+  it('on SIGTERM stops taking requests, closes the module and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => app.once('exit', (code) => resolve(code)));
+    app.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
 
@@ -179,12 +197,20 @@ describe("the README's reference sections match the code", () => {
     expect(events(row('System '))).toEqual(Object.keys(SYSTEM_EVENT_ACTIONS));
   });
 
+  it('the domain events list names every event the module declares', () => {
+    const listed = [...readmeSection('domain-events').matchAll(/`([a-z_.]+)`/g)].map((m) => m[1]);
+    expect(listed).toEqual(Object.values(PaymentEvents));
+  });
+
   it('the two one-line commands exist as npm scripts', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts;
     expect(README).toContain('npm install && npm run demo');
     expect(README).toContain('npm install && npm test');
     expect(scripts.demo).toContain('node packages/cli/dist/bin.js demo');
     expect(scripts.test).toContain('jest');
+    // The install section's first line: `npm run pack` writes the tarballs it installs from.
+    expect(README).toContain('npm install && npm run pack');
+    expect(scripts.pack).toContain('npm pack --workspace packages --workspace examples --pack-destination tarballs');
   });
 });
 
