@@ -21,6 +21,8 @@ const payments = await createPaymentModule({
   poolSize: Number(env.BENCH_POOL_SIZE ?? 20),
   logger: createLogger({ level: 'silent' }),
 });
+// With the in-process worker, the outbox is on here too: a named subscriber starts this process's relay.
+if (inProcessWorker) payments.events.subscribe('*', () => {}, { name: 'bench' });
 const server = createServer(createNodeListener(payments));
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

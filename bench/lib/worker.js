@@ -16,4 +16,6 @@ const { module } = await startWorker({
   worker: workerOptions,
   logger: createLogger({ level: 'silent' }),
 });
+// The outbox is on: a named subscriber makes this process's relay deliver every domain event.
+module.events.subscribe('*', () => {}, { name: 'bench' });
 process.stdout.write(`READY ${module.worker.id}\n`);
