@@ -58,7 +58,6 @@ export class EasypayPaymentProvider extends AbstractPaymentProvider<EasypayProvi
   static override identifier = 'easypay';
   static override optionsSchema = easypayProviderOptions;
   static override credentialFields = { query: ['secret'], headers: ['authorization'] };
-  static override credentialFields = { query: ['secret'], headers: ['authorization'] };
 
   private readonly client: EasypayClient;
 

@@ -53,7 +53,6 @@ export class HmacPaymentProvider extends AbstractPaymentProvider<HmacProviderOpt
   static override identifier = 'hmac';
   static override optionsSchema = hmacProviderOptions;
   static override credentialFields = {};
-  static override credentialFields = {};
 
   private readonly client?: GatewayClient;
 

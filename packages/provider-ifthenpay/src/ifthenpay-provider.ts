@@ -48,7 +48,6 @@ export class IfthenpayPaymentProvider extends AbstractPaymentProvider<IfthenpayP
   static override identifier = 'ifthenpay';
   static override optionsSchema = ifthenpayProviderOptions;
   static override credentialFields = { query: ['key', 'chave'] };
-  static override credentialFields = { query: ['key', 'chave'] };
   /**
    * The provider has no database, so it cannot compare a callback's amount with the session's: it
    * returns the callback's amount and the payment module rejects (400, logged) a mismatch.

@@ -59,7 +59,6 @@ const asData = (value: object): ProviderData => value as unknown as ProviderData
 export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeProviderOptions> {
   static override optionsSchema = stripeOptionsSchema;
   static override credentialFields = {};
-  static override credentialFields = {};
 
   static override validateOptions(options: unknown): StripeProviderOptions {
     return AbstractPaymentProvider.validateOptions.call(this, options) as StripeProviderOptions;

@@ -59,7 +59,6 @@ export const SYSTEM_EVENT_ACTIONS: Record<string, PaymentAction> = {
 export class SystemPaymentProvider extends AbstractPaymentProvider<SystemProviderOptions> {
   static override identifier = 'system';
   static override optionsSchema = systemProviderOptions;
-  static override credentialFields = {};
   private readonly wallet = new LocalWallet();
   static override credentialFields = {};
 

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { TenderError } from '../errors.js';
 import type { CredentialFields } from './credential-fields.js';
-import type { CredentialFields } from './credential-fields.js';
 import type {
   AuthorizePaymentOutput,
   CapturePaymentInput,
@@ -37,8 +36,6 @@ export interface PaymentProviderClass<Options = unknown> {
   readonly identifier: string;
   /** Query parameters and headers that carry a credential: dropped before the inbox stores a request. */
   readonly credentialFields?: CredentialFields;
-  /** Query parameters and headers that carry a credential: dropped before the inbox stores a request. */
-  readonly credentialFields?: CredentialFields;
   /** Parses and validates options, throwing a TenderError that names the bad option. */
   validateOptions(options: unknown): Options;
 }
@@ -50,11 +47,6 @@ export interface PaymentProviderClass<Options = unknown> {
 export abstract class AbstractPaymentProvider<Options = Record<string, unknown>> implements PaymentProvider {
   static identifier: string;
   static optionsSchema?: z.ZodType;
-  /**
-   * The request fields your gateway uses to send a credential verbatim (see `CredentialFields`). Declare
-   * `{}` when it sends none: signatures are not credentials.
-   */
-  static credentialFields?: CredentialFields;
   /**
    * The request fields your gateway uses to send a credential verbatim (see `CredentialFields`). Declare
    * `{}` when it sends none: signatures are not credentials.

@@ -107,10 +107,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const webhooks = new WebhookEventsApi(ctx, notify);
   service.attachEventPipeline({
     receive: (webhook) => inbox.receiveWebhook(webhook),
-    worker: eventApplier(
-      () => (processor ? worker : null),
-      () => createWorker({ listen: false }),
-    ),
+    worker: eventApplier(() => (processor ? worker : null), () => createWorker({ listen: false })),
   });
   container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
