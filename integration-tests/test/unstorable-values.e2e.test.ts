@@ -14,7 +14,13 @@ afterAll(async () => {
 
 const route = () => `${app.url}/hooks/payment/system_default`;
 const webhook = (overrides: Partial<Parameters<typeof createSystemWebhook>[0]> = {}) =>
-  createSystemWebhook({ secret: SYSTEM_SECRET, type: 'payment.authorized', session_id: 'payses_n', amount: '5.00', ...overrides });
+  createSystemWebhook({
+    secret: SYSTEM_SECRET,
+    type: 'payment.authorized',
+    session_id: 'payses_n',
+    amount: '5.00',
+    ...overrides,
+  });
 
 async function storedEventIds(): Promise<string[]> {
   const rows = await app.payments.orm.em.fork().execute<{ event_id: string }[]>('select event_id from webhook_event');

@@ -30,7 +30,11 @@ beforeAll(async () => {
   app = await startTestApp({
     providers: [
       { resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [SYSTEM_SECRET] } },
-      { resolve: StripeProvider, id: 'stripe', options: { apiKey: TEST_API_KEY, webhookSecret: TEST_WEBHOOK_SECRET, ...stripe.options } },
+      {
+        resolve: StripeProvider,
+        id: 'stripe',
+        options: { apiKey: TEST_API_KEY, webhookSecret: TEST_WEBHOOK_SECRET, ...stripe.options },
+      },
       { resolve: HmacPaymentProvider, id: 'acme', options: { secrets: [HMAC_SECRET] } },
       {
         resolve: IfthenpayPaymentProvider,
@@ -112,7 +116,12 @@ describe('a webhook acts only on its own provider’s sessions', () => {
 
   it('a system webhook can neither capture, fail nor refund an HMAC or Stripe session', async () => {
     const hmac = await app.checkout('20.00', 'pp_hmac_acme', 'eur');
-    const captured = createSystemWebhook({ secret: SYSTEM_SECRET, type: 'payment.captured', session_id: hmac.sessionId, amount: '20.00' });
+    const captured = createSystemWebhook({
+      secret: SYSTEM_SECRET,
+      type: 'payment.captured',
+      session_id: hmac.sessionId,
+      amount: '20.00',
+    });
     expect((await send(route('system_default'), captured)).status).toBe(200);
     expect((await settledRow(captured.id)).status).toBe('ignored');
     await untouched(hmac);
@@ -210,7 +219,11 @@ describe('where the provider can be asked, its own status decides', () => {
     const otherIntent = stripe.setPaymentIntentStatus(other.intentId, 'requires_capture', {
       metadata: { session_id: c.sessionId },
     });
-    const event = createStripeWebhook({ secret: TEST_WEBHOOK_SECRET, type: 'payment_intent.amount_capturable_updated', object: otherIntent });
+    const event = createStripeWebhook({
+      secret: TEST_WEBHOOK_SECRET,
+      type: 'payment_intent.amount_capturable_updated',
+      object: otherIntent,
+    });
     expect((await send(route('stripe_stripe'), event)).status).toBe(200);
     const row = await settledRow(event.event.id);
     expect(row.status).toBe('ignored');
@@ -222,7 +235,11 @@ describe('where the provider can be asked, its own status decides', () => {
     const c = await stripeCheckout('25.00');
     // The event says authorized; the PaymentIntent itself stays unpaid at Stripe.
     const claimed = { ...stripe.paymentIntent(c.intentId), status: 'requires_capture', amount_capturable: 2500 };
-    const event = createStripeWebhook({ secret: TEST_WEBHOOK_SECRET, type: 'payment_intent.amount_capturable_updated', object: claimed });
+    const event = createStripeWebhook({
+      secret: TEST_WEBHOOK_SECRET,
+      type: 'payment_intent.amount_capturable_updated',
+      object: claimed,
+    });
     expect((await send(route('stripe_stripe'), event)).status).toBe(200);
     const row = await settledRow(event.event.id, ['rejected', 'dead']);
     expect(row.status).toBe('rejected');

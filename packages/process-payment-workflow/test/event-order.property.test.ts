@@ -49,9 +49,12 @@ const EVENTS: { action: PaymentAction; amount: string; event_id: string }[] = [
 ];
 
 /** Any order of the events, each delivered one to three times. */
-const deliveries = fc
-  .tuple(...EVENTS.map(() => fc.integer({ min: 1, max: 3 })))
-  .chain((counts) => fc.shuffledSubarray(EVENTS.flatMap((e, i) => Array(counts[i]!).fill(e)), { minLength: counts.reduce((a, b) => a + b) }));
+const deliveries = fc.tuple(...EVENTS.map(() => fc.integer({ min: 1, max: 3 }))).chain((counts) =>
+  fc.shuffledSubarray(
+    EVENTS.flatMap((e, i) => Array(counts[i]!).fill(e)),
+    { minLength: counts.reduce((a, b) => a + b) },
+  ),
+);
 
 async function finalState(provider: string, events: typeof EVENTS) {
   const { collection, session, cart } = await checkout(payments, carts, '50.00', { provider });
