@@ -8,13 +8,13 @@ import {
 import type { AwilixContainer } from 'awilix';
 import { runSteps, type Step, StepFailedError } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
-import { authorizationRequest, authorizeStep } from './steps/authorize-step.js';
+import { type Authorized, authorizeStep } from './steps/authorize-step.js';
 import { completeCartIfPaid } from './steps/complete-cart.js';
-import { recordCaptureStep } from './steps/record-capture-step.js';
+import { type CaptureRecord, recordCaptureStep } from './steps/record-capture-step.js';
 import { recordRefundStep } from './steps/record-refund-step.js';
 import { STATUS_FOR_ACTION, sessionStatusStep } from './steps/session-status-step.js';
+import type { ProcessPaymentInput, ProcessPaymentResult, RunState, WorkflowDependencies } from './types.js';
 import { webhookClaim } from './webhook-claim.js';
-import type { PreparedRun, ProcessPaymentInput, ProcessPaymentResult, RunState, WorkflowDependencies } from './types.js';
 
 /** The payment steps for each action; the cart is completed after them, outside compensation. */
 function stepsFor(action: PaymentAction): Step<RunState, unknown>[] | undefined {
@@ -61,38 +61,14 @@ async function findSession(deps: WorkflowDependencies, id: string): Promise<Paym
 
 /**
  * Applies one webhook action: authorizes or records the capture/refund/status, then completes the
- * cart once the collection is paid. Every step is idempotent and every state change happens under
- * the payment collection's row lock (inside the service), so retries, duplicates, reordering and a
- * racing storefront converge on one payment, one capture and one order.
+ * cart once the collection is paid in full. Every step is idempotent and every state change happens under
+ * the payment collection's row lock (inside the service), where the webhook's claim is checked against the
+ * session, so retries, duplicates, reordering and a racing storefront converge on one payment, one capture
+ * and one order. Runs of the same moment (a worker's batch) share their commits inside the service.
  */
 export function processPaymentWorkflow(container: AwilixContainer) {
   return {
-    /**
-     * For a worker's batch: reads the sessions of all inputs at once and applies the authorizations they
-     * ask for together (`applyWebhookAuthorizations`: one transaction for the new payments), so each
-     * run then skips its own read and authorization. The tenant check comes first, as in `run`.
-     */
-    async prepare(inputs: ProcessPaymentInput[]): Promise<PreparedRun[]> {
-      const service = resolveDependencies(container).paymentModuleService;
-      const sessionIds = inputs.filter((i) => stepsFor(i.action) && i.data?.session_id).map((i) => i.data!.session_id!);
-      if (sessionIds.length === 0) return [];
-      const sessions = new Map((await service.retrievePaymentSessions(sessionIds)).map((s) => [s.id, s]));
-      const prepared = inputs.map((input): PreparedRun => ({ session: sessions.get(input.data?.session_id ?? '') ?? null }));
-      const authorizing = inputs.flatMap((input, i) => {
-        const session = prepared[i]!.session;
-        return session && !foreignReason(session, webhookClaim(input)) && AUTHORIZES.has(input.action) ? [i] : [];
-      });
-      if (authorizing.length === 0) return prepared;
-      const answers = await service.applyWebhookAuthorizations(
-        authorizing.map((i) => authorizationRequest(inputs[i]!, prepared[i]!.session!.id)),
-      );
-      authorizing.forEach((i, n) => {
-        prepared[i]!.authorization = answers[n];
-      });
-      return prepared;
-    },
-
-    async run({ input, prepared }: { input: ProcessPaymentInput; prepared?: unknown }): Promise<ProcessPaymentResult> {
+    async run({ input }: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
       const deps = resolveDependencies(container);
       const base = { action: input.action, session_id: input.data?.session_id };
       const ignore = (reason: string): ProcessPaymentResult => {
@@ -110,36 +86,47 @@ export function processPaymentWorkflow(container: AwilixContainer) {
 
       const steps = stepsFor(input.action);
       if (!steps) return ignore(`action "${input.action}" needs no change`);
-      if (!input.data?.session_id) return ignore('the event names no payment session');
+      const sessionId = input.data?.session_id;
+      if (!sessionId) return ignore('the event names no payment session');
+      const authorizes = AUTHORIZES.has(input.action);
+      // An authorizing event reads nothing here: the service reads, checks and writes the session together
+      // with the other events of the moment. The others are checked against their session first.
+      let collectionId: string | undefined;
+      if (!authorizes) {
+        const session = await findSession(deps, sessionId);
+        if (!session) return ignore(`payment session ${sessionId} does not exist`);
+        const foreign = foreignReason(session, webhookClaim(input));
+        if (foreign) return refuse(foreign);
+        collectionId = session.payment_collection_id;
+      }
 
-      const ready = prepared as PreparedRun | undefined;
-      const session = ready ? ready.session : await findSession(deps, input.data.session_id);
-      if (!session) return ignore(`payment session ${input.data.session_id} does not exist`);
-      const foreign = foreignReason(session, webhookClaim(input));
-      if (foreign) return refuse(foreign);
-
-      const state: RunState = { input, session, deps, preparedAuthorization: ready?.authorization };
+      const state: RunState = { input, sessionId, deps };
+      let outputs: unknown[];
       try {
-        await runSteps(state, steps);
+        outputs = await runSteps(state, steps);
       } catch (error) {
         const cause = error instanceof StepFailedError ? error.cause : error;
+        if (TenderError.is(cause, 'not_found') && authorizes) return ignore(`payment session ${sessionId} does not exist`);
         // Checked again under the collection's lock, where the change is made.
         if (ForeignWebhookError.matches(cause)) return refuse(cause.reason);
         if (ProviderContradictsWebhookError.matches(cause)) return contradicted(deps, input, cause, base);
         throw error;
       }
-      const cart = AUTHORIZES.has(input.action)
-        ? await completeCartIfPaid(deps, session.payment_collection_id, state.collectionStatus)
-        : {
-            collection_status: (await deps.paymentModuleService.retrievePaymentCollection(session.payment_collection_id)).status,
-          };
+      const authorized = authorizes ? (outputs[0] as Authorized) : undefined;
+      const capture = input.action === PaymentActions.CAPTURED ? (outputs[1] as CaptureRecord) : undefined;
+      collectionId ??= authorized!.payment.payment_collection_id;
+      // The status the authorization committed says enough unless something changed the collection since.
+      const known = !deps.afterPaymentHook && (capture?.recorded ?? '0') === '0' ? authorized?.collection_status : undefined;
+      const cart = authorizes
+        ? await completeCartIfPaid(deps, collectionId, known)
+        : { collection_status: (await deps.paymentModuleService.retrievePaymentCollection(collectionId)).status };
       // The authorization stands (and its paid cart is completed); the capture the gateway has not confirmed yet waits.
-      if (state.unconfirmedCapture) return contradicted(deps, input, state.unconfirmedCapture, base);
+      if (capture?.unconfirmed) return contradicted(deps, input, capture.unconfirmed, base);
       return {
         outcome: 'processed',
         ...base,
         payment_id: state.payment?.id,
-        payment_collection_id: session.payment_collection_id,
+        payment_collection_id: collectionId,
         ...cart,
       };
     },

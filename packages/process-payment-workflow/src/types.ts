@@ -1,13 +1,5 @@
 import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
-import type {
-  Logger,
-  OutboxWriter,
-  PaymentDTO,
-  PaymentModuleService,
-  PaymentSessionDTO,
-  ProviderContradictsWebhookError,
-  WebhookAuthorizationResult,
-} from '@tender/payment-module';
+import type { Logger, OutboxWriter, PaymentDTO, PaymentModuleService, PaymentSessionDTO } from '@tender/payment-module';
 
 export interface ProcessPaymentInput {
   action: PaymentAction;
@@ -43,10 +35,6 @@ export type AfterPaymentHook = (args: {
   input: ProcessPaymentInput;
   session: PaymentSessionDTO;
   payment?: PaymentDTO;
-  /** Set when the authorization step also recorded the webhook's capture. */
-  captureRecorded?: boolean;
-  /** The collection's status after the last step that changed it, when that step reported it. */
-  collectionStatus?: string;
 }) => Promise<void>;
 
 /** What the workflow resolves from the module's container. */
@@ -58,27 +46,10 @@ export interface WorkflowDependencies {
   afterPaymentHook?: AfterPaymentHook | null;
 }
 
-/**
- * What `prepare` found for one input of a batch: its session (null: none by that id), and, for an
- * authorizing action, the answer of the batch's shared authorization.
- */
-export interface PreparedRun {
-  session: PaymentSessionDTO | null;
-  authorization?: PromiseSettledResult<WebhookAuthorizationResult>;
-}
-
-/** State the payment steps share within one run. */
+/** What the payment steps of one run share: the event, its session's id, and the payment once a step has it. */
 export interface RunState {
   input: ProcessPaymentInput;
-  session: PaymentSessionDTO;
+  sessionId: string;
   deps: WorkflowDependencies;
   payment?: PaymentDTO;
-  /** Set when the authorization step also recorded the webhook's capture. */
-  captureRecorded?: boolean;
-  /** The collection's status after the last step that changed it, when that step reported it. */
-  collectionStatus?: string;
-  /** The authorization `prepare` already applied for this input, used instead of applying it again. */
-  preparedAuthorization?: PromiseSettledResult<WebhookAuthorizationResult>;
-  /** The gateway did not (yet) confirm the capture this webhook reports: the event is tried again. */
-  unconfirmedCapture?: ProviderContradictsWebhookError;
 }

@@ -6,10 +6,9 @@ import {
   type PaymentDataInput,
   TenderError,
 } from '@tender/core';
-import type { DomainEvent, PaymentModuleService } from '@tender/payment-module';
+import type { DomainEvent } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
 import {
-  type PreparedRun,
   type ProcessPaymentInput,
   type ProcessPaymentResult,
   processPaymentWorkflow,
@@ -83,12 +82,11 @@ function input(
   };
 }
 
-/** What the worker does with a claimed batch: prepare it once, then run every input with its entry, concurrently. */
-async function prepareAndRun(inputs: ProcessPaymentInput[]) {
+/** What the worker does with a claimed batch: every input run at the same moment. */
+async function runTogether(inputs: ProcessPaymentInput[]) {
   const workflow = processPaymentWorkflow(payments.container);
-  const prepared = await workflow.prepare(inputs);
-  const results = await Promise.allSettled(inputs.map((one, i) => workflow.run({ input: one, prepared: prepared[i] })));
-  return { prepared, results };
+  const results = await Promise.allSettled(inputs.map((one) => workflow.run({ input: one })));
+  return { results };
 }
 
 function value(result: PromiseSettledResult<ProcessPaymentResult> | undefined): ProcessPaymentResult {
@@ -112,40 +110,29 @@ async function paymentWriters(ids: string[]): Promise<string[]> {
 
 const count = (name: string) => events.filter((e) => e.name === name).length;
 
-describe('prepare, then run with what it prepared', () => {
-  it('a batch of 8 captured webhooks: prepare authorizes them together, each run completes its cart', async () => {
+describe('runs of the same moment', () => {
+  it('8 captured webhooks at once: their authorizations share commits, each run completes its cart', async () => {
     const checkouts = await Promise.all(Array.from({ length: 8 }, () => checkout()));
     const inputs = checkouts.map(({ session }) => input('captured', session.id));
     const workflow = processPaymentWorkflow(payments.container);
-    const prepared = await workflow.prepare(inputs);
-
-    // prepare read every session and applied every authorization, in one transaction.
-    expect(prepared).toHaveLength(8);
+    const results = await Promise.all(inputs.map((one) => workflow.run({ input: one })));
+    const paymentIds = results.map((r) => r.payment_id!);
+    // The first is written at once, the seven that arrived meanwhile together.
+    expect(new Set(await paymentWriters(paymentIds)).size).toBeLessThanOrEqual(2);
     // The system provider has no status call: the webhook decides and nothing is asked of it.
     expect(CountingProvider.calls.authorize).toBe(0);
-    const preparedPayments = prepared.map((entry, i) => {
-      expect(entry.session?.id).toBe(checkouts[i]!.session.id);
-      expect(entry.authorization?.status).toBe('fulfilled');
-      const answer = (entry.authorization as PromiseFulfilledResult<{ created: boolean; payment: { id: string } }>).value;
-      expect(answer.created).toBe(true);
-      return answer.payment.id;
-    });
-    expect(new Set(await paymentWriters(preparedPayments)).size).toBe(1);
-
-    const results = await Promise.all(inputs.map((one, i) => workflow.run({ input: one, prepared: prepared[i] })));
-    expect(CountingProvider.calls.authorize).toBe(0); // the runs asked the provider nothing either
     for (const [i, { collection, session, cart }] of checkouts.entries()) {
       const result = results[i]!;
       expect(result).toMatchObject({
         outcome: 'processed',
         session_id: session.id,
-        payment_id: preparedPayments[i],
+        payment_id: paymentIds[i],
         payment_collection_id: collection.id,
         collection_status: 'completed',
         completed_now: true,
       });
       const list = await payments.service.listPayments({ payment_session_id: session.id });
-      expect(list.map((p) => p.id)).toEqual([preparedPayments[i]]);
+      expect(list.map((p) => p.id)).toEqual([paymentIds[i]]);
       expect(list[0]!.captures.map((c) => c.amount)).toEqual(['25']);
       expect(await carts.countOrders(cart.id)).toBe(1);
       expect((await carts.retrieveCart(cart.id))?.order_id).toBe(result.order_id);
@@ -172,7 +159,7 @@ describe('prepare, then run with what it prepared', () => {
       input('authorized', undefined),
       input('not_supported', undefined),
     ];
-    const { prepared, results } = await prepareAndRun(inputs);
+    const { results } = await runTogether(inputs);
 
     expect(value(results[0])).toMatchObject({ outcome: 'processed', collection_status: 'completed', completed_now: true });
     expect(value(results[1])).toMatchObject({
@@ -187,11 +174,6 @@ describe('prepare, then run with what it prepared', () => {
     expect(value(results[4])).toMatchObject({ outcome: 'ignored', reason: 'the event names no payment session' });
     expect(value(results[5]).outcome).toBe('ignored');
 
-    // prepare found the foreign sessions but authorized neither of them.
-    const entries = prepared as PreparedRun[];
-    expect(entries[1]).toEqual({ session: expect.objectContaining({ id: theirs.session.id, tenant: OTHER_TENANT }) });
-    expect(entries[2]).toEqual({ session: expect.objectContaining({ id: ownButAskedByThem.session.id, tenant: 'default' }) });
-    expect(entries[3]).toEqual({ session: null });
     // The system provider has no status call: the webhook decides and nothing is asked of it.
     expect(CountingProvider.calls.authorize).toBe(0);
     for (const untouched of [theirs, ownButAskedByThem]) {
@@ -208,7 +190,7 @@ describe('prepare, then run with what it prepared', () => {
   it('the same webhook twice in one batch: one payment, one capture, one order', async () => {
     const twice = await checkout();
     const other = await checkout();
-    const { results } = await prepareAndRun([
+    const { results } = await runTogether([
       input('captured', twice.session.id),
       input('captured', other.session.id),
       input('captured', twice.session.id),
@@ -231,7 +213,7 @@ describe('prepare, then run with what it prepared', () => {
     expect(events.filter((e) => e.name === 'payment.captured' && e.data.session_id === twice.session.id)).toHaveLength(1);
   });
 
-  it('a failing afterPaymentHook compensates only its own run, and only a payment prepare created', async () => {
+  it('a failing afterPaymentHook compensates only its own run, and only a payment that run created', async () => {
     const rejectedByHook = await checkout();
     const fine = await checkout();
     const paidBefore = await checkout();
@@ -244,7 +226,7 @@ describe('prepare, then run with what it prepared', () => {
     });
     let results: PromiseSettledResult<ProcessPaymentResult>[];
     try {
-      ({ results } = await prepareAndRun([
+      ({ results } = await runTogether([
         input('authorized', rejectedByHook.session.id),
         input('authorized', fine.session.id),
         input('authorized', paidBefore.session.id),
@@ -279,14 +261,13 @@ describe('prepare, then run with what it prepared', () => {
     expect(CountingProvider.calls.cancel).toBe(1);
   });
 
-  it('an authorization prepare could not apply fails only its own run', async () => {
+  it('an authorization the provider cannot answer fails only its own run', async () => {
     const down = await checkout('25.00', { provider: FAILING });
     const fine = await checkout();
-    const { prepared, results } = await prepareAndRun([
+    const { results } = await runTogether([
       input('captured', down.session.id, '25.00', { provider_id: FAILING }),
       input('captured', fine.session.id),
     ]);
-    expect((prepared as PreparedRun[])[0]!.authorization?.status).toBe('rejected');
     const error = failure(results[0]) as StepFailedError;
     expect(error).toBeInstanceOf(StepFailedError);
     expect(error.step).toBe('authorize-payment-session');
@@ -299,7 +280,7 @@ describe('prepare, then run with what it prepared', () => {
   });
 });
 
-describe('the worker prepares each claimed batch', () => {
+describe("a worker's claimed batch", () => {
   async function deliver(session_id: string, id?: string, type = 'payment.captured') {
     const webhook = createSystemWebhook({ secret: SECRET, type, session_id, amount: '25.00', currency_code: 'usd', id });
     return payments.receiveWebhook({
@@ -349,29 +330,9 @@ describe('the worker prepares each claimed batch', () => {
     expect(await payments.createWorker({ batchSize: 16 }).drain()).toBe(8);
     expect(await inboxStatus(ids)).toEqual([...Array(7).fill('processed'), 'ignored']);
     const paymentIds = await expectOnePaymentAndOrderEach(checkouts);
-    expect(new Set(await paymentWriters(paymentIds)).size).toBe(1);
+    // Fewer commits than payments: the batch's authorizations were written together.
+    expect(new Set(await paymentWriters(paymentIds)).size).toBeLessThan(paymentIds.length);
     // The system provider has no status call: the webhook decides and nothing is asked of it.
     expect(CountingProvider.calls.authorize).toBe(0);
-  });
-
-  it("when the workflow's prepare throws, every event still runs on its own", async () => {
-    const { checkouts, ids } = await batch();
-    const service = payments.service;
-    // The batch read fails; the runs' own reads and authorizations do not.
-    const failingBatchRead: PaymentModuleService = Object.assign(Object.create(service), {
-      retrievePaymentSessions: async () => {
-        throw new Error('batch read failed');
-      },
-    });
-    payments.container.register({ paymentModuleService: asValue(failingBatchRead) });
-    try {
-      expect(await payments.createWorker({ batchSize: 16 }).drain()).toBe(8);
-    } finally {
-      payments.container.register({ paymentModuleService: asValue(service) });
-    }
-    expect(await inboxStatus(ids)).toEqual([...Array(7).fill('processed'), 'ignored']);
-    const paymentIds = await expectOnePaymentAndOrderEach(checkouts);
-    // Each run authorized its own session: one transaction per payment.
-    expect(new Set(await paymentWriters(paymentIds)).size).toBe(6);
   });
 });

@@ -107,7 +107,10 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const webhooks = new WebhookEventsApi(ctx, notify);
   service.attachEventPipeline({
     receive: (webhook) => inbox.receiveWebhook(webhook),
-    worker: eventApplier(() => (processor ? worker : null), () => createWorker({ listen: false })),
+    worker: eventApplier(
+      () => (processor ? worker : null),
+      () => createWorker({ listen: false }),
+    ),
   });
   container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
@@ -140,11 +143,5 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
 /** The worker's view of the host's workflow: its input is the inbox row, under the name the workflow knows. */
 function workflowProcessor(workflow: WorkflowFactory, container: AwilixContainer): WebhookProcessor {
   const input = (event: InboxEvent): WorkflowInput => ({ ...event, webhook_event_id: event.id });
-  return {
-    process: (event, prepared) => workflow(container).run({ input: input(event), prepared }),
-    async prepare(events) {
-      const run = workflow(container);
-      return run.prepare ? run.prepare(events.map(input)) : [];
-    },
-  };
+  return { process: (event) => workflow(container).run({ input: input(event) }) };
 }

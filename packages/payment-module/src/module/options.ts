@@ -11,14 +11,8 @@ export type WorkflowInput = InboxEvent & { webhook_event_id: string };
 
 /** What `processPaymentWorkflow` looks like to the module: `workflow(container).run({ input })`. */
 export type WorkflowFactory = (container: AwilixContainer) => {
-  /** Runs one event; `prepared` is this event's entry of what `prepare` returned for its batch, if anything. */
-  run(args: { input: WorkflowInput; prepared?: unknown }): Promise<ProcessingResult>;
-  /**
-   * Optional: work done once for a worker's whole claimed batch before its events run (one read, one
-   * transaction for all), returned as one entry per input, in order. A failure here is logged and
-   * the events run without it.
-   */
-  prepare?(inputs: WorkflowInput[]): Promise<unknown[]>;
+  /** Runs one event. */
+  run(args: { input: WorkflowInput }): Promise<ProcessingResult>;
 };
 
 export interface PaymentModuleOptions {

@@ -11,7 +11,7 @@ import {
   type CreateAccountHolderInput,
   type UpdateAccountHolderInput,
 } from './account-holders.js';
-import type { WebhookAuthorizationInput, WebhookAuthorizationRequest, WebhookAuthorizationResult } from './authorization.js';
+import type { WebhookAuthorizationInput, WebhookAuthorizationResult } from './authorization.js';
 import {
   type CollectionFindConfig,
   CollectionOperations,
@@ -200,21 +200,11 @@ export class PaymentModuleService {
    * Used by the webhook workflow: `authorizePaymentSession` for a verified webhook, which may act only on a
    * session of its own provider and tenant, and only for the money the gateway's status (or, for a gateway
    * with no status call, the webhook itself) proves. Records the capture it reports in the same transaction
-   * and says whether this call created the payment.
+   * and says whether this call created the payment. Calls made at the same moment (a worker's batch)
+   * share their reads and their write: one statement and one commit for all of them.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     return this.payments.applyWebhookAuthorization(sessionId, input);
-  }
-
-  /**
-   * `applyWebhookAuthorization` for many sessions (a worker's batch of webhooks), answered in the order
-   * asked, each as the single call would answer it. The new payments of sessions in different
-   * collections are written in one transaction, so a batch costs one commit instead of one per webhook.
-   */
-  applyWebhookAuthorizations(
-    requests: WebhookAuthorizationRequest[],
-  ): Promise<PromiseSettledResult<WebhookAuthorizationResult>[]> {
-    return this.payments.applyWebhookAuthorizations(requests);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {

@@ -19,7 +19,6 @@ import {
   type AuthorizeOptions,
   SessionAuthorizer,
   type WebhookAuthorizationInput,
-  type WebhookAuthorizationRequest,
   type WebhookAuthorizationResult,
 } from './authorization.js';
 import { recomputeCollection } from './collection-state.js';
@@ -152,13 +151,6 @@ export class PaymentOperations {
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     return this.authorizer.authorize(sessionId, {}, webhookOptions(input));
-  }
-
-  /** `applyWebhookAuthorization` for many sessions; new payments of different collections share one transaction. */
-  applyWebhookAuthorizations(
-    requests: WebhookAuthorizationRequest[],
-  ): Promise<PromiseSettledResult<WebhookAuthorizationResult>[]> {
-    return this.authorizer.authorizeMany(requests.map((r) => ({ sessionId: r.session_id, options: webhookOptions(r) })));
   }
 
   /**

@@ -22,9 +22,7 @@ export interface ProcessingResult {
   [key: string]: unknown;
 }
 
-/** What the worker runs: each claimed event, after an optional step over the whole batch. */
+/** What the worker runs for each claimed event (the events of a batch at the same moment, so their writes share commits). */
 export interface WebhookProcessor {
-  process(event: InboxEvent, prepared?: unknown): Promise<ProcessingResult>;
-  /** One entry per event, in order, handed to `process`. */
-  prepare?(events: InboxEvent[]): Promise<unknown[]>;
+  process(event: InboxEvent): Promise<ProcessingResult>;
 }

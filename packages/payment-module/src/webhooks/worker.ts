@@ -13,8 +13,8 @@ import { OutcomeWriter } from './outcome-writer.js';
 
 export interface WorkerOptions {
   /**
-   * Events claimed per round trip; the workflow's `prepare` authorizes them together. A worker that dies
-   * holds its claimed events until their lease runs out.
+   * Events claimed per round trip; they run at the same moment, so their authorizations share one commit.
+   * A worker that dies holds its claimed events until their lease runs out.
    */
   batchSize?: number;
   /**
@@ -246,31 +246,16 @@ export class WebhookWorker {
     const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
     if (claimed.length === 0) return 0;
     if (claimed.length === this.options.batchSize) this.wakeOne();
-    const prepared = await this.prepare(claimed);
     const unstarted: string[] = [];
-    await settleWithLimit(claimed, this.options.concurrency, async (event, i) => {
+    await settleWithLimit(claimed, this.options.concurrency, async (event) => {
       if (this.stopping) unstarted.push(event.id);
-      else await this.process(event, prepared[i]);
+      else await this.process(event);
     });
     if (unstarted.length > 0) await em.execute(RELEASE_SQL, [unstarted, this.id]);
     return claimed.length;
   }
 
-  /** The processor's work for the whole batch; without it each event still runs, just on its own. */
-  private async prepare(events: InboxEvent[]): Promise<unknown[]> {
-    if (!this.processor.prepare) return [];
-    try {
-      return await this.processor.prepare(events);
-    } catch (error) {
-      this.logger.warn(
-        { err: error, worker: this.id, events: events.length },
-        'preparing the batch failed; events run one by one',
-      );
-      return [];
-    }
-  }
-
-  private async process(event: InboxEvent, prepared: unknown): Promise<void> {
+  private async process(event: InboxEvent): Promise<void> {
     const started = Date.now();
     const log = {
       webhook_event_id: event.id,
@@ -280,7 +265,7 @@ export class WebhookWorker {
       action: event.action,
     };
     try {
-      const result = await this.processor.process(event, prepared);
+      const result = await this.processor.process(event);
       await this.finish(event, result.outcome, { result });
       this.metrics.increment(result.outcome === 'rejected' ? 'contradicted' : result.outcome);
       if (result.foreign) this.metrics.increment('foreign');

@@ -5,9 +5,9 @@ import type { RunState } from '../types.js';
 export const afterPaymentHookStep: Step<RunState, void> = {
   name: 'after-payment-hook',
   async invoke(state) {
-    if (!state.deps.afterPaymentHook) return;
-    await state.deps.afterPaymentHook({ input: state.input, session: state.session, payment: state.payment });
-    // The hook is the host's code and may change the payment: what the steps knew of the collection is stale.
-    state.collectionStatus = undefined;
+    const hook = state.deps.afterPaymentHook;
+    if (!hook) return;
+    const session = await state.deps.paymentModuleService.retrievePaymentSession(state.sessionId);
+    await hook({ input: state.input, session, payment: state.payment });
   },
 };

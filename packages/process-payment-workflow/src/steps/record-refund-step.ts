@@ -7,12 +7,12 @@ import { webhookClaim } from '../webhook-claim.js';
 export const recordRefundStep: Step<RunState, { recorded: string }> = {
   name: 'record-provider-refund',
   async invoke(state) {
-    const [payment] = await state.deps.paymentModuleService.listPayments({ payment_session_id: state.session.id });
+    const [payment] = await state.deps.paymentModuleService.listPayments({ payment_session_id: state.sessionId });
     if (!payment || payment.captures.length === 0) {
       // Out of order: the capture has not been recorded yet. Failing makes the inbox retry later.
       throw new TenderError(
         'conflict',
-        `Refund for session ${state.session.id} arrived before its capture was recorded; will retry.`,
+        `Refund for session ${state.sessionId} arrived before its capture was recorded; will retry.`,
       );
     }
     const { recorded, payment: updated } = await state.deps.paymentModuleService.recordProviderRefund(

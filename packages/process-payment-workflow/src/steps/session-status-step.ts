@@ -21,7 +21,7 @@ export const sessionStatusStep: Step<RunState, { changed: boolean }> = {
   async invoke(state) {
     const status = STATUS_FOR_ACTION[state.input.action]!;
     const { changed } = await state.deps.paymentModuleService.updatePaymentSessionStatus(
-      state.session.id,
+      state.sessionId,
       status,
       webhookClaim(state.input),
     );

@@ -1,0 +1,110 @@
+import { GroupCommit } from '@tender/core';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
+import { insertPayments, readLockedSessions } from './authorization-sql.js';
+import type { ServiceContext } from './context.js';
+import { lockCollectionRows } from './locking.js';
+
+type Written = { outcome: Outcome } | { error: unknown };
+
+/**
+ * Writes answered authorizations under their collections' locks. Authorizations that reach it while another
+ * write is in flight go together in the next one (group commit): their collections locked in id order, their
+ * sessions read again under the locks, and the payments written in one statement and one commit. Each caller
+ * still sees only its own outcome, or its own error.
+ */
+export class AuthorizationWriter {
+  private readonly group: GroupCommit<Answered, Written>;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.group = new GroupCommit((items) => this.writeAll(items));
+  }
+
+  async write(answered: Answered): Promise<Outcome> {
+    const written = await this.group.submit(answered);
+    if ('error' in written) throw written.error;
+    return written.outcome;
+  }
+
+  /**
+   * In rounds of one authorization per collection: a new payment's totals are what its collection's rows say
+   * under the lock, so a second session of the same collection (a split, or the same webhook twice) waits for
+   * the round that commits the first.
+   */
+  private async writeAll(items: Answered[]): Promise<Written[]> {
+    const written: Written[] = new Array(items.length);
+    let pending = items.map((answered, index) => ({ answered, index }));
+    while (pending.length > 0) {
+      const collections = new Set<string>();
+      const round: typeof pending = [];
+      const later: typeof pending = [];
+      for (const item of pending) {
+        const id = item.answered.session.payment_collection_id;
+        (collections.has(id) ? later : round).push(item);
+        collections.add(id);
+      }
+      const outcomes = await this.writeRound(round.map((r) => r.answered));
+      round.forEach((r, i) => {
+        written[r.index] = outcomes[i]!;
+      });
+      pending = later;
+    }
+    return written;
+  }
+
+  /** One transaction for the round; if it fails, each authorization in its own, so one bad row fails only itself. */
+  private async writeRound(round: Answered[]): Promise<Written[]> {
+    try {
+      return (await this.transaction(round)).map((outcome) => ({ outcome }));
+    } catch (error) {
+      if (round.length === 1) return [{ error }];
+      this.ctx.logger.warn({ err: error, sessions: round.length }, 'shared authorization transaction failed; writing each alone');
+      const alone: Written[] = [];
+      for (const answered of round) {
+        alone.push(
+          await this.transaction([answered]).then(
+            ([outcome]) => ({ outcome: outcome! }),
+            (e: unknown) => ({ error: e }),
+          ),
+        );
+      }
+      return alone;
+    }
+  }
+
+  private transaction(answered: Answered[]): Promise<Outcome[]> {
+    return this.ctx.orm.em.fork().transactional(async (em) => {
+      const collections = new Map(
+        (
+          await lockCollectionRows(
+            em,
+            answered.map((a) => a.session.payment_collection_id),
+          )
+        ).map((c) => [c.id, c]),
+      );
+      const locked = new Map(
+        (
+          await readLockedSessions(
+            em,
+            answered.map((a) => a.session.id),
+          )
+        ).map((s) => [s.id, s]),
+      );
+      const outcomes: Outcome[] = [];
+      for (const a of answered) {
+        const collection = collections.get(a.session.payment_collection_id);
+        const session = locked.get(a.session.id);
+        outcomes.push(
+          collection && session ? await decideUnderLock(em, collection, session, a, this.ctx.logger) : { kind: 'missing' },
+        );
+      }
+      await insertPayments(
+        em,
+        outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])),
+      );
+      // The events commit with the payments they describe (one more statement, no more commits).
+      await writeOutboxEvents(em, outcomes.flatMap(createdEvents));
+      return outcomes;
+    });
+  }
+}
