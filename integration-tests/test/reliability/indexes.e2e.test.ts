@@ -115,24 +115,24 @@ describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox 
     expect(expectIndexed(read, 'payment')).toEqual(
       expect.arrayContaining(['payment_payment_session_id_unique', 'payment_payment_collection_id_index']),
     );
-    expect(expectIndexed(read, 'capture')).toContain('capture_payment_id_index');
-    expect(expectIndexed(read, 'refund')).toContain('refund_payment_id_index');
+    expect(expectIndexed(read, 'capture')).toContainEqual(expect.stringMatching(/^capture_payment_id_/));
+    expect(expectIndexed(read, 'refund')).toContainEqual(expect.stringMatching(/^refund_payment_id_/));
   });
 
   it("recomputes a collection's totals from its sessions, payments, captures and refunds by index", async () => {
     const totals = await plan(sql(WEBHOOK_PATH_SQL.collectionTotals), Array(5).fill('paycol_seed_5000'));
     expect(expectIndexed(totals, 'payment_session')).toContain('payment_session_payment_collection_id_index');
     expect(expectIndexed(totals, 'payment')).toContain('payment_payment_collection_id_index');
-    expect(expectIndexed(totals, 'capture')).toContain('capture_payment_id_index');
-    expect(expectIndexed(totals, 'refund')).toContain('refund_payment_id_index');
+    expect(expectIndexed(totals, 'capture')).toContainEqual(expect.stringMatching(/^capture_payment_id_/));
+    expect(expectIndexed(totals, 'refund')).toContainEqual(expect.stringMatching(/^refund_payment_id_/));
   });
 
   it("loads a payment's captures and refunds by index", async () => {
-    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.capturesOfPayments), ['pay_seed_5000']), 'capture')).toContain(
-      'capture_payment_id_index',
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.capturesOfPayments), ['pay_seed_5000']), 'capture')).toContainEqual(
+      expect.stringMatching(/^capture_payment_id_/),
     );
-    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.refundsOfPayments), ['pay_seed_5000']), 'refund')).toContain(
-      'refund_payment_id_index',
+    expect(expectIndexed(await plan(sql(WEBHOOK_PATH_SQL.refundsOfPayments), ['pay_seed_5000']), 'refund')).toContainEqual(
+      expect.stringMatching(/^refund_payment_id_/),
     );
   });
 

@@ -13,6 +13,7 @@ import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import type { ReportedMovement } from './movements.js';
 import { callProvider } from './provider-call.js';
+import type { StatusReader } from './status-reader.js';
 import {
   assertOwnSession,
   ForeignWebhookError,
@@ -57,6 +58,7 @@ export class SessionAuthorizer {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly retrievePayment: (id: string) => Promise<PaymentDTO>,
+    private readonly statuses: StatusReader,
   ) {
     this.sessions = new GroupCommit(async (ids) => {
       const rows = await readSessionsForAuthorization(ctx.orm.em.fork(), [...new Set(ids)]);
@@ -113,7 +115,7 @@ export class SessionAuthorizer {
       context: { ...context, tenant: session.tenant, idempotency_key: `${session.id}:authorize` },
     };
     return webhook
-      ? callProvider(session.provider_id, 'read the payment status', () => provider.getPaymentStatus(input))
+      ? this.statuses.read(session.provider_id, provider, input)
       : callProvider(session.provider_id, 'authorize a payment', () => provider.authorizePayment(input));
   }
 

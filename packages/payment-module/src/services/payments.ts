@@ -30,6 +30,7 @@ import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementReques
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
+import { StatusReader } from './status-reader.js';
 import { assertOwnSession, ProviderContradictsWebhookError, type WebhookClaim } from './webhook-trust.js';
 
 export interface CapturePaymentInput {
@@ -105,8 +106,10 @@ export const PAYMENT_BY_ID_SQL = 'select * from payment where id = ?';
 export class PaymentOperations {
   private readonly authorizer: SessionAuthorizer;
 
+  private readonly statuses = new StatusReader();
+
   constructor(private readonly ctx: ServiceContext) {
-    this.authorizer = new SessionAuthorizer(ctx, (id) => this.retrieve(id));
+    this.authorizer = new SessionAuthorizer(ctx, (id) => this.retrieve(id), this.statuses);
   }
 
   private async paymentOrFail(id: string): Promise<Payment> {
@@ -319,9 +322,10 @@ export class PaymentOperations {
     assertOwnSession({ ...payment, id: payment.payment_session }, options.webhook);
     const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
     if (provider.canAskStatus && !provider.canAskStatus(payment.data)) return claimed;
-    const state = await callProvider(payment.provider_id, 'read the payment status', () =>
-      provider.getPaymentStatus({ data: payment.data, context: { tenant: payment.tenant } }),
-    );
+    const state = await this.statuses.read(payment.provider_id, provider, {
+      data: payment.data,
+      context: { tenant: payment.tenant },
+    });
     if (state.status !== 'captured') {
       throw new ProviderContradictsWebhookError(payment.payment_session, state.status, 'captured');
     }

@@ -26,7 +26,9 @@ export interface WorkerOptions {
   /**
    * Events of a batch processed at the same time. Events of one payment collection still apply one at
    * a time (each change takes the collection's row lock); different collections proceed in parallel.
-   * Their statements share the pool (`poolSize`); past it, they wait their turn for a connection.
+   * Their statements share the pool (`poolSize`); past it, they wait their turn for a connection. By
+   * default the whole batch at once: events that run at the same moment share their authorization's
+   * reads and commit (measured: 1.74 write transactions per webhook at 8, 0.75–0.80 at 32).
    */
   concurrency?: number;
   /**
@@ -49,7 +51,7 @@ export interface WorkerOptions {
 const DEFAULTS = {
   batchSize: 32,
   batchesInFlight: 3,
-  concurrency: 8,
+  concurrency: 32,
   leaseMs: 5_000,
   maxAttempts: 10,
   baseDelayMs: 1_000,
