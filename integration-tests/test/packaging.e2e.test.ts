@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -70,8 +70,9 @@ beforeAll(async () => {
   await install(lines.slice(-1), manifest);
 }, 240_000);
 
+const temporary: string[] = [];
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  for (const dir of [root, ...temporary]) await rm(dir, { recursive: true, force: true });
 });
 
 const packageDir = (name: string) => join(project, 'node_modules', name);
@@ -148,13 +149,18 @@ describe("the README's Express example, from the tarballs, on the embedded datab
   });
 
   it('takes a checkout, captures it from one signed webhook, places one order, and on SIGTERM exits 0 leaving nothing', async () => {
-    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('tender-pg-'));
+    // A temp dir of its own, to see what the app leaves there (other test files use the shared one at the
+    // same time); readable by all as /tmp is, for root's postgres.
+    const appTmp = await mkdtemp(join(tmpdir(), 'tender-packaging-tmp-'));
+    await chmod(appTmp, 0o755);
+    temporary.push(appTmp);
     const port = await freePort();
     app = spawn(process.execPath, ['express-app.mts'], {
       cwd: project,
       env: {
         ...env(),
         TENDER_LOG_LEVEL: 'info', // to see that the embedded PostgreSQL started
+        TMPDIR: appTmp,
         PORT: String(port),
         STRIPE_API_KEY: TEST_API_KEY,
         STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
@@ -202,7 +208,7 @@ describe("the README's Express example, from the tarballs, on the embedded datab
     app.kill('SIGTERM');
     expect(await exited).toBe(0);
     app = undefined;
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('tender-pg-') && !before.includes(name))).toEqual([]);
+    expect(readdirSync(appTmp).filter((name) => name.startsWith('tender-pg-'))).toEqual([]);
   }, 90_000);
 });
 
