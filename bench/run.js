@@ -16,6 +16,7 @@ import { forEachLimit, sleep } from './lib/pool.js';
 import { createCommitTables, seedHistory, seedPending } from './lib/seed.js';
 import { measureService } from './lib/service.js';
 import { measureSignatures } from './lib/signatures.js';
+import { enableStatementCounts, resetStatementCounts, statementCounts } from './lib/statement-counts.js';
 import { fmt, medianOf, percentile } from './lib/stats.js';
 
 const env = process.env;
@@ -51,6 +52,8 @@ if (!env.DATABASE_URL) {
   embedded = await startEmbeddedPostgres();
   env.DATABASE_URL = embedded.url;
 }
+const countsStatements = config.sections.has('e2e') && (await enableStatementCounts(embedded, env.DATABASE_URL));
+if (!countsStatements) log('pg_stat_statements is not loaded: outbox statements per webhook are not counted');
 const databases = [];
 
 async function freshDatabase() {
@@ -68,6 +71,7 @@ async function freshDatabase() {
   await carts.close();
   const pool = new pg.Pool({ connectionString: database.url, max: config.e2eConcurrency + 4 });
   pool.on('error', () => {});
+  if (countsStatements) await pool.query('create extension if not exists pg_stat_statements');
   return { url: database.url, pool };
 }
 
@@ -174,6 +178,7 @@ async function e2eRun(db, url, n) {
   const cartIds = Array.from({ length: n }, (_, i) => `cart_${prefix}_${i}`);
   // Write transactions are counted by the transaction ids they take (txid_current() takes one itself).
   const xidBefore = await currentXid(db.pool);
+  if (countsStatements) await resetStatementCounts(db.pool);
   const ack = await sendAll(url, requests, config.e2eConcurrency);
   if (ack.failures) throw new Error(`end to end: ${ack.failures} webhooks were not acknowledged with 200`);
   const deadline = Date.now() + 120_000 + n * 200;
@@ -200,6 +205,7 @@ async function e2eRun(db, url, n) {
   );
   if (rows.length !== n) throw new Error(`end to end: ${rows.length} inbox rows for ${n} webhooks`);
   const writeTxPerWebhook = (Number((await currentXid(db.pool)) - xidBefore) - 1) / n;
+  const outboxStatementsPerWebhook = countsStatements ? await outboxStatements(db.pool, n) : null;
   const latencies = rows.map((r) => Number(r.ms));
   const span = Math.max(...rows.map((r) => Number(r.completed))) - Math.min(...rows.map((r) => Number(r.received)));
   const dbTps = await measureCommits(db.pool, n, config.e2eConcurrency);
@@ -213,8 +219,31 @@ async function e2eRun(db, url, n) {
     dbTps,
     ratio: throughput / dbTps,
     writeTxPerWebhook,
+    outboxStatementsPerWebhook,
     dbShare: (throughput * writeTxPerWebhook) / dbTps,
   };
+}
+
+/**
+ * The statements the run sent to the outbox per webhook, counted once its events are delivered (the relay runs
+ * after the carts complete): the inserts in the payment and cart transactions, and the relay's claims, delivery
+ * records and lease renewals.
+ */
+async function outboxStatements(pool, n) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await pool.query(`select count(*)::int as open from outbox_event where status <> 'delivered'`);
+    if (rows[0].open === 0 || Date.now() > deadline) break;
+    await sleep(50);
+  }
+  const counts = await statementCounts(pool);
+  // The harness's own wait above reads outbox_event too: those calls are not the pipeline's.
+  const { rows } = await pool.query(
+    `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
+      where query ilike '%count(*)::int as open from outbox_event%'
+        and dbid = (select oid from pg_database where datname = current_database())`,
+  );
+  return (counts.outbox - rows[0].calls) / n;
 }
 
 /**
@@ -296,6 +325,7 @@ async function measureE2e(db, label, workerProcesses, sessions) {
         'dbTps',
         'ratio',
         'writeTxPerWebhook',
+        'outboxStatementsPerWebhook',
         'dbShare',
         'singleP50',
         'singleP99',
@@ -447,6 +477,7 @@ async function main() {
         'DB commits/s',
         'e2e/DB',
         'write tx/webhook',
+        'outbox stmts/webhook',
         'DB share',
       ],
       e2e.map((r) => [
@@ -460,6 +491,7 @@ async function main() {
         fmt(r.dbTps),
         `${fmt(r.ratio * 100)}%`,
         fmt(r.writeTxPerWebhook, 2),
+        fmt(r.outboxStatementsPerWebhook, 2),
         `${fmt(r.dbShare * 100)}%`,
       ]),
     ),
@@ -469,6 +501,8 @@ async function main() {
       `single: ${config.e2eOneAtATime} webhooks one at a time (no queue). DB commits/s: the same number of ` +
       `pgbench-style transactions, raw pg, same concurrency. e2e/DB: webhooks/s ÷ DB commits/s (the target). ` +
       `write tx/webhook: transaction ids taken per webhook (inbox insert, claim, payment, cart, outcome). ` +
+      `outbox stmts/webhook: statements on outbox_event per webhook (pg_stat_statements), counted once the run's events ` +
+      `are delivered: the inserts in the pipeline's transactions, the relay's claims, delivery records and lease renewals. ` +
       `DB share: webhooks/s × write tx/webhook ÷ DB commits/s, the part of the database's commit rate the pipeline used.`,
   );
   if (config.scale.length === 1) out.push('(1M sessions: opt-in, BENCH_SCALE=full — seeding a million checkouts takes minutes)');
