@@ -1,5 +1,5 @@
 import { chmod, cp, lstat, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
-import { arch, platform, tmpdir } from 'node:os';
+import { arch, platform } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { EmbeddedPostgresError, USE_YOUR_OWN } from './errors.js';
 import { canAccess, type RunAs } from './run.js';
@@ -29,17 +29,17 @@ async function platformPackage(): Promise<{ name: string; initdb: string; pg_ctl
  * inside a private directory (a mode-700 home or `mktemp -d`): they are then copied once per version
  * to the temp dir, owned by root and readable by all.
  */
-export async function locateBinaries(user: RunAs): Promise<Binaries> {
+export async function locateBinaries(user: RunAs, tempDir: string): Promise<Binaries> {
   const pkg = await platformPackage();
   const native = dirname(dirname(pkg.initdb));
-  const usable = (await canAccess(user, pkg.initdb, 'x')) ? native : await reachableCopy(native);
+  const usable = (await canAccess(user, pkg.initdb, 'x')) ? native : await reachableCopy(native, tempDir);
   await hydrateSymlinks(usable);
   return { initdb: join(usable, 'bin', basename(pkg.initdb)), pgCtl: join(usable, 'bin', basename(pkg.pg_ctl)) };
 }
 
-async function reachableCopy(native: string): Promise<string> {
+async function reachableCopy(native: string, tempDir: string): Promise<string> {
   const { version } = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string };
-  const cached = join(tmpdir(), `tender-embedded-bin-${platform()}-${arch()}-${version}`);
+  const cached = join(tempDir, `tender-embedded-bin-${platform()}-${arch()}-${version}`);
   const existing = await lstat(cached).catch(() => undefined);
   if (existing) {
     // Anyone may create names in the temp dir: only a copy root made and nobody else can change is used.

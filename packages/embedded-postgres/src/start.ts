@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   fresh?: boolean;
   /** Default: a free port. */
   port?: number;
+  /** Where the temporary folder (and, when needed, the binaries' copy) go. Default: the OS temp dir. */
+  tempDir?: string;
   maxConnections?: number;
   onLog?: (line: string) => void;
 }
@@ -53,7 +55,7 @@ async function giveTo(user: RunAs, path: string): Promise<void> {
 
 /** A private folder the server's user owns: in the temp dir, or the persistent `dataDir`. */
 async function prepareHome(options: EmbeddedPostgresOptions, user: RunAs): Promise<{ home: string; created: boolean }> {
-  if (!options.dataDir) return { home: await mkdtemp(join(tmpdir(), 'tender-pg-')), created: true };
+  if (!options.dataDir) return { home: await mkdtemp(join(options.tempDir ?? tmpdir(), 'tender-pg-')), created: true };
   const home = resolve(options.dataDir);
   if (options.fresh) await rm(home, { recursive: true, force: true });
   const created = !(await stat(dataDirOf({ home })).catch(() => undefined));
@@ -106,7 +108,7 @@ async function createCluster(cluster: Cluster, password: string): Promise<void> 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
   const persistent = Boolean(options.dataDir);
   const user = await postgresUser();
-  const binaries = await locateBinaries(user);
+  const binaries = await locateBinaries(user, options.tempDir ?? tmpdir());
   const port = options.port ?? (await freePort());
   const { home, created } = await prepareHome(options, user);
   let watchdog: Watchdog | undefined;

@@ -10,21 +10,17 @@ import { EmbeddedPostgresError, startEmbeddedPostgres } from '@tender/embedded-p
 import pg from 'pg';
 
 /**
- * A temp dir of its own (TMPDIR) for a test that checks nothing is left in it: other test files start
- * embedded databases in the shared one at the same time. Readable by all, as /tmp is, for root's postgres.
+ * A temp dir of its own for a test that checks nothing is left in it: other test files start embedded
+ * databases in the shared one at the same time. Readable by all, as /tmp is, for root's postgres.
  */
-async function ownTmpdir(): Promise<{ path: string; restore(): Promise<void> }> {
+async function ownTmpdir(): Promise<{ path: string; databases(): string[]; restore(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'tender-tmpdir-'));
   await chmod(path, 0o755);
-  const previous = process.env.TMPDIR;
-  process.env.TMPDIR = path;
   return {
     path,
-    async restore() {
-      if (previous === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = previous;
-      await rm(path, { recursive: true, force: true });
-    },
+    // A copy of the binaries may stay there (made when they sit in a private directory): it is a cache.
+    databases: () => readdirSync(path).filter((name) => name.startsWith('tender-pg-')),
+    restore: () => rm(path, { recursive: true, force: true }),
   };
 }
 
@@ -72,8 +68,8 @@ describe('a temporary embedded PostgreSQL', () => {
 
     it('says why in one line and leaves nothing in the temp dir', async () => {
       const own = await ownTmpdir();
-      const failure = await startEmbeddedPostgres({ port }).catch((error: unknown) => error);
-      const left = readdirSync(own.path);
+      const failure = await startEmbeddedPostgres({ port, tempDir: own.path }).catch((error: unknown) => error);
+      const left = own.databases();
       await own.restore();
       expect(failure).toBeInstanceOf(EmbeddedPostgresError);
       const { message, code } = failure as EmbeddedPostgresError;
@@ -96,11 +92,10 @@ describe('a temporary embedded PostgreSQL', () => {
     try {
       const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
       const script = `import { startEmbeddedPostgres } from ${JSON.stringify(entry)};
-const db = await startEmbeddedPostgres();
+const db = await startEmbeddedPostgres({ tempDir: ${JSON.stringify(own.path)} });
 console.log(db.dataDir);
 setInterval(() => {}, 1000);`;
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        env: { ...process.env },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);
@@ -112,7 +107,7 @@ setInterval(() => {}, 1000);`;
       child.kill('SIGKILL');
       const deadline = Date.now() + 20_000;
       while (existsSync(dataDir) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(readdirSync(own.path)).toEqual([]);
+      expect(own.databases()).toEqual([]);
     } finally {
       await own.restore();
     }

@@ -1,6 +1,8 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeListener, type WebhookResult } from '@tender/http';
-import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import type { PaymentModule } from '@tender/payment-module';
+import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { parsePort, SYSTEM_SECRET_VARIABLE, withRunSystemProvider } from '../config/env-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { type DevDatabase, startDevDatabase } from '../dev/dev-database.js';
@@ -18,6 +20,54 @@ function describeResult(r: WebhookResult): string {
   const at = new Date().toISOString().slice(11, 19);
   const what = r.outcome ? `${r.outcome} ${r.action ?? ''} ${r.event_id ?? ''}` : `${r.error_type}: ${r.error_message}`;
   return `${at}  ${r.method} ${r.path}  ${r.status}  ${what.trim()}  (${Math.round(r.latency_ms)} ms)`;
+}
+
+/** Listens, with a port already taken said plainly; resolves with the base URL to print. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CliError(`Port ${port} is in use: pass --port <another> (or 0 for any free port).`)
+          : error,
+      ),
+    );
+    server.listen(port, host, resolve);
+  });
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
+}
+
+function printBanner(
+  out: CommandContext['out'],
+  {
+    payments,
+    base,
+    source,
+    devDatabase,
+    secret,
+  }: {
+    payments: PaymentModule;
+    base: string;
+    source: string | undefined;
+    devDatabase: DevDatabase | undefined;
+    secret: string | undefined;
+  },
+): void {
+  out.line(`Tender dev host on ${base} (config: ${source ?? 'environment'})`);
+  out.line(
+    devDatabase
+      ? `Database: ${payments.databaseUrl} (${devDatabase.description})`
+      : `Database: ${maskPassword(payments.databaseUrl)}`,
+  );
+  if (secret) out.line(`System provider secret for this run (no config file): ${secret}`);
+  out.line('Webhook URLs:');
+  for (const provider of payments.registry.list()) out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
+  const [first] = payments.registry.list();
+  if (first) {
+    const env = secret && first.identifier === 'system' ? `${SYSTEM_SECRET_VARIABLE}=${secret} ` : '';
+    const db = devDatabase ? ` --database-url ${payments.databaseUrl}` : '';
+    out.line(`Send a signed test event: ${env}tender simulate ${first.routeKey} <event> --session <id> --url ${base}${db}`);
+  }
 }
 
 export const devCommand: Command = {
@@ -79,34 +129,8 @@ ${GLOBAL_HELP}`,
     try {
       const port = flagPort ?? config.port ?? parsePort(process.env.PORT, 'PORT') ?? 9000;
       const host = values.host ?? config.host ?? '127.0.0.1';
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            error.code === 'EADDRINUSE'
-              ? new CliError(`Port ${port} is in use: pass --port <another> (or 0 for any free port).`)
-              : error,
-          ),
-        );
-        server.listen(port, host, resolve);
-      });
-      const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
-      ctx.out.line(`Tender dev host on ${base} (config: ${source ?? 'environment'})`);
-      ctx.out.line(
-        devDatabase
-          ? `Database: ${payments.databaseUrl} (${devDatabase.description})`
-          : `Database: ${maskPassword(payments.databaseUrl)}`,
-      );
-      if (secret) ctx.out.line(`System provider secret for this run (no config file): ${secret}`);
-      ctx.out.line('Webhook URLs:');
-      for (const provider of payments.registry.list()) ctx.out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
-      const [first] = payments.registry.list();
-      if (first) {
-        const env = secret && first.identifier === 'system' ? `${SYSTEM_SECRET_VARIABLE}=${secret} ` : '';
-        const db = devDatabase ? ` --database-url ${payments.databaseUrl}` : '';
-        ctx.out.line(
-          `Send a signed test event: ${env}tender simulate ${first.routeKey} <event> --session <id> --url ${base}${db}`,
-        );
-      }
+      const base = await listen(server, port, host);
+      printBanner(ctx.out, { payments, base, source, devDatabase, secret });
       ctx.out.line('Ready. Ctrl-C stops it.');
       const signal = await stopped;
       ctx.out.line(`${signal}: stopping.`);
