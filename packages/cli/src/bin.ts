@@ -5,7 +5,7 @@ import { main } from './main.js';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major! < 22 || (major === 22 && minor! < 17)) {
   process.stderr.write(
-    `tender: Node ${process.versions.node} is too old; Tender needs Node 22.17 or newer. In this repository, run it through npm (npx tender …), which uses the pinned Node 22.\n`,
+    `tender: Node ${process.versions.node} is too old; Tender needs Node 22.17 or newer. In Tender's own repository, npx tender … uses the Node 22 it pins.\n`,
   );
   process.exit(1);
 }
