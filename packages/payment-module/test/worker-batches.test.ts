@@ -70,3 +70,13 @@ describe('a worker with two batches in flight', () => {
     }
   });
 });
+
+describe('worker options', () => {
+  it('are checked when a worker is made: a batch of 0, a negative lease or a misspelt option says which and why', () => {
+    expect(() => payments.createWorker({ batchSize: 0 })).toThrow(/Invalid worker options: batchSize: .*at least 1/);
+    expect(() => payments.createWorker({ leaseMs: -5 })).toThrow(/leaseMs: .*at least 100 ms/);
+    expect(() => payments.createWorker({ concurrency: 2.5 })).toThrow(/concurrency: .*a whole number/);
+    expect(() => payments.createWorker({ batchsize: 10 } as never)).toThrow(/Invalid worker options: .*batchsize/);
+    expect(payments.createWorker({ batchSize: 1, leaseMs: 100 })).toBeDefined();
+  });
+});

@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AmountInput, assertPositiveAmount, currencyExponent, TenderError } from '@tender/core';
 import { selectEntity } from '../database/select-entities.js';
+import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { DEFAULT_TENANT, Payment, PaymentCollection, PaymentSession, Tenant } from '../models/index.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { COLLECTION_SHAPE, type CollectionRelation, loadCollectionRelations } from './collection-relations.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentCollectionDTO, toCollectionDTO } from './dto.js';
@@ -117,7 +119,17 @@ export class CollectionOperations {
       }
       if (input.metadata !== undefined) collection.metadata = input.metadata;
       await em.flush();
-      return toCollectionDTO(collection);
+      const updated = toCollectionDTO(collection);
+      // In the transaction of the change, like every domain event.
+      await writeOutboxEvents(em, [
+        {
+          name: PaymentEvents.COLLECTION_UPDATED,
+          tenant: updated.tenant,
+          payment_collection_id: id,
+          data: { id, amount: updated.amount, currency_code: updated.currency_code, status: updated.status },
+        },
+      ]);
+      return updated;
     });
   }
 

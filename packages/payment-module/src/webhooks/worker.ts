@@ -10,6 +10,7 @@ import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
 import { InboxListener } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { checkWorkerOptions } from './worker-options.js';
 
 export interface WorkerOptions {
   /**
@@ -135,7 +136,7 @@ export class WebhookWorker {
     options: WorkerOptions = {},
     private readonly databaseUrl?: string,
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = { ...DEFAULTS, ...checkWorkerOptions(options) };
     this.outcomes = new OutcomeWriter(orm);
     this.heartbeat = new LeaseHeartbeat(
       () => this.orm.em.fork().execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
