@@ -8,22 +8,9 @@ import type {
 } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
+import { UnreachableGatewayProvider } from '@tender/provider-system/testing';
 import { pino } from 'pino';
 import { placeholders } from '../src/database/placeholders.js';
-
-/** A gateway with a status call that is down: every call fails. */
-class FailingProvider extends SystemPaymentProvider {
-  static override identifier = 'failing';
-  override canAskStatus(): boolean {
-    return true;
-  }
-  override async authorizePayment(_input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    throw new Error('gateway timed out');
-  }
-  override async getPaymentStatus(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    return this.authorizePayment(input);
-  }
-}
 
 /** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
 class CallbackOnlyProvider extends SystemPaymentProvider {
@@ -47,7 +34,7 @@ beforeAll(async () => {
   payments = await createTestPaymentModule({
     providers: [
       { resolve: SystemPaymentProvider, id: 'default' },
-      { resolve: FailingProvider, id: 'default' },
+      { resolve: UnreachableGatewayProvider, id: 'default' },
       { resolve: CallbackOnlyProvider, id: 'default' },
     ],
     poolSize: 20,

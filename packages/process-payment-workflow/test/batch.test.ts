@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  type AuthorizePaymentOutput,
-  normalizeAmount,
-  type PaymentAction,
-  type PaymentDataInput,
-  TenderError,
-} from '@tender/core';
+import { normalizeAmount, type PaymentAction, TenderError } from '@tender/core';
 import type { DomainEvent } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
 import {
@@ -14,25 +8,10 @@ import {
   processPaymentWorkflow,
   StepFailedError,
 } from '@tender/process-payment-workflow';
-import { SystemPaymentProvider } from '@tender/provider-system';
-import { createSystemWebhook } from '@tender/provider-system/testing';
+import { createSystemWebhook, UnreachableGatewayProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
 import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
-
-/** A gateway that is down: every authorization fails. */
-class FailingProvider extends SystemPaymentProvider {
-  static override identifier = 'failing';
-  override canAskStatus(): boolean {
-    return true;
-  }
-  override async authorizePayment(_input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    throw new Error('gateway timed out');
-  }
-  override async getPaymentStatus(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    return this.authorizePayment(input);
-  }
-}
 
 const FAILING = 'pp_failing_default';
 const SECRET = 'whsec_prepare_test_secret';
@@ -45,7 +24,7 @@ let events: DomainEvent[];
 beforeAll(async () => {
   ({ payments, carts } = await startWorkflowModule([
     { resolve: CountingProvider, id: 'default', options: { webhookSecrets: [SECRET] } },
-    { resolve: FailingProvider, id: 'default' },
+    { resolve: UnreachableGatewayProvider, id: 'default' },
   ]));
   await payments.tenants.createTenant(OTHER_TENANT);
   payments.events.subscribe('*', (event) => {

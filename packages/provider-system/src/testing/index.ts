@@ -39,3 +39,4 @@ export function createSystemWebhook(input: SystemWebhookInput): {
     },
   };
 }
+export * from './unreachable-gateway.js';
