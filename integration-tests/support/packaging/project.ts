@@ -83,11 +83,17 @@ export function readmeInstallLines(): { dev: boolean; packages: string[]; others
  */
 export async function seedLockfile(project: string, manifest: Record<string, unknown>): Promise<void> {
   const repo = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { link?: boolean }>;
+    packages: Record<string, { link?: boolean; name?: string }>;
   };
-  const thirdParty = Object.entries(repo.packages).filter(
-    ([path, entry]) => path.startsWith('node_modules/') && !entry.link && !path.startsWith('node_modules/@tender/'),
-  );
+  const thirdParty = Object.entries(repo.packages).flatMap(([path, entry]): [string, unknown][] => {
+    if (entry.link || path.startsWith('node_modules/@tender/')) return [];
+    if (path.startsWith('node_modules/')) return [[path, entry]];
+    // A version a workspace needs other than the hoisted one (p-limit 7 under payment-module, 3 at the root)
+    // is nested under that package where a host installs it.
+    const nested = /^((?:packages|examples)\/[^/]+)\/node_modules\/(.+)$/.exec(path);
+    const owner = nested && repo.packages[nested[1]!]?.name;
+    return owner ? [[`node_modules/${owner}/node_modules/${nested[2]}`, entry]] : [];
+  });
   const existing = (() => {
     try {
       return JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')).packages as Record<string, unknown>;

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -102,7 +103,7 @@ async function privateNats(): Promise<{ url: string; start(): Promise<void>; sto
   const handle = {
     url,
     async start() {
-      child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+      child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
       await until(async () => {
         try {
           await (await connect({ servers: url, reconnect: false })).close();
@@ -146,3 +147,17 @@ describe('JetStreamEventBus with a broker that goes down', () => {
     expect(stored.map((m) => m.msgId).sort()).toEqual([...ids].sort());
   });
 });
+
+/**
+ * The machine's nats-server: on PATH, or in the sbin folder Debian's package puts it in, which is on root's
+ * PATH but not on other users'.
+ */
+function natsServerBinary(): string {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
+  return (
+    dirs
+      .filter((dir) => dir !== '')
+      .map((dir) => join(dir, 'nats-server'))
+      .find((path) => existsSync(path)) ?? 'nats-server'
+  );
+}
