@@ -1,5 +1,5 @@
 import type { GetPaymentStatusOutput, PaymentDataInput, PaymentProvider } from '@tender/core';
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import { callProvider } from './provider-call.js';
 
 /**
@@ -10,7 +10,7 @@ export const STATUS_READS_AT_ONCE = 24;
 
 /** Asks gateways for a payment's status on a webhook's behalf, a bounded number at a time. */
 export class StatusReader {
-  private readonly limit: LimitFunction = pLimit(STATUS_READS_AT_ONCE);
+  private readonly limit = pLimit(STATUS_READS_AT_ONCE);
 
   read(providerId: string, provider: PaymentProvider, input: PaymentDataInput): Promise<GetPaymentStatusOutput> {
     return this.limit(() => callProvider(providerId, 'read the payment status', () => provider.getPaymentStatus(input)));
