@@ -4,7 +4,7 @@ import { callProvider } from './provider-call.js';
 
 /**
  * Status reads a module makes at once for webhooks: a worker runs its claimed batches' events together
- * (up to 96 by default), and a gateway's API limits how fast one account may call it.
+ * (up to 128 by default), and a gateway's API limits how fast one account may call it.
  */
 export const STATUS_READS_AT_ONCE = 24;
 
