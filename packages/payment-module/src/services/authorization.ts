@@ -3,6 +3,7 @@ import {
   assertPositiveAmount,
   compareAmounts,
   GroupCommit,
+  type PaymentProvider,
   type ProviderContext,
   TenderError,
 } from '@tender/core';
@@ -17,6 +18,7 @@ import type { StatusReader } from './status-reader.js';
 import {
   assertOwnSession,
   ForeignWebhookError,
+  gatewayCanBeAsked,
   ProviderContradictsWebhookError,
   provenAmount,
   type WebhookClaim,
@@ -73,12 +75,13 @@ export class SessionAuthorizer {
     const session = await this.sessions.submit(sessionId);
     if (!session) throw notFound(sessionId);
     if (options.webhook) assertOwnSession(session, options.webhook);
-    const decides = options.webhook ? await this.webhookDecides(session) : false;
+    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
+    const decides = options.webhook ? !gatewayCanBeAsked(provider, session.data) : false;
     if (session.payment_id && !this.mayRaise(session, options, decides)) return this.existing(session.payment_id);
     // A payment that exists is only raised to what the webhook proves: there is nothing to ask the provider.
     const authorization = session.payment_id
       ? { status: options.webhook!.status }
-      : await this.askProvider(session, context, options, decides);
+      : await this.askProvider(provider, session, context, options, decides);
     return this.settle(sessionId, await this.writer.write({ session, authorization, options, reported, decides }));
   }
 
@@ -92,16 +95,12 @@ export class SessionAuthorizer {
     return compareAmounts(provenAmount(claimedAmount(options), session.amount), session.payment_amount) > 0;
   }
 
-  private async webhookDecides(session: Pick<SessionForAuthorization, 'provider_id' | 'tenant' | 'data'>): Promise<boolean> {
-    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
-    return provider.canAskStatus ? !provider.canAskStatus(session.data) : false;
-  }
-
   /**
    * The provider's answer: for a merchant's call, its authorization; for a webhook, its status of the
    * session's own payment (a question, never a command), or nothing to ask when it has no status call.
    */
   private async askProvider(
+    provider: PaymentProvider,
     session: SessionForAuthorization,
     context: ProviderContext,
     options: AuthorizeOptions,
@@ -109,7 +108,6 @@ export class SessionAuthorizer {
   ): Promise<AuthorizePaymentOutput> {
     const webhook = options.webhook;
     if (webhook && decides) return { status: webhook.status };
-    const provider = await this.ctx.registry.instanceFor(session.provider_id, session.tenant);
     const input = {
       data: session.data,
       context: { ...context, tenant: session.tenant, idempotency_key: `${session.id}:authorize` },

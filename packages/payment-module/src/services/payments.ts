@@ -31,7 +31,7 @@ import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
 import { StatusReader } from './status-reader.js';
-import { assertOwnSession, ProviderContradictsWebhookError, type WebhookClaim } from './webhook-trust.js';
+import { assertOwnSession, gatewayCanBeAsked, ProviderContradictsWebhookError, type WebhookClaim } from './webhook-trust.js';
 
 export interface CapturePaymentInput {
   payment_id: string;
@@ -290,8 +290,7 @@ export class PaymentOperations {
    * capture again. Without a `reference` the amount is the provider's running total, so a repeated or
    * late event, or one for a capture Tender itself requested, adds nothing; with one, it is that one
    * capture's amount, recorded once per reference.
-   */
-  /**
+   *
    * `webhook`: the capture is a webhook's claim. It applies only to a payment of the webhook's own provider
    * and tenant, and where the gateway can be asked, only for what the gateway itself reports as captured.
    */
@@ -301,8 +300,9 @@ export class PaymentOperations {
     options: { reference?: string; webhook?: WebhookClaim } = {},
   ) {
     const claimed = assertPositiveAmount(amount, 'captured amount');
-    const reported = options.webhook ? await this.confirmedCapture(paymentId, claimed, options) : claimed;
-    return this.recordReported(Capture, paymentId, reported, options.reference, {
+    const payment = await this.paymentOrFail(paymentId);
+    const reported = options.webhook ? await this.confirmedCapture(payment, claimed, options) : claimed;
+    return this.recordReported(Capture, payment, reported, options.reference, {
       event: PaymentEvents.CAPTURED,
       rules: CAPTURE_RULES,
       webhook: options.webhook,
@@ -314,14 +314,13 @@ export class PaymentOperations {
    * with no lock held); a gateway that says the payment is not captured contradicts the webhook.
    */
   private async confirmedCapture(
-    paymentId: string,
+    payment: Payment,
     claimed: string,
     options: { reference?: string; webhook?: WebhookClaim },
   ): Promise<string> {
-    const payment = await this.paymentOrFail(paymentId);
     assertOwnSession({ ...payment, id: payment.payment_session }, options.webhook);
     const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
-    if (provider.canAskStatus && !provider.canAskStatus(payment.data)) return claimed;
+    if (!gatewayCanBeAsked(provider, payment.data)) return claimed;
     const state = await this.statuses.read(payment.provider_id, provider, {
       data: payment.data,
       context: { tenant: payment.tenant },
@@ -380,10 +379,17 @@ export class PaymentOperations {
     });
   }
 
-  /** Records refunds the provider reports: its running total, or one refund when `reference` names it. */
-  /** `webhook`: the refund is a webhook's claim, applied only to a payment of the webhook's own provider and tenant. */
-  recordProviderRefund(paymentId: string, amount: AmountInput, options: { reference?: string; webhook?: WebhookClaim } = {}) {
-    return this.recordReported(Refund, paymentId, assertPositiveAmount(amount, 'refunded amount'), options.reference, {
+  /**
+   * Records refunds the provider reports: its running total, or one refund when `reference` names it.
+   * `webhook`: the refund is a webhook's claim, applied only to a payment of the webhook's own provider and tenant.
+   */
+  async recordProviderRefund(
+    paymentId: string,
+    amount: AmountInput,
+    options: { reference?: string; webhook?: WebhookClaim } = {},
+  ) {
+    const refunded = assertPositiveAmount(amount, 'refunded amount');
+    return this.recordReported(Refund, await this.paymentOrFail(paymentId), refunded, options.reference, {
       event: PaymentEvents.REFUNDED,
       rules: REFUND_RULES,
       webhook: options.webhook,
@@ -396,12 +402,12 @@ export class PaymentOperations {
    */
   private async recordReported(
     entity: typeof Capture | typeof Refund,
-    paymentId: string,
+    payment: Payment,
     reported: string,
     reference: string | undefined,
     options: { event: string; rules: ReportRules; webhook?: WebhookClaim },
   ): Promise<{ recorded: string; payment: PaymentDTO }> {
-    const payment = await this.paymentOrFail(paymentId);
+    const paymentId = payment.id;
     const result = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const locked = await em.findOneOrFail(Payment, { id: paymentId });
       assertOwnSession({ ...locked, id: locked.payment_session }, options.webhook);

@@ -1,4 +1,4 @@
-import { compareAmounts, minAmount, normalizeAmount, TenderError } from '@tender/core';
+import { compareAmounts, minAmount, normalizeAmount, type PaymentProvider, type ProviderData, TenderError } from '@tender/core';
 
 /**
  * A verified webhook proves who sent it, not what it may change. These are the rules for what it may:
@@ -82,6 +82,14 @@ export class ProviderContradictsWebhookError extends TenderError {
   static matches(error: unknown): error is ProviderContradictsWebhookError {
     return error instanceof ProviderContradictsWebhookError;
   }
+}
+
+/**
+ * Whether the provider can be asked about this payment (its `canAskStatus`, true when it does not say): then
+ * its own status, not the webhook, decides what is authorized or captured.
+ */
+export function gatewayCanBeAsked(provider: Pick<PaymentProvider, 'canAskStatus'>, data: ProviderData): boolean {
+  return provider.canAskStatus ? provider.canAskStatus(data) : true;
 }
 
 /** A proven amount, never more than the session's: what Tender records beyond that it would have to invent. */
