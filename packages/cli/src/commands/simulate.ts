@@ -3,7 +3,7 @@ import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from
 import { loadConfig } from '../config/load-config.js';
 import { CliError, UsageError } from '../errors.js';
 import { databaseUrlOf, type ModuleFlags, openModule } from '../host/open-module.js';
-import { sessionAmount } from '../host/session-amount.js';
+import { storedSession } from '../host/stored-session.js';
 import { responseOutcome, sendDelivery } from '../http/send-delivery.js';
 import { toJson } from '../output.js';
 import { configuredProviders, defaultBaseUrl, findProvider, webhookUrl } from '../providers/configured-providers.js';
@@ -76,7 +76,7 @@ ${GLOBAL_HELP}`,
     // The session's own amount, currency and gateway payment when a database is known: what the gateway would
     // send (an event about another payment object would be ignored).
     const databaseUrl = databaseUrlOf(values, config);
-    const stored = databaseUrl ? await sessionAmount(databaseUrl, values.session) : undefined;
+    const stored = databaseUrl ? await storedSession(databaseUrl, values.session) : undefined;
     const options = values.tenant && databaseUrl ? await tenantOptions(values, ctx, provider) : provider.options;
     const delivery = simulator.build(options, {
       event,

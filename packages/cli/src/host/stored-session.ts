@@ -5,7 +5,7 @@ import { openDatabase } from '@tender/payment-module';
  * A session's amount, currency and gateway payment id (what its provider's initiatePayment returned) as
  * stored, or undefined when the session does not exist.
  */
-export async function sessionAmount(
+export async function storedSession(
   databaseUrl: string,
   sessionId: string,
 ): Promise<{ amount: string; currency_code: string; payment_id?: string } | undefined> {
