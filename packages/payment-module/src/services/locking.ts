@@ -1,8 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { placeholders } from '../database/placeholders.js';
+import { selectEntity } from '../database/select-entities.js';
 import { PaymentCollection } from '../models/index.js';
+
+const LOCK_COLLECTION_SQL = 'select * from payment_collection where id = ? for update';
 
 /**
  * Runs `work` in a transaction that first takes the collection's row lock (SELECT … FOR UPDATE), so
@@ -15,7 +17,7 @@ export async function withCollectionLock<T>(
   work: (em: EntityManager, collection: PaymentCollection) => Promise<T>,
 ): Promise<T> {
   return orm.em.fork().transactional(async (em) => {
-    const collection = await em.findOne(PaymentCollection, { id: collectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const collection = await selectEntity(em, PaymentCollection, LOCK_COLLECTION_SQL, [collectionId]);
     if (!collection || collection.deleted_at) {
       throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
     }

@@ -1,9 +1,11 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type AmountInput,
   addAmounts,
   assertPositiveAmount,
   compareAmounts,
+  normalizeAmount,
   type PaymentDataOutput,
   type PaymentProvider,
   type ProviderContext,
@@ -21,12 +23,20 @@ import {
   type WebhookAuthorizationInput,
   type WebhookAuthorizationResult,
 } from './authorization.js';
-import { recomputeCollection } from './collection-state.js';
+import { recomputeCollection, recomputeCollectionRow } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
 import { withCollectionLock } from './locking.js';
 import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementRequest, REFUND_FIELDS } from './movement-requests.js';
+import {
+  insertPendingMovementSql,
+  type MovementState,
+  type MovementTable,
+  movementStateSql,
+  SETTLE_PAYMENT_SQL,
+  settleMovementSql,
+} from './movement-sql.js';
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
@@ -51,18 +61,18 @@ export interface RefundPaymentInput {
   idempotency_key?: string;
 }
 
-/** A merchant capture/refund row reserving `amount` until the provider answers. */
-function pendingMovement(paymentId: string, amount: string, prefix: string, request: MovementRequest) {
-  const id = generateId(prefix);
-  return {
-    id,
-    payment: paymentId,
-    amount,
-    status: 'pending',
-    source: 'merchant',
-    idempotency_key: request.key ?? id,
-    request_fingerprint: request.fingerprint,
-  };
+/** What a merchant capture or refund reserves: its amount, and the columns of its table besides the shared ones. */
+interface PendingMovement {
+  amount: string;
+  /** created_by, then for refunds refund_reason_id and note. */
+  columns: unknown[];
+}
+
+/** A reserved row, as the provider call needs it. */
+interface ReservedMovement {
+  id: string;
+  amount: string;
+  idempotency_key: string;
 }
 
 /**
@@ -166,13 +176,12 @@ export class PaymentOperations {
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
     const payment = await this.paymentOrFail(input.payment_id);
     const request = movementRequest(input.idempotency_key, ['capture', requested, input.captured_by]);
-    return this.moveMoney(Capture, payment, request, {
+    return this.moveMoney('capture', payment, request, {
       operation: 'capture a payment',
       event: PaymentEvents.CAPTURED,
-      reserve: async (em) => {
-        const locked = await em.findOneOrFail(Payment, { id: payment.id });
-        if (locked.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
-        const remaining = subtractAmounts(locked.amount, total(await em.find(Capture, { payment: payment.id }), RESERVING));
+      reserve: async (_em, state) => {
+        if (state.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
+        const remaining = subtractAmounts(state.amount, state.reserved);
         // "Capture the rest" of a payment with nothing left is done already: a retry must not fail.
         if (compareAmounts(remaining, '0') <= 0 && requested === undefined) return undefined;
         if (compareAmounts(remaining, '0') <= 0) {
@@ -186,10 +195,7 @@ export class PaymentOperations {
             { details: { requested: amount, capturable: remaining } },
           );
         }
-        return em.create(Capture, {
-          ...pendingMovement(payment.id, amount, IdPrefix.capture, request),
-          created_by: input.captured_by ?? null,
-        });
+        return { amount, columns: [input.captured_by ?? null] };
       },
       call: (provider, row) => provider.capturePayment(movementInput(payment, row, 'capture')),
     });
@@ -200,31 +206,34 @@ export class PaymentOperations {
    * collection lock (or find the one an earlier try with the same idempotency key left), call the
    * provider with no lock held, then settle the row as succeeded or failed.
    */
-  private async moveMoney<Row extends Capture | Refund>(
-    entity: typeof Capture | typeof Refund,
+  private async moveMoney(
+    table: MovementTable,
     payment: Payment,
     request: MovementRequest,
     steps: {
       operation: string;
       event: string;
-      /** The pending row, or undefined when there is nothing to do. */
-      reserve: (em: EntityManager) => Promise<Row | undefined>;
-      call: (provider: PaymentProvider, row: Row) => Promise<PaymentDataOutput>;
+      /** What to reserve, or undefined when there is nothing to do. */
+      reserve: (em: EntityManager, state: MovementState) => Promise<PendingMovement | undefined>;
+      call: (provider: PaymentProvider, row: ReservedMovement) => Promise<PaymentDataOutput>;
     },
   ): Promise<PaymentDTO> {
     const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
-      if (request.key) {
-        const previous = (await em.findOne(entity as typeof Capture, {
-          payment: payment.id,
-          idempotency_key: request.key,
-        })) as Row | null;
-        if (previous) {
-          assertSameRequest(previous, request, steps.operation);
-          return previous.status === 'pending' ? previous : undefined;
-        }
+      const [state] = await em.execute<MovementState[]>(movementStateSql(table), [request.key ?? null, payment.id]);
+      if (!state) throw new TenderError('not_found', `Payment ${payment.id} was not found.`);
+      if (state.previous) {
+        assertSameRequest(state.previous, request, steps.operation);
+        return state.previous.status === 'pending' ? state.previous : undefined;
       }
-      const row = await steps.reserve(em);
-      if (row) await em.flush();
+      const pending = await steps.reserve(em, state);
+      if (!pending) return undefined;
+      const id = generateId(table === 'capture' ? IdPrefix.capture : IdPrefix.refund);
+      const row = { id, amount: pending.amount, idempotency_key: request.key ?? id };
+      await em.execute(
+        insertPendingMovementSql(table),
+        [id, payment.id, row.amount, row.idempotency_key, request.fingerprint, ...pending.columns],
+        'run',
+      );
       return row;
     });
     if (!reservation) return this.retrieve(payment.id);
@@ -234,7 +243,7 @@ export class PaymentOperations {
     try {
       providerData = (await callProvider(payment.provider_id, steps.operation, () => steps.call(provider, reservation))).data;
     } catch (error) {
-      await this.settle(entity, reservation.id, payment, 'failed', undefined, error);
+      await this.settle(table, reservation.id, payment, 'failed', undefined, error);
       throw error;
     }
     // The event commits with the settled row, under the same lock.
@@ -243,17 +252,17 @@ export class PaymentOperations {
       tenant: payment.tenant,
       data: {
         id: payment.id,
-        [entity === Capture ? 'capture_id' : 'refund_id']: reservation.id,
+        [table === 'capture' ? 'capture_id' : 'refund_id']: reservation.id,
         amount: reservation.amount,
         payment_collection_id: payment.payment_collection,
       },
     };
-    return this.settle(entity, reservation.id, payment, 'succeeded', providerData, undefined, [event]);
+    return this.settle(table, reservation.id, payment, 'succeeded', providerData, undefined, [event]);
   }
 
   /** Marks a pending capture/refund succeeded or failed, under the lock, and recomputes the collection. */
   private async settle(
-    entity: typeof Capture | typeof Refund,
+    table: MovementTable,
     rowId: string,
     payment: Payment,
     status: 'succeeded' | 'failed',
@@ -262,26 +271,19 @@ export class PaymentOperations {
     events: NewDomainEvent[] = [],
   ): Promise<PaymentDTO> {
     return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
-      const row = await em.findOneOrFail(entity as typeof Capture, { id: rowId });
-      row.status = status;
-      if (error) {
-        row.error = error instanceof Error ? error.message : String(error);
-        // Free the key: a retry of the same operation reserves a new row and reaches the provider under
-        // the same idempotency key, so a capture that did happen there is not made twice.
-        row.idempotency_key = `${row.idempotency_key}#failed:${row.id}`;
-      }
-      const locked = await em.findOneOrFail(Payment, { id: payment.id });
-      if (providerData) locked.data = { ...locked.data, ...providerData };
-      await em.flush();
-      if (entity === Capture && status === 'succeeded') {
-        const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
-        if (compareAmounts(captured, locked.amount) >= 0 && !locked.captured_at) locked.captured_at = new Date();
-        await em.nativeUpdate(PaymentSession, { id: locked.payment_session }, { status: 'captured' });
-      }
-      await recomputeCollection(em, collection);
-      await em.flush();
+      const message = error === undefined ? null : error instanceof Error ? error.message : String(error);
+      await em.execute(settleMovementSql(table), [status, message, error !== undefined, rowId], 'run');
+      const captured = table === 'capture' && status === 'succeeded';
+      const [row] = await em.execute<EntityDictionary<Payment>[]>(SETTLE_PAYMENT_SQL, [
+        captured,
+        payment.id,
+        JSON.stringify(providerData ?? {}),
+        captured,
+        payment.id,
+      ]);
+      await recomputeCollectionRow(em, collection);
       await writeOutboxEvents(em, events);
-      return this.dto(em, locked);
+      return this.dto(em, em.map(Payment, row!));
     });
   }
 
@@ -344,20 +346,19 @@ export class PaymentOperations {
       input.note,
       input.created_by,
     ]);
-    return this.moveMoney(Refund, payment, request, {
+    return this.moveMoney('refund', payment, request, {
       operation: 'refund a payment',
       event: PaymentEvents.REFUNDED,
-      reserve: async (em) => {
+      reserve: async (em, state) => {
         if (input.refund_reason_id && (await em.count(RefundReason, { id: input.refund_reason_id, deleted_at: null })) === 0) {
           throw new TenderError('not_found', `Refund reason ${input.refund_reason_id} was not found.`);
         }
-        const captured = total(await em.find(Capture, { payment: payment.id }), ['succeeded']);
-        const refunded = total(await em.find(Refund, { payment: payment.id }), RESERVING);
+        const { captured, reserved: refunded } = state;
         const refundable = subtractAmounts(captured, refunded);
         if (compareAmounts(refundable, '0') <= 0) {
           throw new TenderError(
             'not_allowed',
-            `Payment ${payment.id} has nothing left to refund (captured ${captured}, refunded ${refunded}).`,
+            `Payment ${payment.id} has nothing left to refund (captured ${normalizeAmount(captured)}, refunded ${normalizeAmount(refunded)}).`,
           );
         }
         const amount = requested ?? refundable;
@@ -368,12 +369,7 @@ export class PaymentOperations {
             { details: { requested: amount, refundable } },
           );
         }
-        return em.create(Refund, {
-          ...pendingMovement(payment.id, amount, IdPrefix.refund, request),
-          refund_reason: input.refund_reason_id ?? null,
-          note: input.note ?? null,
-          created_by: input.created_by ?? null,
-        });
+        return { amount, columns: [input.created_by ?? null, input.refund_reason_id ?? null, input.note ?? null] };
       },
       call: (provider, row) => provider.refundPayment(movementInput(payment, row, 'refund')),
     });
