@@ -1,15 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { JsonNumber, TenderError, webhookAmount } from '../src/index.js';
-
-function refusal(run: () => unknown): TenderError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('expected webhookAmount to refuse the amount');
-}
+import { JsonNumber, webhookAmount } from '../src/index.js';
+import { thrown } from '../src/testing/index.js';
 
 describe('webhookAmount: the amount a verified webhook may report', () => {
   it('prints a valid amount with the currency decimals, or canonically without a currency', () => {
@@ -35,7 +26,7 @@ describe('webhookAmount: the amount a verified webhook may report', () => {
     ['missing', undefined, /missing/],
     ['more decimals than EUR has', '10.005', /more decimals than EUR/],
   ])('refuses %s as invalid_data', (_label, value, message) => {
-    const error = refusal(() => webhookAmount(value, 'eur', { action: 'captured', label: 'data.amount' }));
+    const error = thrown(() => webhookAmount(value, 'eur', { action: 'captured', label: 'data.amount' }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/data\.amount/);
@@ -52,6 +43,6 @@ describe('webhookAmount: the amount a verified webhook may report', () => {
   });
 
   it('refuses an unknown currency instead of guessing its decimals', () => {
-    expect(refusal(() => webhookAmount('10.00', 'xyz')).message).toMatch(/Unknown currency code "xyz"/);
+    expect(thrown(() => webhookAmount('10.00', 'xyz')).message).toMatch(/Unknown currency code "xyz"/);
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { TenderError } from '@tender/core';
+import { thrown } from '@tender/core/testing';
 import {
   createForwardedWebhookHandler,
   createForwardedWebhookListener,
@@ -61,16 +62,6 @@ function headersOnly(port: number, headers: Record<string, string>, length = 100
     }, 3000);
     socket.on('close', () => clearTimeout(timer));
   });
-}
-
-function invalidOptions(run: () => unknown): TenderError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('the options were accepted');
 }
 
 describe('forwarding endpoint: the shared secret is judged from the headers, before any body is read', () => {
@@ -141,7 +132,7 @@ describe('forwarding options are validated with the 16-byte secret floor', () =>
     ['no secret', {}, /secret: secret is required/],
     ['a negative body limit', { secret: SECRET, bodyLimit: -1 }, /bodyLimit/],
   ])('the endpoint refuses %s', (_label, options, message) => {
-    const error = invalidOptions(() => createForwardedWebhookListener(new RecordingReceiver(), options as { secret: string }));
+    const error = thrown(() => createForwardedWebhookListener(new RecordingReceiver(), options as { secret: string }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toMatch(/^Invalid forwarding endpoint options: /);
     expect(error.message).toMatch(message);
@@ -149,10 +140,10 @@ describe('forwarding options are validated with the 16-byte secret floor', () =>
   });
 
   it('the edge refuses the same secrets, and a target that is not an http(s) URL', () => {
-    expect(invalidOptions(() => createForwardingReceiver({ target: 'http://central.example/v1', secret: '' })).message).toMatch(
+    expect(thrown(() => createForwardingReceiver({ target: 'http://central.example/v1', secret: '' })).message).toMatch(
       /^Invalid forwarding options: secret: the secret is 0 bytes/,
     );
-    expect(invalidOptions(() => createForwardingReceiver({ target: 'ftp://central.example', secret: SECRET })).message).toMatch(
+    expect(thrown(() => createForwardingReceiver({ target: 'ftp://central.example', secret: SECRET })).message).toMatch(
       /target must be the http\(s\) URL/,
     );
     expect(() => createForwardingReceiver({ target: 'http://central.example/v1', secret: SECRET })).not.toThrow();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AbstractPaymentProvider, TenderError } from '@tender/core';
+import { AbstractPaymentProvider } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { StripeProvider } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator, TEST_API_KEY, TEST_WEBHOOK_SECRET } from '@tender/provider-stripe/testing';
@@ -38,15 +39,6 @@ afterAll(async () => {
   await payments?.close();
   await emulator?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  return error as TenderError;
-}
 
 const customer = (id: string) => ({ id, email: `${id}@example.com`, name: 'Ada Lovelace' });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenderError } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { createPaymentModule } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
@@ -25,13 +26,9 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 async function expectTenderError(promise: Promise<unknown>, type: string, message: RegExp): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  expect((error as TenderError).type).toBe(type);
-  expect((error as TenderError).message).toMatch(message);
+  const error = await rejection(promise);
+  expect(error.type).toBe(type);
+  expect(error.message).toMatch(message);
 }
 
 describe('bad input gets a typed TenderError and leaves the database unchanged', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { PaymentDataInput, PaymentDataOutput } from '@tender/core';
-import { TenderError } from '@tender/core';
+import type { PaymentDataInput, PaymentDataOutput, TenderError } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
 
@@ -39,15 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await payments?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  return error as TenderError;
-}
 
 async function authorized(amount = '100', provider_id = 'pp_system_default') {
   const s = payments.service;

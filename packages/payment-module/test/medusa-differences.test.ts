@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
 
@@ -13,15 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await payments?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  return error as TenderError;
-}
 
 async function authorized(amount: string, currency_code = 'usd') {
   const s = payments.service;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
@@ -40,15 +40,6 @@ function payload(webhook: ReturnType<typeof createSystemWebhook>) {
 async function inboxRows(module: TestPaymentModule): Promise<number> {
   const [row] = await module.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from webhook_event');
   return Number(row!.n);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  return error as TenderError;
 }
 
 describe('processEvent({ provider, payload })', () => {

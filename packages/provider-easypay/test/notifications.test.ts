@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PaymentActions, TenderError, type WebhookActionAndData } from '@tender/core';
+import { PaymentActions, type WebhookActionAndData } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import type { EasypayPaymentProvider } from '@tender/provider-easypay';
 import {
   buildEasypayNotification,
@@ -8,8 +9,8 @@ import {
   notificationForPayment,
   type WebhookDelivery,
 } from '@tender/provider-easypay/testing';
-import { toProviderPayload } from '@tender/provider-testkit';
-import { providerFor, sessionId, startEasypayEmulator, WEBHOOK_SECRET } from './support.js';
+import { sessionId, toProviderPayload } from '@tender/provider-testkit';
+import { providerFor, startEasypayEmulator, WEBHOOK_SECRET } from './support.js';
 
 let emu: EasypayEmulator;
 let provider: EasypayPaymentProvider;
@@ -29,16 +30,6 @@ function read(delivery: WebhookDelivery, using: EasypayPaymentProvider = provide
 
 function notify(body: EasypayNotificationBody, via: 'basic' | 'query' = 'basic'): WebhookDelivery {
   return buildEasypayNotification(body, { secret: WEBHOOK_SECRET, via });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('the notification was accepted');
 }
 
 async function newPayment(using = provider, amount = '10.50') {

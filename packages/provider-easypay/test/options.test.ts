@@ -1,18 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { thrown } from '@tender/core/testing';
 import { EASYPAY_SANDBOX_URL, EasypayPaymentProvider } from '@tender/provider-easypay';
 
 const valid = { accountId: 'acc', apiKey: 'key', webhookSecret: 'a-secret-of-16-chars' };
 
-function rejection(options: unknown): TenderError {
-  try {
-    EasypayPaymentProvider.validateOptions(options);
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('validateOptions accepted invalid options');
-}
+/** The TenderError validateOptions refuses `options` with. */
+const rejection = (options: unknown) => thrown(() => EasypayPaymentProvider.validateOptions(options));
 
 describe('Easypay provider options', () => {
   it('applies defaults: sandbox URL, Multibanco sale', () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PaymentSessionStatus, TenderError } from '@tender/core';
+import { PaymentSessionStatus } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import type { EasypayEmulator } from '@tender/provider-easypay/testing';
-import { providerFor, sessionId, startEasypayEmulator } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor, startEasypayEmulator } from './support.js';
 
 let emu: EasypayEmulator;
 beforeAll(async () => {
@@ -10,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu.close();
 });
-
-async function rejects(promise: Promise<unknown>): Promise<TenderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('expected a TenderError');
-}
 
 describe('Easypay initiatePayment', () => {
   it('creates a Multibanco sale keyed by the session id and returns entity + reference', async () => {
@@ -76,7 +68,7 @@ describe('Easypay initiatePayment', () => {
       customer: { phone: '911234567', email: 'a@b.pt' },
     });
     expect(out.data?.alias).toBe('351#911234567');
-    const error = await rejects(provider.initiatePayment({ amount: '5.00', currency_code: 'EUR', session_id: sessionId() }));
+    const error = await rejection(provider.initiatePayment({ amount: '5.00', currency_code: 'EUR', session_id: sessionId() }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toContain('data.phone');
   });
@@ -93,7 +85,7 @@ describe('Easypay initiatePayment', () => {
 
   it('refuses amounts with more decimals than the currency has', async () => {
     const provider = providerFor(emu);
-    const error = await rejects(provider.initiatePayment({ amount: '1.005', currency_code: 'EUR', session_id: sessionId() }));
+    const error = await rejection(provider.initiatePayment({ amount: '1.005', currency_code: 'EUR', session_id: sessionId() }));
     expect(error.type).toBe('invalid_data');
   });
 
@@ -132,7 +124,7 @@ describe('Easypay initiatePayment', () => {
   });
 
   it('reports refused credentials as a provider error that says what to check', async () => {
-    const error = await rejects(
+    const error = await rejection(
       providerFor(emu, { apiKey: 'wrong' }).initiatePayment({ amount: '1.00', currency_code: 'EUR', session_id: sessionId() }),
     );
     expect(error.type).toBe('provider_error');
@@ -140,7 +132,7 @@ describe('Easypay initiatePayment', () => {
   });
 
   it('reports an unreachable API as unavailable', async () => {
-    const error = await rejects(
+    const error = await rejection(
       providerFor(emu, { apiBaseUrl: 'http://127.0.0.1:9/2.0' }).initiatePayment({
         amount: '1.00',
         currency_code: 'EUR',
@@ -171,7 +163,7 @@ describe('Easypay authorize / status / retrieve', () => {
   });
 
   it('says clearly when the data was not made by this provider', async () => {
-    const error = await rejects(providerFor(emu).authorizePayment({ data: {} }));
+    const error = await rejection(providerFor(emu).authorizePayment({ data: {} }));
     expect(error.message).toContain('easypay_id');
   });
 });
@@ -203,7 +195,7 @@ describe('Easypay capture', () => {
   it('refuses to capture a pending payment', async () => {
     const provider = providerFor(emu);
     const { data } = await provider.initiatePayment({ amount: '8.00', currency_code: 'EUR', session_id: sessionId() });
-    expect((await rejects(provider.capturePayment({ data: data! }))).type).toBe('not_allowed');
+    expect((await rejection(provider.capturePayment({ data: data! }))).type).toBe('not_allowed');
   });
 });
 
@@ -229,7 +221,9 @@ describe('Easypay refund', () => {
     const provider = providerFor(emu);
     const { id, data } = await provider.initiatePayment({ amount: '5.00', currency_code: 'EUR', session_id: sessionId() });
     emu.setStatus(id, 'paid');
-    const error = await rejects(provider.refundPayment({ data: data!, amount: '6.00', context: { idempotency_key: `r:${id}` } }));
+    const error = await rejection(
+      provider.refundPayment({ data: data!, amount: '6.00', context: { idempotency_key: `r:${id}` } }),
+    );
     expect(error.type).toBe('provider_error');
     expect(error.message).toContain('exceeds');
   });
@@ -275,7 +269,7 @@ describe('Easypay cancel', () => {
     const provider = providerFor(emu);
     const { id, data } = await provider.initiatePayment({ amount: '4.00', currency_code: 'EUR', session_id: sessionId() });
     emu.setStatus(id, 'paid');
-    expect((await rejects(provider.cancelPayment({ data: data! }))).type).toBe('not_allowed');
+    expect((await rejection(provider.cancelPayment({ data: data! }))).type).toBe('not_allowed');
   });
 
   it('deletePayment cancels', async () => {

@@ -19,10 +19,3 @@ export function providerFor(emu: EasypayEmulator, overrides: Partial<EasypayProv
 }
 
 export { startEasypayEmulator };
-
-let counter = 0;
-/** A session id shaped like the payment module's (`payses_…`, 33 characters). */
-export function sessionId(): string {
-  counter += 1;
-  return `payses_TEST${String(Date.now()).slice(-6)}${String(counter).padStart(16, '0')}`;
-}

@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { thrown } from '@tender/core/testing';
 import { HmacPaymentProvider } from '@tender/provider-hmac';
 
-function rejection(options: unknown): TenderError {
-  try {
-    HmacPaymentProvider.validateOptions(options);
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('validateOptions accepted the options');
-}
+/** The TenderError validateOptions refuses `options` with. */
+const rejection = (options: unknown) => thrown(() => HmacPaymentProvider.validateOptions(options));
 
 describe('HMAC provider options', () => {
   it('fills in the documented defaults', () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PaymentActions, TenderError, type WebhookActionAndData } from '@tender/core';
+import { PaymentActions, type WebhookActionAndData } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { type IfthenpayPaymentProvider, parseCallbackAmount } from '@tender/provider-ifthenpay';
 import { buildIfthenpayCallback, type IfthenpayEmulator, type WebhookDelivery } from '@tender/provider-ifthenpay/testing';
-import { toProviderPayload } from '@tender/provider-testkit';
-import { providerFor, sessionId, startIfthenpayEmulator } from './support.js';
+import { sessionId, toProviderPayload } from '@tender/provider-testkit';
+import { providerFor, startIfthenpayEmulator } from './support.js';
 
 let emu: IfthenpayEmulator;
 let multibanco: IfthenpayPaymentProvider;
@@ -19,16 +20,6 @@ afterAll(async () => {
 
 function read(delivery: WebhookDelivery, provider: IfthenpayPaymentProvider = multibanco): Promise<WebhookActionAndData> {
   return provider.getWebhookActionAndData(toProviderPayload(delivery));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TenderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('the callback was accepted');
 }
 
 async function newReference(amount = '10.50') {

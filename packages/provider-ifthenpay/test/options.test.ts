@@ -1,18 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { thrown } from '@tender/core/testing';
 import { IFTHENPAY_API_URL, IfthenpayPaymentProvider } from '@tender/provider-ifthenpay';
 
 const valid = { antiPhishingKey: 'anti-phishing-key', mbKey: 'ABC-123456' };
 
-function rejection(options: unknown): TenderError {
-  try {
-    IfthenpayPaymentProvider.validateOptions(options);
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('validateOptions accepted invalid options');
-}
+/** The TenderError validateOptions refuses `options` with. */
+const rejection = (options: unknown) => thrown(() => IfthenpayPaymentProvider.validateOptions(options));
 
 describe('Ifthenpay provider options', () => {
   it('applies defaults: Multibanco on the Ifthenpay API', () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PaymentSessionStatus, TenderError } from '@tender/core';
+import { PaymentSessionStatus } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import type { IfthenpayEmulator } from '@tender/provider-ifthenpay/testing';
-import { providerFor, sessionId, startIfthenpayEmulator } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor, startIfthenpayEmulator } from './support.js';
 
 let emu: IfthenpayEmulator;
 beforeAll(async () => {
@@ -10,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu.close();
 });
-
-async function rejects(promise: Promise<unknown>): Promise<TenderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('expected a TenderError');
-}
 
 function mbway() {
   return providerFor(emu, { method: 'mbway' });
@@ -60,12 +52,12 @@ describe('Ifthenpay Multibanco', () => {
   it('refuses non-euro currencies, sub-cent amounts and a wrong Multibanco key', async () => {
     const provider = providerFor(emu);
     expect(
-      (await rejects(provider.initiatePayment({ amount: '1.00', currency_code: 'usd', session_id: sessionId() }))).message,
+      (await rejection(provider.initiatePayment({ amount: '1.00', currency_code: 'usd', session_id: sessionId() }))).message,
     ).toContain('only takes EUR');
     expect(
-      (await rejects(provider.initiatePayment({ amount: '1.001', currency_code: 'EUR', session_id: sessionId() }))).type,
+      (await rejection(provider.initiatePayment({ amount: '1.001', currency_code: 'EUR', session_id: sessionId() }))).type,
     ).toBe('invalid_data');
-    const wrongKey = await rejects(
+    const wrongKey = await rejection(
       providerFor(emu, { mbKey: 'XXX-000000' }).initiatePayment({
         amount: '1.00',
         currency_code: 'EUR',
@@ -77,7 +69,7 @@ describe('Ifthenpay Multibanco', () => {
   });
 
   it('reports an unreachable API as unavailable', async () => {
-    const error = await rejects(
+    const error = await rejection(
       providerFor(emu, { apiBaseUrl: 'http://127.0.0.1:9' }).initiatePayment({
         amount: '1.00',
         currency_code: 'EUR',
@@ -109,7 +101,7 @@ describe('Ifthenpay MB WAY', () => {
   });
 
   it('needs the phone number', async () => {
-    const error = await rejects(mbway().initiatePayment({ amount: '1.00', currency_code: 'EUR', session_id: sessionId() }));
+    const error = await rejection(mbway().initiatePayment({ amount: '1.00', currency_code: 'EUR', session_id: sessionId() }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toContain('data.phone');
   });
@@ -153,7 +145,7 @@ describe('Ifthenpay capture, refund, cancel', () => {
     const second = await provider.refundPayment({ data: first.data!, amount: '15.00' });
     expect(second.data?.refunds).toEqual(['5.00', '15.00']);
     expect(emu.payments.get(id)?.refunded).toBe('20');
-    const tooMuch = await rejects(provider.refundPayment({ data: second.data!, amount: '0.01' }));
+    const tooMuch = await rejection(provider.refundPayment({ data: second.data!, amount: '0.01' }));
     expect(tooMuch.type).toBe('provider_error');
     expect(tooMuch.message).toContain('exceeds');
   });
@@ -161,7 +153,7 @@ describe('Ifthenpay capture, refund, cancel', () => {
   it('refund without a backoffice key says which option to add', async () => {
     const provider = providerFor(emu, { backofficeKey: undefined });
     const { data } = await provider.initiatePayment({ amount: '2.00', currency_code: 'EUR', session_id: sessionId() });
-    const error = await rejects(provider.refundPayment({ data: data!, amount: '1.00' }));
+    const error = await rejection(provider.refundPayment({ data: data!, amount: '1.00' }));
     expect(error.type).toBe('not_allowed');
     expect(error.message).toContain('backofficeKey');
   });
@@ -181,6 +173,6 @@ describe('Ifthenpay capture, refund, cancel', () => {
   });
 
   it('says clearly when the data was not made by this provider', async () => {
-    expect((await rejects(providerFor(emu).capturePayment({ data: {} }))).message).toContain('request_id');
+    expect((await rejection(providerFor(emu).capturePayment({ data: {} }))).message).toContain('request_id');
   });
 });

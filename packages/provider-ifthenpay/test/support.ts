@@ -18,10 +18,3 @@ export function providerFor(emu: IfthenpayEmulator, overrides: Partial<Ifthenpay
 }
 
 export { startIfthenpayEmulator };
-
-let counter = 0;
-/** A session id shaped like the payment module's (`payses_…`, 33 characters). */
-export function sessionId(): string {
-  counter += 1;
-  return `payses_TEST${String(Date.now()).slice(-6)}${String(counter).padStart(16, '0')}`;
-}

@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { thrown } from '@tender/core/testing';
 import { StripeProvider, stripeOptionsSchema } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator, TEST_API_KEY, TEST_WEBHOOK_SECRET } from '@tender/provider-stripe/testing';
-import { providerFor, sessionId } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor } from './support.js';
 
 const NEW_SECRET = 'whsec_newSigningSecret0123456789abcd';
 const OLD_SECRET = 'whsec_oldSigningSecret0123456789abcd';
 
-function validationError(options: unknown): TenderError {
-  try {
-    StripeProvider.validateOptions(options);
-  } catch (error) {
-    if (error instanceof TenderError) return error;
-    throw error;
-  }
-  throw new Error('validateOptions accepted invalid options');
-}
+/** The TenderError validateOptions refuses `options` with. */
+const validationError = (options: unknown) => thrown(() => StripeProvider.validateOptions(options));
 
 describe('options', () => {
   it('applies defaults: manual capture, no telemetry, 300 s tolerance, secrets as a list', () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { TenderError } from '@tender/core';
 import { STRIPE_API_VERSION, StripeIdealProvider, StripeProvider } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator, TEST_PAYMENT_METHODS } from '@tender/provider-stripe/testing';
-import { lastRequest, providerFor, sessionId } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { lastRequest, providerFor } from './support.js';
 
 let emulator: StripeEmulator;
 beforeAll(async () => {

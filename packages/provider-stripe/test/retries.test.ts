@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type StripeEmulator, startStripeEmulator } from '@tender/provider-stripe/testing';
-import { providerFor, sessionId } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor } from './support.js';
 
 let emulator: StripeEmulator;
 beforeAll(async () => {

@@ -6,7 +6,8 @@ import {
   type StripeObject,
   startStripeEmulator,
 } from '@tender/provider-stripe/testing';
-import { providerFor, sessionId } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor } from './support.js';
 
 let emulator: StripeEmulator;
 beforeAll(async () => {

@@ -26,9 +26,3 @@ export function lastRequest(emulator: StripeEmulator, method: string, pathPatter
   if (!last) throw new Error(`No ${method} ${pathPattern} request reached the emulator.`);
   return last;
 }
-
-let counter = 0;
-export function sessionId(): string {
-  counter += 1;
-  return `payses_test_${Date.now()}_${counter}`;
-}

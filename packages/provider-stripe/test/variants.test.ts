@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PaymentProviderClass } from '@tender/core';
 import { fromStripeAmount, STRIPE_PROVIDERS, type StripeProviderOptions, toStripeAmount } from '@tender/provider-stripe';
 import { type StripeEmulator, startStripeEmulator } from '@tender/provider-stripe/testing';
-import { providerFor, sessionId } from './support.js';
+import { sessionId } from '@tender/provider-testkit';
+import { providerFor } from './support.js';
 
 describe('variants', () => {
   it('are provider classes the module can register, validating options on their own', () => {

@@ -8,8 +8,9 @@ import {
   TEST_WEBHOOK_SECRET,
   toProviderWebhookPayload,
 } from '@tender/provider-stripe/testing';
+import { sessionId } from '@tender/provider-testkit';
 import Stripe from 'stripe';
-import { providerFor, sessionId } from './support.js';
+import { providerFor } from './support.js';
 
 let emulator: StripeEmulator;
 let provider: StripeProviderBase;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TenderError } from '@tender/core';
+import { rejection } from '@tender/core/testing';
 import { SystemPaymentProvider, type SystemProviderOptions } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 
@@ -20,15 +20,6 @@ function read(input: { type: string; amount?: string; currency_code?: string }) 
   });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<TenderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TenderError);
-  return error as TenderError;
-}
-
 describe('system webhooks: amounts are verified before they are trusted', () => {
   it.each([
     ['a negative amount', 'payment.captured', '-10.00', /greater than zero/],
@@ -38,7 +29,7 @@ describe('system webhooks: amounts are verified before they are trusted', () => 
     ['an exponent', 'payment.authorized', '1e2', /not a decimal number/],
     ['more decimals than the currency has', 'payment.captured', '10.001', /more decimals than EUR/],
   ])('refuses %s with invalid_data (a 400)', async (_label, type, amount, message) => {
-    const error = await refusal(read({ type, amount, currency_code: 'EUR' }));
+    const error = await rejection(read({ type, amount, currency_code: 'EUR' }));
     expect(error.type).toBe('invalid_data');
     expect(error.message).toMatch(message);
   });
@@ -50,7 +41,9 @@ describe('system webhooks: amounts are verified before they are trusted', () => 
   });
 
   it('refuses an unknown currency code', async () => {
-    expect((await refusal(read({ type: 'payment.captured', amount: '1.00', currency_code: 'EURO' }))).type).toBe('invalid_data');
+    expect((await rejection(read({ type: 'payment.captured', amount: '1.00', currency_code: 'EURO' }))).type).toBe(
+      'invalid_data',
+    );
   });
 });
 

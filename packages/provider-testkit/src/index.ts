@@ -6,4 +6,5 @@ export * from './checks/webhooks.js';
 export * from './conformance-failure.js';
 export type * from './fixtures.js';
 export * from './run-provider-conformance.js';
+export * from './session-id.js';
 export * from './webhook-request.js';

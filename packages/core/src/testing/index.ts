@@ -1,2 +1,3 @@
 export * from './deliver.js';
 export * from './local-server.js';
+export * from './rejection.js';
