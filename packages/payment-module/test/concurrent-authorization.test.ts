@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type AuthorizePaymentOutput, compareAmounts, normalizeAmount, type PaymentDataInput, TenderError } from '@tender/core';
+import { compareAmounts, normalizeAmount, TenderError } from '@tender/core';
 import type {
   DomainEvent,
   PaymentSessionDTO,
@@ -8,17 +8,9 @@ import type {
 } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
-import { UnreachableGatewayProvider } from '@tender/provider-system/testing';
+import { CallbackOnlyProvider, UnreachableGatewayProvider } from '@tender/provider-system/testing';
 import { pino } from 'pino';
 import { placeholders } from '../src/database/placeholders.js';
-
-/** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
-class CallbackOnlyProvider extends SystemPaymentProvider {
-  static override identifier = 'callback-only';
-  override async authorizePayment(input: PaymentDataInput): Promise<AuthorizePaymentOutput> {
-    return { status: 'pending' as const, data: input.data };
-  }
-}
 
 const SYSTEM = 'pp_system_default';
 const FAILING = 'pp_failing_default';

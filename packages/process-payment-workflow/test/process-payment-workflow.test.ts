@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { PaymentAction, PaymentDataInput } from '@tender/core';
+import type { PaymentAction } from '@tender/core';
 import type { DomainEvent } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
 import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } from '@tender/process-payment-workflow';
-import { SystemPaymentProvider } from '@tender/provider-system';
+import { CallbackOnlyProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import { asValue } from 'awilix';
 import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
-
-/** A gateway with no status call (like a Multibanco reference): only its callback says it was paid. */
-class CallbackOnlyProvider extends SystemPaymentProvider {
-  static override identifier = 'callback-only';
-  override async authorizePayment(input: PaymentDataInput) {
-    return { status: 'pending' as const, data: input.data };
-  }
-}
 
 let payments: TestPaymentModule;
 let carts: PostgresCartStore;

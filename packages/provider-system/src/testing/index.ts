@@ -39,4 +39,5 @@ export function createSystemWebhook(input: SystemWebhookInput): {
     },
   };
 }
+export * from './callback-only.js';
 export * from './unreachable-gateway.js';
