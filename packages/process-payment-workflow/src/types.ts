@@ -29,12 +29,14 @@ export interface ProcessPaymentResult {
 
 /**
  * A host step run after the payment is recorded and before the cart is completed (a fraud check, a
- * stock reservation…). Throwing from it compensates the authorization this run created.
+ * stock reservation…). Throwing from it compensates the authorization this run created. It runs only for
+ * `authorized` and `captured`, after the authorization step, so it always gets the event, the session as it
+ * now stands and the session's payment (with the webhook's capture, when one was recorded).
  */
 export type AfterPaymentHook = (args: {
   input: ProcessPaymentInput;
   session: PaymentSessionDTO;
-  payment?: PaymentDTO;
+  payment: PaymentDTO;
 }) => Promise<void>;
 
 /** What the workflow resolves from the module's container. */

@@ -7,7 +7,9 @@ export const afterPaymentHookStep: Step<RunState, void> = {
   async invoke(state) {
     const hook = state.deps.afterPaymentHook;
     if (!hook) return;
+    const { payment } = state;
+    if (!payment) throw new Error('after-payment-hook runs after the authorization step, which sets the payment.');
     const session = await state.deps.paymentModuleService.retrievePaymentSession(state.sessionId);
-    await hook({ input: state.input, session, payment: state.payment });
+    await hook({ input: state.input, session, payment });
   },
 };
