@@ -1,3 +1,4 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AmountInput, assertPositiveAmount, currencyExponent, TenderError } from '@tender/core';
 import { selectEntity } from '../database/select-entities.js';
@@ -67,6 +68,9 @@ function notFound(id: string): TenderError {
 
 export const COLLECTION_BY_ID_SQL = 'select * from payment_collection where id = ? and deleted_at is null';
 
+const INSERT_COLLECTION_SQL = `insert into payment_collection (id, tenant, currency_code, amount, metadata)
+values (?, ?, ?, ?, ?::jsonb) returning *`;
+
 export class CollectionOperations {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -83,15 +87,15 @@ export class CollectionOperations {
         `Tenant "${tenant}" does not exist: create it first (tenants.createTenant, or \`tender tenants set\` with its provider configuration).`,
       );
     }
-    const collection = em.create(PaymentCollection, {
-      id: generateId(IdPrefix.collection),
+    // One statement, committed on its own: no transaction to open for a single row.
+    const [row] = await em.execute<EntityDictionary<PaymentCollection>[]>(INSERT_COLLECTION_SQL, [
+      generateId(IdPrefix.collection),
       tenant,
       currency_code,
       amount,
-      metadata: input.metadata ?? null,
-    });
-    await em.flush();
-    return toCollectionDTO(collection);
+      input.metadata ? JSON.stringify(input.metadata) : null,
+    ]);
+    return toCollectionDTO(em.map(PaymentCollection, row!));
   }
 
   async update(id: string, input: UpdatePaymentCollectionInput): Promise<PaymentCollectionDTO> {

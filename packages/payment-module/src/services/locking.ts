@@ -25,6 +25,25 @@ export async function withCollectionLock<T>(
   });
 }
 
+const LOCK_COLLECTION_OF_PAYMENT_SQL = `select c.* from payment_collection c
+ where c.id = (select payment_collection_id from payment where id = ?) for update of c`;
+
+/**
+ * `withCollectionLock` on the collection of a payment, found and locked in one statement: for a change to one
+ * payment (capture, refund), whose own row is read after the lock is held.
+ */
+export async function withPaymentLock<T>(
+  orm: MikroORM,
+  paymentId: string,
+  work: (em: EntityManager, collection: PaymentCollection) => Promise<T>,
+): Promise<T> {
+  return orm.em.fork().transactional(async (em) => {
+    const collection = await selectEntity(em, PaymentCollection, LOCK_COLLECTION_OF_PAYMENT_SQL, [paymentId]);
+    if (!collection || collection.deleted_at) throw new TenderError('not_found', `Payment ${paymentId} was not found.`);
+    return work(em, collection);
+  });
+}
+
 /**
  * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
  * each other instead of deadlocking.

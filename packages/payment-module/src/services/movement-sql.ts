@@ -6,20 +6,19 @@
 
 export type MovementTable = 'capture' | 'refund';
 
-/** What a payment's rows of `table` already hold, and the row an earlier call left under the same key. */
+/** A payment's row as `movementStateSql` reads it: the payment's columns, what its rows hold, and an earlier call's row. */
 export interface MovementState {
-  amount: string;
-  canceled_at: Date | null;
   /** Captures: succeeded ones. Refunds: the payment's succeeded captures (what may be refunded). */
   captured: string;
   /** Pending and succeeded rows of the table: what they reserve. */
   reserved: string;
+  /** The row an earlier call left under the same idempotency key. */
   previous: { id: string; status: string; amount: string; idempotency_key: string; request_fingerprint: string | null } | null;
 }
 
 /** Parameters: key (may be null), payment id. */
 export function movementStateSql(table: MovementTable): string {
-  return `select p.amount::text as amount, p.canceled_at,
+  return `select p.*,
   (select coalesce(sum(c.amount), 0)::text from capture c where c.payment_id = p.id and c.status = 'succeeded') as captured,
   (select coalesce(sum(m.amount), 0)::text from ${table} m
     where m.payment_id = p.id and m.status in ('pending', 'succeeded')) as reserved,
@@ -38,29 +37,34 @@ values (?, ?, ?, 'pending', 'merchant', ?, ?, ?${values})`;
 }
 
 /**
- * Settles a pending row. A failed one frees its key (a retry reserves a new row and reaches the provider under
- * the same idempotency key, so a capture that did happen there is not made twice). Parameters: status, error,
- * whether it failed, id.
+ * Settles a pending row and updates its payment, in one statement. A failed row frees its key (a retry
+ * reserves a new row and reaches the provider under the same idempotency key, so a capture that did happen
+ * there is not made twice). The payment gets the provider's data merged in; a succeeded capture marks the
+ * session `captured` and, once the succeeded captures cover the payment, sets `captured_at` (the row settled
+ * here is counted from RETURNING: the statement's snapshot predates it). Parameters: status, error, whether
+ * it failed, row id, provider data (jsonb), payment id. Returns the payment row.
  */
 export function settleMovementSql(table: MovementTable): string {
-  return `update ${table} set status = ?, error = ?, updated_at = now(),
-  idempotency_key = case when ?::boolean then idempotency_key || '#failed:' || id else idempotency_key end
-where id = ?`;
-}
-
-/**
- * The payment after a settled movement: the provider's data merged in and, once its succeeded captures cover
- * it, `captured_at`; a succeeded capture also marks its session `captured`. Parameters: provider data (jsonb),
- * whether a capture succeeded (twice), payment id. Returns the payment row.
- */
-export const SETTLE_PAYMENT_SQL = `with session as (
+  const settled = `settled as (
+  update ${table} set status = ?, error = ?, updated_at = now(),
+    idempotency_key = case when ?::boolean then idempotency_key || '#failed:' || id else idempotency_key end
+  where id = ? returning id, amount, status, payment_id
+)`;
+  if (table === 'refund') {
+    return `with ${settled}
+update payment set data = data || ?::jsonb, updated_at = now() where id = ? returning *`;
+  }
+  return `with ${settled}, session as (
   update payment_session set status = 'captured', updated_at = now()
-   where ?::boolean and id = (select payment_session_id from payment where id = ?)
+   where id = (select p.payment_session_id from payment p join settled s on s.payment_id = p.id where s.status = 'succeeded')
 )
 update payment set data = data || ?::jsonb, updated_at = now(),
   captured_at = case
-    when captured_at is null and ?::boolean
-     and (select coalesce(sum(amount), 0) from capture where payment_id = payment.id and status = 'succeeded') >= amount
+    when captured_at is null and (select status from settled) = 'succeeded'
+     and (select coalesce(sum(c.amount), 0) from capture c
+           where c.payment_id = payment.id and c.status = 'succeeded' and c.id <> (select id from settled))
+         + (select amount from settled) >= amount
     then now() else captured_at end
 where id = ?
 returning *`;
+}

@@ -27,14 +27,13 @@ import { recomputeCollection, recomputeCollectionRow } from './collection-state.
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
-import { withCollectionLock } from './locking.js';
+import { withCollectionLock, withPaymentLock } from './locking.js';
 import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementRequest, REFUND_FIELDS } from './movement-requests.js';
 import {
   insertPendingMovementSql,
   type MovementState,
   type MovementTable,
   movementStateSql,
-  SETTLE_PAYMENT_SQL,
   settleMovementSql,
 } from './movement-sql.js';
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
@@ -174,14 +173,14 @@ export class PaymentOperations {
   async capture(input: CapturePaymentInput): Promise<PaymentDTO> {
     assertKnownKeys(input, CAPTURE_FIELDS, 'capture field');
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
-    const payment = await this.paymentOrFail(input.payment_id);
     const request = movementRequest(input.idempotency_key, ['capture', requested, input.captured_by]);
-    return this.moveMoney('capture', payment, request, {
+    return this.moveMoney('capture', input.payment_id, request, {
       operation: 'capture a payment',
       event: PaymentEvents.CAPTURED,
-      reserve: async (_em, state) => {
-        if (state.canceled_at) throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
-        const remaining = subtractAmounts(state.amount, state.reserved);
+      reserve: async (_em, payment, state) => {
+        if (payment.canceled_at)
+          throw new TenderError('not_allowed', `Payment ${payment.id} is canceled and cannot be captured.`);
+        const remaining = subtractAmounts(payment.amount, state.reserved);
         // "Capture the rest" of a payment with nothing left is done already: a retry must not fail.
         if (compareAmounts(remaining, '0') <= 0 && requested === undefined) return undefined;
         if (compareAmounts(remaining, '0') <= 0) {
@@ -197,7 +196,7 @@ export class PaymentOperations {
         }
         return { amount, columns: [input.captured_by ?? null] };
       },
-      call: (provider, row) => provider.capturePayment(movementInput(payment, row, 'capture')),
+      call: (provider, payment, row) => provider.capturePayment(movementInput(payment, row, 'capture')),
     });
   }
 
@@ -208,40 +207,45 @@ export class PaymentOperations {
    */
   private async moveMoney(
     table: MovementTable,
-    payment: Payment,
+    paymentId: string,
     request: MovementRequest,
     steps: {
       operation: string;
       event: string;
       /** What to reserve, or undefined when there is nothing to do. */
-      reserve: (em: EntityManager, state: MovementState) => Promise<PendingMovement | undefined>;
-      call: (provider: PaymentProvider, row: ReservedMovement) => Promise<PaymentDataOutput>;
+      reserve: (em: EntityManager, payment: Payment, state: MovementState) => Promise<PendingMovement | undefined>;
+      call: (provider: PaymentProvider, payment: Payment, row: ReservedMovement) => Promise<PaymentDataOutput>;
     },
   ): Promise<PaymentDTO> {
-    const reservation = await withCollectionLock(this.ctx.orm, payment.payment_collection, async (em) => {
-      const [state] = await em.execute<MovementState[]>(movementStateSql(table), [request.key ?? null, payment.id]);
-      if (!state) throw new TenderError('not_found', `Payment ${payment.id} was not found.`);
-      if (state.previous) {
-        assertSameRequest(state.previous, request, steps.operation);
-        return state.previous.status === 'pending' ? state.previous : undefined;
+    const { payment, reservation } = await withPaymentLock(this.ctx.orm, paymentId, async (em) => {
+      const [row] = await em.execute<(EntityDictionary<Payment> & MovementState)[]>(movementStateSql(table), [
+        request.key ?? null,
+        paymentId,
+      ]);
+      const { captured, reserved, previous, ...columns } = row!;
+      const payment = em.map(Payment, columns);
+      if (previous) {
+        assertSameRequest(previous, request, steps.operation);
+        return { payment, reservation: previous.status === 'pending' ? previous : undefined };
       }
-      const pending = await steps.reserve(em, state);
-      if (!pending) return undefined;
+      const pending = await steps.reserve(em, payment, { captured, reserved, previous });
+      if (!pending) return { payment, reservation: undefined };
       const id = generateId(table === 'capture' ? IdPrefix.capture : IdPrefix.refund);
-      const row = { id, amount: pending.amount, idempotency_key: request.key ?? id };
+      const reservation = { id, amount: pending.amount, idempotency_key: request.key ?? id };
       await em.execute(
         insertPendingMovementSql(table),
-        [id, payment.id, row.amount, row.idempotency_key, request.fingerprint, ...pending.columns],
+        [id, paymentId, reservation.amount, reservation.idempotency_key, request.fingerprint, ...pending.columns],
         'run',
       );
-      return row;
+      return { payment, reservation };
     });
-    if (!reservation) return this.retrieve(payment.id);
+    if (!reservation) return this.retrieve(paymentId);
 
     const provider = await this.ctx.registry.instanceFor(payment.provider_id, payment.tenant);
     let providerData: Record<string, unknown> | undefined;
     try {
-      providerData = (await callProvider(payment.provider_id, steps.operation, () => steps.call(provider, reservation))).data;
+      providerData = (await callProvider(payment.provider_id, steps.operation, () => steps.call(provider, payment, reservation)))
+        .data;
     } catch (error) {
       await this.settle(table, reservation.id, payment, 'failed', undefined, error);
       throw error;
@@ -272,13 +276,12 @@ export class PaymentOperations {
   ): Promise<PaymentDTO> {
     return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
       const message = error === undefined ? null : error instanceof Error ? error.message : String(error);
-      await em.execute(settleMovementSql(table), [status, message, error !== undefined, rowId], 'run');
-      const captured = table === 'capture' && status === 'succeeded';
-      const [row] = await em.execute<EntityDictionary<Payment>[]>(SETTLE_PAYMENT_SQL, [
-        captured,
-        payment.id,
+      const [row] = await em.execute<EntityDictionary<Payment>[]>(settleMovementSql(table), [
+        status,
+        message,
+        error !== undefined,
+        rowId,
         JSON.stringify(providerData ?? {}),
-        captured,
         payment.id,
       ]);
       await recomputeCollectionRow(em, collection);
@@ -338,7 +341,6 @@ export class PaymentOperations {
   async refund(input: RefundPaymentInput): Promise<PaymentDTO> {
     assertKnownKeys(input, REFUND_FIELDS, 'refund field');
     const requested = input.amount === undefined ? undefined : assertPositiveAmount(input.amount, 'amount');
-    const payment = await this.paymentOrFail(input.payment_id);
     const request = movementRequest(input.idempotency_key, [
       'refund',
       requested,
@@ -346,10 +348,10 @@ export class PaymentOperations {
       input.note,
       input.created_by,
     ]);
-    return this.moveMoney('refund', payment, request, {
+    return this.moveMoney('refund', input.payment_id, request, {
       operation: 'refund a payment',
       event: PaymentEvents.REFUNDED,
-      reserve: async (em, state) => {
+      reserve: async (em, payment, state) => {
         if (input.refund_reason_id && (await em.count(RefundReason, { id: input.refund_reason_id, deleted_at: null })) === 0) {
           throw new TenderError('not_found', `Refund reason ${input.refund_reason_id} was not found.`);
         }
@@ -371,7 +373,7 @@ export class PaymentOperations {
         }
         return { amount, columns: [input.created_by ?? null, input.refund_reason_id ?? null, input.note ?? null] };
       },
-      call: (provider, row) => provider.refundPayment(movementInput(payment, row, 'refund')),
+      call: (provider, payment, row) => provider.refundPayment(movementInput(payment, row, 'refund')),
     });
   }
 

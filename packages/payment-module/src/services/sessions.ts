@@ -1,3 +1,4 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import {
   type AmountInput,
   assertPositiveAmount,
@@ -12,7 +13,8 @@ import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
-import { recomputeCollection } from './collection-state.js';
+import { recomputeCollection, recomputeCollectionRow } from './collection-state.js';
+import { COLLECTION_BY_ID_SQL } from './collections.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
@@ -41,6 +43,10 @@ export interface UpdatePaymentSessionInput {
 }
 
 export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
+
+const INSERT_SESSION_SQL = `insert into payment_session
+  (id, tenant, payment_collection_id, provider_id, currency_code, amount, status, data, context, metadata)
+values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb) returning *`;
 
 export function sessionsByIdSql(n: number): string {
   return `select * from payment_session where id in (${placeholders(n)}) and deleted_at is null`;
@@ -93,8 +99,7 @@ export class SessionOperations {
     assertKnownKeys(input, CREATE_FIELDS, 'payment session field');
     const amount = assertPositiveAmount(input.amount, 'amount');
     const registered = this.ctx.registry.get(input.provider_id);
-    const em = this.ctx.orm.em.fork();
-    const collection = await em.findOne(PaymentCollection, { id: collectionId, deleted_at: null });
+    const collection = await selectEntity(this.ctx.orm.em.fork(), PaymentCollection, COLLECTION_BY_ID_SQL, [collectionId]);
     if (!collection) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
     if (!input.currency_code || input.currency_code.toLowerCase() !== collection.currency_code) {
       throw new TenderError(
@@ -110,22 +115,20 @@ export class SessionOperations {
     );
     try {
       return await withCollectionLock(this.ctx.orm, collectionId, async (lockedEm, locked) => {
-        const session = lockedEm.create(PaymentSession, {
+        const [row] = await lockedEm.execute<EntityDictionary<PaymentSession>[]>(INSERT_SESSION_SQL, [
           id,
-          tenant: locked.tenant,
-          payment_collection: locked.id,
-          provider_id: registered.id,
-          currency_code: locked.currency_code,
+          locked.tenant,
+          locked.id,
+          registered.id,
+          locked.currency_code,
           amount,
-          status: initiated.status ?? 'pending',
-          data: { ...initiated.data, id: initiated.id },
-          context: input.context ? { ...input.context } : null,
-          metadata: input.metadata ?? null,
-        });
-        await lockedEm.flush();
-        await recomputeCollection(lockedEm, locked);
-        await lockedEm.flush();
-        return toSessionDTO(session);
+          initiated.status ?? 'pending',
+          JSON.stringify({ ...initiated.data, id: initiated.id }),
+          input.context ? JSON.stringify(input.context) : null,
+          input.metadata ? JSON.stringify(input.metadata) : null,
+        ]);
+        await recomputeCollectionRow(lockedEm, locked);
+        return toSessionDTO(lockedEm.map(PaymentSession, row!));
       });
     } catch (error) {
       await callProvider(registered.id, 'delete an orphaned payment', () =>

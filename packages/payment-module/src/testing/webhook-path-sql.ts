@@ -2,7 +2,7 @@ import { insertPaymentsSql, lockedSessionsWithTotalsSql, sessionsForAuthorizatio
 import { TOTALS_SQL } from '../services/collection-state.js';
 import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
 import { lockCollectionsSql } from '../services/locking.js';
-import { CAPTURES_OF_PAYMENTS_SQL, REFUNDS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
+import { MOVEMENTS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
 import { PAYMENT_BY_ID_SQL } from '../services/payments.js';
 import { SESSION_BY_ID_SQL, sessionsByIdSql } from '../services/sessions.js';
 import { existingEventsSql } from '../webhooks/inbox-writer.js';
@@ -30,8 +30,7 @@ export const WEBHOOK_PATH_SQL = {
   collectionTotals: TOTALS_SQL,
   collectionById: COLLECTION_BY_ID_SQL,
   paymentById: PAYMENT_BY_ID_SQL,
-  capturesOfPayments: CAPTURES_OF_PAYMENTS_SQL,
-  refundsOfPayments: REFUNDS_OF_PAYMENTS_SQL,
+  movementsOfPayments: MOVEMENTS_OF_PAYMENTS_SQL,
 } as const;
 
 /** `?` placeholders numbered for the pg driver (`$1`, `$2`, …). */
