@@ -1,27 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { expressWebhookRouter } from '@tender/http';
 import express from 'express';
 import { send } from './support/client.js';
 import { MemoryLogger } from './support/memory-logger.js';
 import { RecordingReceiver } from './support/recording-receiver.js';
+import { serversClosedAfterEach } from './support/servers.js';
 
-const servers: http.Server[] = [];
-
-async function serve(app: express.Express): Promise<string> {
-  const server = http.createServer(app);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const { serve } = serversClosedAfterEach();
 
 const SIGNED = Buffer.from('{ "id":"evt_1",  "amount":"10.50" }\n', 'utf8');
 
@@ -32,7 +17,7 @@ describe('expressWebhookRouter', () => {
     const app = express();
     app.use(express.json());
     app.use(expressWebhookRouter(receiver, { logger }));
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const response = await send(baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },
@@ -54,7 +39,7 @@ describe('expressWebhookRouter', () => {
     const app = express();
     app.use(express.urlencoded());
     app.use(expressWebhookRouter(receiver));
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const response = await send(baseUrl, '/hooks/payment/easypay_default', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -71,7 +56,7 @@ describe('expressWebhookRouter', () => {
     const app = express();
     app.use(express.json());
     app.use(expressWebhookRouter(receiver));
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const response = await send(baseUrl, '/hooks/payment/ifthenpay_mb?ref=123', { method: 'GET' });
 
@@ -85,7 +70,7 @@ describe('expressWebhookRouter', () => {
     app.use('/hooks/payment', express.raw({ type: '*/*' }));
     app.use(express.json());
     app.use(expressWebhookRouter(receiver));
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const response = await send(baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },
@@ -103,7 +88,7 @@ describe('expressWebhookRouter', () => {
     app.use((_req, res) => {
       res.status(404).json({ host404: true });
     });
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const mounted = await send(baseUrl, '/api/webhooks/stripe_stripe/acme', {
       headers: { 'content-type': 'application/json' },

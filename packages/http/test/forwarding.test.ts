@@ -1,7 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { TenderError } from '@tender/core';
 import { thrown } from '@tender/core/testing';
 import {
@@ -11,27 +9,11 @@ import {
   FORWARD_SECRET_HEADER,
 } from '@tender/http';
 import { RecordingReceiver } from './support/recording-receiver.js';
+import { serversClosedAfterEach } from './support/servers.js';
 
 const SECRET = 'edge-to-central-forwarding-secret';
 const ROUTE = '/v1/webhooks/payments/system_default';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-async function listen(listener: http.RequestListener): Promise<number> {
-  const server = http.createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
+const { serve } = serversClosedAfterEach();
 
 /**
  * Sends only the request line and headers of a POST declaring `length` body bytes, and never the body:
@@ -67,7 +49,7 @@ function headersOnly(port: number, headers: Record<string, string>, length = 100
 describe('forwarding endpoint: the shared secret is judged from the headers, before any body is read', () => {
   it('answers a wrong or missing secret with 401 at once, without waiting for (or reading) the body', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createForwardedWebhookListener(receiver, { secret: SECRET }));
+    const { port } = await serve(createForwardedWebhookListener(receiver, { secret: SECRET }));
     const attempts: Record<string, string>[] = [{ [FORWARD_SECRET_HEADER]: 'not-the-forwarding-secret' }, {}];
     for (const headers of attempts) {
       const reply = await headersOnly(port, headers);
@@ -80,14 +62,14 @@ describe('forwarding endpoint: the shared secret is judged from the headers, bef
 
   it('refuses a declared body over the limit from its Content-Length, even with the right secret', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createForwardedWebhookListener(receiver, { secret: SECRET, bodyLimit: 100 }));
+    const { port } = await serve(createForwardedWebhookListener(receiver, { secret: SECRET, bodyLimit: 100 }));
     expect(await headersOnly(port, { [FORWARD_SECRET_HEADER]: SECRET }, 101)).toMatch(/^HTTP\/1\.1 413 /);
     expect(receiver.calls).toHaveLength(0);
   });
 
   it('reads the body of an authenticated request and hands it over unchanged', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createForwardedWebhookListener(receiver, { secret: SECRET }));
+    const { port } = await serve(createForwardedWebhookListener(receiver, { secret: SECRET }));
     const body = '{ "id":"evt_1" ,"note":"façade" }';
     const response = await fetch(`http://127.0.0.1:${port}${ROUTE}?org=acme`, {
       method: 'POST',
@@ -103,7 +85,7 @@ describe('forwarding endpoint: the shared secret is judged from the headers, bef
 
   it('cuts an authenticated but trickling body with 408 after bodyTimeoutMs', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createForwardedWebhookListener(receiver, { secret: SECRET, bodyTimeoutMs: 500 }));
+    const { port } = await serve(createForwardedWebhookListener(receiver, { secret: SECRET, bodyTimeoutMs: 500 }));
     const reply = await headersOnly(port, { [FORWARD_SECRET_HEADER]: SECRET }, 10);
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(receiver.calls).toHaveLength(0);

@@ -1,31 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createNodeListener, type WebhookResult } from '@tender/http';
 import { send } from './support/client.js';
 import { RecordingReceiver } from './support/recording-receiver.js';
-import { startNodeMiddlewareServer } from './support/servers.js';
+import { serversClosedAfterEach, startNodeMiddlewareServer } from './support/servers.js';
 
-const closers: (() => Promise<void>)[] = [];
-
-async function listen(listener: http.RequestListener): Promise<{ baseUrl: string; port: number }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://127.0.0.1:${port}`, port };
-}
-
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
+const { serve, closeAfterEach } = serversClosedAfterEach();
 
 /** Two requests through one keep-alive agent, reporting which socket each used. */
 async function twoRequestsOnOneAgent(port: number, bodies: [Buffer, Buffer]): Promise<{ status: number; socket: net.Socket }[]> {
@@ -63,7 +44,7 @@ async function twoRequestsOnOneAgent(port: number, bodies: [Buffer, Buffer]): Pr
 describe('createNodeListener', () => {
   it('answers paths outside the prefix with a JSON 404', async () => {
     const receiver = new RecordingReceiver();
-    const { baseUrl } = await listen(createNodeListener(receiver));
+    const { baseUrl } = await serve(createNodeListener(receiver));
     const response = await send(baseUrl, '/elsewhere', { method: 'GET' });
     expect(response.status).toBe(404);
     expect(response.json.error.type).toBe('not_found');
@@ -71,7 +52,7 @@ describe('createNodeListener', () => {
 
   it('keeps a healthy connection alive across webhooks', async () => {
     const receiver = new RecordingReceiver();
-    const { port } = await listen(createNodeListener(receiver));
+    const { port } = await serve(createNodeListener(receiver));
     const [first, second] = await twoRequestsOnOneAgent(port, [Buffer.from('{"n":1}'), Buffer.from('{"n":2}')]);
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.socket).toBe(first.socket);
@@ -80,7 +61,7 @@ describe('createNodeListener', () => {
 
   it('closes the connection after refusing an oversized body, so the next request starts clean', async () => {
     const receiver = new RecordingReceiver();
-    const { port } = await listen(createNodeListener(receiver, { bodyLimit: 10 }));
+    const { port } = await serve(createNodeListener(receiver, { bodyLimit: 10 }));
     const [refused, next] = await twoRequestsOnOneAgent(port, [Buffer.from('{"too":"large"}'), Buffer.from('{"ok":1}')]);
     expect([refused.status, next.status]).toEqual([413, 200]);
     expect(next.socket).not.toBe(refused.socket);
@@ -93,7 +74,7 @@ describe('createNodeListener', () => {
     const result = new Promise<WebhookResult>((resolve) => {
       reported = resolve;
     });
-    const { port } = await listen(createNodeListener(receiver, { onResult: (r) => reported(r) }));
+    const { port } = await serve(createNodeListener(receiver, { onResult: (r) => reported(r) }));
 
     const socket = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -112,7 +93,7 @@ describe('nodeMiddleware', () => {
   it('calls next() for paths outside the prefix and answers inside it', async () => {
     const receiver = new RecordingReceiver();
     const server = await startNodeMiddlewareServer(receiver, { prefix: '/tender' });
-    closers.push(() => server.close());
+    closeAfterEach(() => server.close());
 
     const outside = await send(server.baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },

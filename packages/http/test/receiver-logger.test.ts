@@ -1,38 +1,23 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { TenderError } from '@tender/core';
 import { createNodeListener, expressWebhookRouter } from '@tender/http';
 import express from 'express';
 import { send } from './support/client.js';
 import { MemoryLogger } from './support/memory-logger.js';
 import { RecordingReceiver } from './support/recording-receiver.js';
+import { serversClosedAfterEach } from './support/servers.js';
 
 /** A receiver with a logger of its own, as a payment module is: the handler is given no `logger` option. */
 class LoggingReceiver extends RecordingReceiver {
   readonly logger = new MemoryLogger();
 }
 
-const servers: http.Server[] = [];
-
-async function serve(listener: http.RequestListener): Promise<string> {
-  const server = http.createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const { serve } = serversClosedAfterEach();
 
 describe('failures the receiver never sees are logged with its logger', () => {
   it('a body over the limit: 413, logged as a rejection', async () => {
     const receiver = new LoggingReceiver();
-    const baseUrl = await serve(createNodeListener(receiver, { bodyLimit: 16 }));
+    const { baseUrl } = await serve(createNodeListener(receiver, { bodyLimit: 16 }));
 
     const response = await send(baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },
@@ -55,7 +40,7 @@ describe('failures the receiver never sees are logged with its logger', () => {
     const app = express();
     app.use(express.json());
     app.use(expressWebhookRouter(receiver));
-    const baseUrl = await serve(app);
+    const { baseUrl } = await serve(app);
 
     const response = await send(baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },
@@ -70,7 +55,7 @@ describe('failures the receiver never sees are logged with its logger', () => {
   it('a rejection the receiver made itself is left to the receiver to log (never twice)', async () => {
     const receiver = new LoggingReceiver();
     receiver.failWith('stripe_stripe', new TenderError('unauthorized', 'Webhook signature does not match.'));
-    const baseUrl = await serve(createNodeListener(receiver));
+    const { baseUrl } = await serve(createNodeListener(receiver));
 
     const response = await send(baseUrl, '/hooks/payment/stripe_stripe', {
       headers: { 'content-type': 'application/json' },

@@ -1,7 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   createNodeListener,
   createNodeServer,
@@ -12,23 +11,9 @@ import {
 } from '@tender/http';
 import express from 'express';
 import { RecordingReceiver } from './support/recording-receiver.js';
+import { serversClosedAfterEach } from './support/servers.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-async function listen(server: http.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
+const { serve, closeAfterEach } = serversClosedAfterEach();
 
 interface Trickle {
   /** Everything the server sent back, once it closed the connection (or the test gave up). */
@@ -65,7 +50,7 @@ function trickle(port: number, head: string, rest: string, everyMs = 2000): Tric
     // Without a timeout the socket would stay open for good: give up well after every bound tested here.
     setTimeout(() => socket.destroy(), 15_000).unref();
   });
-  closers.push(async () => {
+  closeAfterEach(async () => {
     clearInterval(timer);
     socket.destroy();
   });
@@ -79,7 +64,7 @@ const bodyHead = (path: string) =>
 describe('a slow body (1 byte every 2 s) is cut with 408', () => {
   it('by the node:http listener after bodyTimeoutMs, before the receiver sees anything', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(http.createServer(createNodeListener(receiver, { bodyTimeoutMs: 1500 })));
+    const { port } = await serve(http.createServer(createNodeListener(receiver, { bodyTimeoutMs: 1500 })));
     const client = trickle(port, bodyHead('/hooks/payment/system_default'), BODY);
     const { text, afterMs } = await client.reply;
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
@@ -95,7 +80,7 @@ describe('a slow body (1 byte every 2 s) is cut with 408', () => {
     const receiver = new RecordingReceiver();
     const app = express();
     app.use(expressWebhookRouter(receiver, { bodyTimeoutMs: 1500 }));
-    const port = await listen(http.createServer(app));
+    const { port } = await serve(http.createServer(app));
     const { text } = await trickle(port, bodyHead('/hooks/payment/system_default'), BODY).reply;
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(receiver.calls).toHaveLength(0);
@@ -103,7 +88,7 @@ describe('a slow body (1 byte every 2 s) is cut with 408', () => {
 
   it('while a body that arrives in time is served as before', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(http.createServer(createNodeListener(receiver, { bodyTimeoutMs: 1500 })));
+    const { port } = await serve(http.createServer(createNodeListener(receiver, { bodyTimeoutMs: 1500 })));
     const response = await fetch(`http://127.0.0.1:${port}/hooks/payment/system_default`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -117,7 +102,7 @@ describe('a slow body (1 byte every 2 s) is cut with 408', () => {
 describe('slow headers are cut by createNodeServer', () => {
   it('answers 408 when the headers are still incomplete after headersTimeoutMs', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createNodeServer(receiver, { headersTimeoutMs: 1500 }));
+    const { port } = await serve(createNodeServer(receiver, { headersTimeoutMs: 1500 }));
     const client = trickle(port, 'POST /hooks/payment/system_default HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: '.repeat(20));
     const { text, afterMs } = await client.reply;
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
@@ -127,7 +112,7 @@ describe('slow headers are cut by createNodeServer', () => {
 
   it('also applies the body timeout to the requests it serves', async () => {
     const receiver = new RecordingReceiver();
-    const port = await listen(createNodeServer(receiver, { bodyTimeoutMs: 1500 }));
+    const { port } = await serve(createNodeServer(receiver, { bodyTimeoutMs: 1500 }));
     const { text } = await trickle(port, bodyHead('/hooks/payment/system_default'), BODY).reply;
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(receiver.calls).toHaveLength(0);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from '@jest/globals';
 import type { WebhookReceiver } from '@tender/core';
 import {
   createFetchHandler,
@@ -20,16 +21,48 @@ export interface RunningServer {
 /** Path every host app also serves itself, to show the adapter leaves other routes alone. */
 export const HOST_ECHO_PATH = '/api/echo';
 
-async function listen(server: http.Server): Promise<RunningServer> {
+export interface ListeningServer extends RunningServer {
+  port: number;
+}
+
+/** Listens on a free 127.0.0.1 port; `close` cuts open connections first. */
+async function listen(server: http.Server): Promise<ListeningServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    port,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+  };
+}
+
+/**
+ * For a test file's own servers: `serve` starts a server (or one for a request listener, an express app
+ * included) on a free 127.0.0.1 port, and after each test everything it started, and whatever else was
+ * given to `closeAfterEach`, is closed in the order it came.
+ */
+export function serversClosedAfterEach(): {
+  serve(target: http.Server | http.RequestListener): Promise<ListeningServer>;
+  closeAfterEach(close: () => Promise<unknown>): void;
+} {
+  const closers: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+  return {
+    async serve(target) {
+      const server = await listen(typeof target === 'function' ? http.createServer(target) : target);
+      // A server a test already closed needs nothing more.
+      closers.push(() => server.close().catch(() => undefined));
+      return server;
+    },
+    closeAfterEach(close) {
+      closers.push(close);
+    },
   };
 }
 
