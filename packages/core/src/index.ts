@@ -5,6 +5,7 @@ export * from './connection-errors.js';
 export * from './errors.js';
 export * from './json/exact-json.js';
 export * from './money/index.js';
+export * from './options/check-options.js';
 export * from './provider/index.js';
 export * from './signatures/index.js';
 export * from './statuses.js';

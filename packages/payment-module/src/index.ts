@@ -7,6 +7,7 @@ export { DEFAULT_TENANT, entities } from './models/index.js';
 export type { OutboxDeliveries } from './models/outbox-event.js';
 export { createPaymentModule, type PaymentModule } from './module/create-payment-module.js';
 export type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './module/options.js';
+export { checkPaymentModuleOptions, paymentModuleOptionsSchema, postgresUrlProblem } from './module/options-schema.js';
 export { startWorker, type WorkerProcess } from './module/start-worker.js';
 export type { RelayOptions } from './outbox/relay.js';
 export type { OutboxOptions } from './outbox/start-outbox.js';

@@ -31,7 +31,7 @@ describe('weak encryption keys', () => {
     // An unreachable database: the key must be refused before any connection is tried.
     await expect(
       createPaymentModule({ databaseUrl: 'postgresql://postgres@127.0.0.1:1/none', encryptionKey: '0'.repeat(64), providers }),
-    ).rejects.toThrow(/encryptionKey is not a random key .*openssl rand -base64 32/);
+    ).rejects.toThrow(/encryptionKey: is not a random key .*openssl rand -base64 32/);
   });
 });
 

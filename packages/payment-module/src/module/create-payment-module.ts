@@ -20,6 +20,7 @@ import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
 import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
 import type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './options.js';
+import { checkDatabaseUrlVariable, checkPaymentModuleOptions } from './options-schema.js';
 
 export interface PaymentModule extends WebhookReceiver {
   service: PaymentModuleService;
@@ -44,12 +45,15 @@ export interface PaymentModule extends WebhookReceiver {
 }
 
 /**
- * The one entry point: connects (or starts an embedded PostgreSQL), validates every provider's
- * options, wires the container and starts the in-process webhook worker.
+ * The one entry point: checks its options (paymentModuleOptionsSchema), connects (or starts an embedded
+ * PostgreSQL), validates every provider's options, wires the container and starts the in-process webhook worker.
  */
 export async function createPaymentModule(options: PaymentModuleOptions = {}): Promise<PaymentModule> {
+  // Every option is checked first: a bad value or a misspelt name fails here, naming it, with nothing started.
+  checkPaymentModuleOptions(options);
   const logger = options.logger ?? createLogger();
   const requestedUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (options.databaseUrl === undefined && requestedUrl) checkDatabaseUrlVariable(requestedUrl);
   let embedded: EmbeddedDatabase | undefined;
   // Validate providers before touching the database, so a bad option fails fast and leaves nothing running.
   const registry = new ProviderRegistry(options.providers ?? [], { logger, fetch: options.fetch });

@@ -14,9 +14,10 @@ export interface WorkerProcess {
  */
 export async function startWorker(options: PaymentModuleOptions & { handleSignals?: boolean }): Promise<WorkerProcess> {
   if (!options.workflow) throw new Error('startWorker needs `workflow` (e.g. processPaymentWorkflow) to process events.');
-  const module = await createPaymentModule({ ...options, worker: options.worker === false ? {} : options.worker });
+  const { handleSignals, ...moduleOptions } = options;
+  const module = await createPaymentModule({ ...moduleOptions, worker: options.worker === false ? {} : options.worker });
   const stop = () => module.close();
-  if (options.handleSignals ?? true) {
+  if (handleSignals ?? true) {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(1);

@@ -26,15 +26,19 @@ function decodeKey(material: string): Buffer | undefined {
   return undefined;
 }
 
+/** What is wrong with a key's material, said after its name ("… must be a 32-byte key"), or undefined. */
+export function keyProblem(material: string): string | undefined {
+  const key = decodeKey(material.trim());
+  if (key?.length !== 32) return `must be a 32-byte key, as 64 hex characters or base64: ${KEY_HINT}`;
+  if (new Set(key).size < MIN_DISTINCT_BYTES) return `is not a random key (it repeats a few byte values): ${KEY_HINT}`;
+  return undefined;
+}
+
 /** Accepts a random 32-byte key as 64 hex characters or base64; anything else is a configuration error. */
 export function parseKey(material: string, source: string): EncryptionKey {
-  const key = decodeKey(material.trim());
-  if (key?.length !== 32) {
-    throw new TenderError('invalid_data', `${source} must be a 32-byte key, as 64 hex characters or base64: ${KEY_HINT}.`);
-  }
-  if (new Set(key).size < MIN_DISTINCT_BYTES) {
-    throw new TenderError('invalid_data', `${source} is not a random key (it repeats a few byte values): ${KEY_HINT}.`);
-  }
+  const problem = keyProblem(material);
+  if (problem) throw new TenderError('invalid_data', `${source} ${problem}.`);
+  const key = decodeKey(material.trim()) as Buffer;
   // The id names the key without revealing it, so rows can say which key sealed them.
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 16), key };
 }
