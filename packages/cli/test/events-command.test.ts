@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeOutboxEvents } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { createTestPaymentModule, type TestPaymentModule, writeEvents } from '@tender/payment-module/testing';
 import { eventsCommand } from '../src/commands/events.js';
 
 let payments: TestPaymentModule;
@@ -18,7 +17,7 @@ beforeAll(async () => {
     },
     { name: 'mailer' },
   );
-  [dead] = await payments.orm.em.fork().transactional((em) => writeOutboxEvents(em, [{ name: 'test.cli', data: { n: 1 } }]));
+  [dead] = await writeEvents(payments, [{ name: 'test.cli', data: { n: 1 } }]);
   for (let i = 0; i < 200 && (await payments.events.retrieve(dead!)).status !== 'dead'; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -8,9 +8,9 @@ import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { until } from '@tender/core/testing';
 import { JetStreamEventBus } from '@tender/events-nats';
-import { type NewDomainEvent, writeOutboxEvents } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { createTestPaymentModule, type TestPaymentModule, writeEvents } from '@tender/payment-module/testing';
 
 const NATS = '127.0.0.1:4222';
 const RETRY = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 1000, pollIntervalMs: 50 };
@@ -23,10 +23,6 @@ async function moduleWith(bus: JetStreamEventBus): Promise<TestPaymentModule> {
   const payments = await createTestPaymentModule({ worker: false, eventBus: bus, outbox: RETRY });
   cleanups.push(() => payments.close());
   return payments;
-}
-
-function write(payments: TestPaymentModule, events: NewDomainEvent[]): Promise<string[]> {
-  return payments.orm.em.fork().transactional((em) => writeOutboxEvents(em, events));
 }
 
 /** Every message of the stream: subject, Nats-Msg-Id and the event. */
@@ -46,14 +42,6 @@ async function messages(servers: string, stream: string) {
   }
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 const prefix = () => `t${Math.random().toString(36).slice(2, 10)}`;
 
 describe('JetStreamEventBus against the NATS server on 127.0.0.1:4222', () => {
@@ -66,7 +54,7 @@ describe('JetStreamEventBus against the NATS server on 127.0.0.1:4222', () => {
       await nc.close();
     });
     const payments = await moduleWith(bus);
-    const ids = await write(payments, [
+    const ids = await writeEvents(payments, [
       { name: 'payment.authorized', tenant: 'shop-a', data: { amount: '10.00' } },
       { name: 'payment.captured', tenant: 'shop-a', data: { amount: '10.00' } },
       { name: 'cart.completed', tenant: 'shop.b', data: { order_id: 'order_1' } },
@@ -134,7 +122,7 @@ describe('JetStreamEventBus with a broker that goes down', () => {
     const bus = await JetStreamEventBus.connect({ servers: nats.url, prefix: p, publishTimeoutMs: 500 });
     const payments = await moduleWith(bus);
     await nats.stop();
-    const ids = await write(
+    const ids = await writeEvents(
       payments,
       Array.from({ length: 5 }, (_, i) => ({ name: 'payment.captured', data: { n: i } })),
     );

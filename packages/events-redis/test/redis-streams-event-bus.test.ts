@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { until } from '@tender/core/testing';
 import { consumeEvents, RedisStreamsEventBus, streamKey } from '@tender/events-redis';
-import { type DomainEvent, type NewDomainEvent, writeOutboxEvents } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import type { DomainEvent } from '@tender/payment-module';
+import { createTestPaymentModule, type TestPaymentModule, writeEvents } from '@tender/payment-module/testing';
 import { createClient } from 'redis';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -18,18 +19,6 @@ async function moduleWith(bus: RedisStreamsEventBus): Promise<TestPaymentModule>
   const payments = await createTestPaymentModule({ worker: false, eventBus: bus, outbox: RETRY });
   cleanups.push(() => payments.close());
   return payments;
-}
-
-function write(payments: TestPaymentModule, events: NewDomainEvent[]): Promise<string[]> {
-  return payments.orm.em.fork().transactional((em) => writeOutboxEvents(em, events));
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function entries(url: string, prefix: string) {
@@ -70,7 +59,7 @@ describe('RedisStreamsEventBus against the Redis server on 127.0.0.1:6379', () =
       });
       cleanups.push(() => consumer.stop());
     }
-    const ids = await write(payments, [
+    const ids = await writeEvents(payments, [
       { name: 'payment.authorized', tenant: 'shop-a', data: { amount: '10.00' } },
       { name: 'payment.captured', tenant: 'shop-a', data: { amount: '10.00' } },
       { name: 'cart.completed', tenant: 'shop-b', data: { order_id: 'order_1' } },
@@ -140,7 +129,7 @@ describe('RedisStreamsEventBus with a broker that goes down', () => {
     const bus = await RedisStreamsEventBus.connect({ url: redis.url, prefix: p, publishTimeoutMs: 500 });
     const payments = await moduleWith(bus);
     await redis.stop();
-    const ids = await write(
+    const ids = await writeEvents(
       payments,
       Array.from({ length: 5 }, (_, i) => ({ name: 'payment.captured', data: { n: i } })),
     );

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from '@tender/core/testing';
 import {
   createLogger,
   createPaymentModule,
   type DomainEvent,
-  type NewDomainEvent,
   type PaymentModule,
   writeOutboxEvents,
 } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { createTestPaymentModule, type TestPaymentModule, writeEvents } from '@tender/payment-module/testing';
 
 let payments: TestPaymentModule;
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4, pollIntervalMs: 20 };
@@ -24,18 +24,6 @@ async function newCollection(tenant?: string): Promise<string> {
   return collection.id;
 }
 
-function write(events: NewDomainEvent[]): Promise<string[]> {
-  return payments.orm.em.fork().transactional((em) => writeOutboxEvents(em, events));
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('the outbox', () => {
   it("appends events in the caller's transaction: a rolled back change leaves none", async () => {
     const collection = await newCollection();
@@ -48,7 +36,9 @@ describe('the outbox', () => {
     ).rejects.toThrow('the change failed');
     expect(await payments.events.list({ payment_collection_id: collection })).toHaveLength(before);
 
-    const [id] = await write([{ name: 'payment.authorized', data: { payment_collection_id: collection, amount: '10.00' } }]);
+    const [id] = await writeEvents(payments, [
+      { name: 'payment.authorized', data: { payment_collection_id: collection, amount: '10.00' } },
+    ]);
     const row = await payments.events.retrieve(id!);
     expect(row).toMatchObject({
       name: 'payment.authorized',
@@ -61,8 +51,8 @@ describe('the outbox', () => {
 
   it('writes an event with a dedupe key once, however many tries write it', async () => {
     const key = `cart.completed:cart_${Date.now()}`;
-    const first = await write([{ name: 'cart.completed', data: {}, dedupe_key: key }]);
-    const second = await write([{ name: 'cart.completed', data: {}, dedupe_key: key }]);
+    const first = await writeEvents(payments, [{ name: 'cart.completed', data: {}, dedupe_key: key }]);
+    const second = await writeEvents(payments, [{ name: 'cart.completed', data: {}, dedupe_key: key }]);
     expect(first).toHaveLength(1);
     expect(second).toEqual([]);
   });
@@ -82,7 +72,7 @@ describe('the outbox', () => {
       payments.events.subscribe('test.retry', (event) => void calls.audit!.push(event.id), { name: 'audit' }),
       payments.events.subscribe('test.retry', (event) => void calls.mail!.push(event.id), { name: 'mail' }),
     ];
-    const [id] = await write([{ name: 'test.retry', data: { n: 1 } }]);
+    const [id] = await writeEvents(payments, [{ name: 'test.retry', data: { n: 1 } }]);
     await until(async () => (await payments.events.retrieve(id!)).status === 'delivered');
     for (const unsubscribe of off) unsubscribe();
 
@@ -109,7 +99,7 @@ describe('the outbox', () => {
       ),
       payments.events.subscribe('test.dead', () => void got.fine!++, { name: 'fine' }),
     ];
-    const [id] = await write([{ name: 'test.dead', data: {} }]);
+    const [id] = await writeEvents(payments, [{ name: 'test.dead', data: {} }]);
     await until(async () => (await payments.events.retrieve(id!)).status === 'dead');
     expect(got).toEqual({ broken: FAST.maxAttempts, fine: 1 });
     expect((await payments.events.list({ status: 'dead' })).map((e) => e.id)).toContain(id);
@@ -145,7 +135,7 @@ describe('the outbox', () => {
   it('exposes lag, undelivered and dead counts in the Prometheus text', async () => {
     const idle = await createTestPaymentModule({ worker: false, outbox: { relay: false } });
     try {
-      await idle.orm.em.fork().transactional((em) => writeOutboxEvents(em, [{ name: 'test.lag', data: {} }]));
+      await writeEvents(idle, [{ name: 'test.lag', data: {} }]);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const text = await idle.metrics.toPrometheus();
       expect(text).toMatch(/^tender_webhooks_outbox_undelivered 1$/m);
@@ -173,7 +163,7 @@ describe('order per payment collection', () => {
       collections.map(async (collection) => {
         for (const name of ['payment.authorized', 'payment.captured', 'payment.refunded']) {
           await jitter(3);
-          await write([{ name, data: { payment_collection_id: collection } }]);
+          await writeEvents(payments, [{ name, data: { payment_collection_id: collection } }]);
         }
       }),
     );
