@@ -2,7 +2,7 @@ import type { HeaderValue, WebhookReceipt, WebhookReceiver } from '@tender/core'
 import { acceptsAnything, isAcceptedMediaType, mediaType } from './content-type.js';
 import { describeError } from './error-status.js';
 import { BodyTooLargeError, WebhookHttpError } from './http-errors.js';
-import { resolveOptions, type WebhookHandlerOptions, type WebhookLogger, type WebhookResult } from './options.js';
+import { checkReceiver, resolveOptions, type WebhookHandlerOptions, type WebhookLogger, type WebhookResult } from './options.js';
 import { splitRequestTarget } from './query.js';
 import { errorResponse, receiptResponse, type WebhookHttpResponse } from './responses.js';
 import { matchWebhookRoute, type RouteMatch } from './route.js';
@@ -74,6 +74,7 @@ function unsupportedMediaType(type: string | undefined, accepted: readonly strin
  * Adapters call `inspect` first so that a request that will be refused is never read.
  */
 export function createWebhookHandler(receiver: WebhookReceiver, options: WebhookHandlerOptions = {}): WebhookHandler {
+  checkReceiver(receiver);
   const config = resolveOptions(options);
   const { logger } = config;
   // A failure answered before the receiver saw the request (413, a body a parser consumed, 404…) is logged

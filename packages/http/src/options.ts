@@ -1,3 +1,13 @@
+import {
+  checkOptions,
+  describeValue,
+  functionOption,
+  methodsOption,
+  strictOptions,
+  TenderError,
+  wholeNumberOption,
+} from '@tender/core';
+import { z } from 'zod';
 import { DEFAULT_CONTENT_TYPES } from './content-type.js';
 import { normalizePrefix } from './route.js';
 
@@ -59,30 +69,61 @@ export interface ResolvedOptions {
   onResult?: (result: WebhookResult) => void | Promise<void>;
 }
 
+/** A timeout: a whole, positive number of milliseconds (0 would mean "never", which is the hole). */
+export const timeoutOption = (what: string) =>
+  wholeNumberOption(`a positive integer number of milliseconds (${what}; 0 would never time out)`, 1);
+
+export const bodyLimitOption = wholeNumberOption('a non-negative integer number of bytes (the largest body accepted)', 0);
+
+export const loggerOption = methodsOption<WebhookLogger>('a pino-compatible logger', ['info', 'warn', 'error']).optional();
+
+/** The options every route factory takes (createWebhookHandler and the node, Express, Fastify and Fetch adapters). */
+export const webhookHandlerOptionsShape = {
+  prefix: z
+    .string({
+      error: (issue) => `must be the mount path of the routes, e.g. "/hooks/payment", got ${describeValue(issue.input)}`,
+    })
+    .regex(/^[^?#\s]*$/, { error: 'must be a path without a query string, fragment or spaces, e.g. "/hooks/payment"' })
+    .optional(),
+  bodyLimit: bodyLimitOption,
+  bodyTimeoutMs: timeoutOption('how long the whole body may take to arrive'),
+  contentTypes: z
+    .array(
+      z
+        .string({ error: 'must be a media type such as "application/json"' })
+        .min(1, 'must be a media type such as "application/json"'),
+      {
+        error: (issue) => `must be an array of media types, e.g. ["application/json"], got ${describeValue(issue.input)}`,
+      },
+    )
+    .min(1, 'must list at least one media type (use "*/*" to accept any)')
+    .readonly()
+    .optional(),
+  logger: loggerOption,
+  onResult: functionOption("a callback given each request's result"),
+} satisfies Record<keyof WebhookHandlerOptions, z.ZodType>;
+
+export const webhookHandlerOptionsSchema = strictOptions(webhookHandlerOptionsShape);
+
+/** The receiver every factory is given first: a payment module, or a forwarding receiver at an edge. */
+export function checkReceiver(receiver: unknown): void {
+  if (typeof (receiver as { receiveWebhook?: unknown } | null)?.receiveWebhook === 'function') return;
+  throw new TenderError(
+    'invalid_data',
+    'The webhook routes need a receiver (an object with receiveWebhook): the payment module ' +
+      `(\`await createPaymentModule(…)\`) or \`createForwardingReceiver(…)\`, got ${describeValue(receiver)}.`,
+  );
+}
+
+/** The options checked (a bad value or a misspelt name is invalid_data naming it), with their defaults. */
 export function resolveOptions(options: WebhookHandlerOptions = {}): ResolvedOptions {
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 0) {
-    throw new TypeError(`@tender/http: bodyLimit must be a non-negative integer number of bytes, got ${String(bodyLimit)}.`);
-  }
-  const bodyTimeoutMs = positiveMilliseconds('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
-  const contentTypes = options.contentTypes ?? DEFAULT_CONTENT_TYPES;
-  if (contentTypes.length === 0) {
-    throw new TypeError('@tender/http: contentTypes must list at least one media type (use "*/*" to accept any).');
-  }
+  checkOptions(webhookHandlerOptionsSchema, options, 'webhook handler');
   return {
     prefix: normalizePrefix(options.prefix ?? DEFAULT_PREFIX),
-    bodyLimit,
-    bodyTimeoutMs,
-    contentTypes,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    contentTypes: options.contentTypes ?? DEFAULT_CONTENT_TYPES,
     logger: options.logger,
     onResult: options.onResult,
   };
-}
-
-/** A timeout option: a whole, positive number of milliseconds (0 would mean "never", which is the hole). */
-export function positiveMilliseconds(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`@tender/http: ${name} must be a positive integer number of milliseconds, got ${String(value)}.`);
-  }
-  return value;
 }

@@ -125,7 +125,7 @@ describe('timeout options', () => {
     expect(DEFAULT_HEADERS_TIMEOUT_MS).toBe(10_000);
     expect(resolveOptions({}).bodyTimeoutMs).toBe(10_000);
     for (const bad of [0, -1, 1.5, Number.POSITIVE_INFINITY]) {
-      expect(() => resolveOptions({ bodyTimeoutMs: bad })).toThrow(/bodyTimeoutMs must be a positive integer/);
+      expect(() => resolveOptions({ bodyTimeoutMs: bad })).toThrow(/bodyTimeoutMs: must be a positive integer/);
       expect(() => createNodeServer(new RecordingReceiver(), { headersTimeoutMs: bad })).toThrow(/headersTimeoutMs/);
     }
   });

@@ -91,6 +91,32 @@ export function strictOptions<Shape extends z.ZodRawShape>(shape: Shape, expecte
   });
 }
 
+/** `what` is a noun phrase ("a whole number of connections"): the message says it, the minimum and what was given. */
+export function wholeNumberOption(what: string, min: number, why = '') {
+  const message = (issue: { input?: unknown }) => `must be ${what}, at least ${min}${why}, got ${describeValue(issue.input)}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).optional();
+}
+
+/** A value only called (a factory, a hook, a fetch): its type is checked, nothing else. */
+export function functionOption<F extends (...args: any[]) => unknown = (...args: never[]) => unknown>(what: string) {
+  return z
+    .custom<F>((value) => typeof value === 'function', {
+      error: (issue) => `must be ${what} (a function), got ${describeValue(issue.input)}`,
+    })
+    .optional();
+}
+
+/** An object only called (a logger, a port): an object with these methods, nothing else checked. */
+export function methodsOption<T extends object = object>(what: string, methods: readonly string[]) {
+  return z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+    { error: (issue) => `must be ${what} (an object with ${methods.join(', ')}), got ${describeValue(issue.input)}` },
+  );
+}
+
 /** `TenderError('invalid_data', 'Invalid <what> options: <path>: <problem>; …')`, with the issues as details. */
 export function invalidOptionsError(what: string, issues: readonly OptionIssue[]): TenderError {
   const problems = issues.map((issue) => `${optionPath(issue.path)}: ${issue.message.replace(/\.$/, '')}`).join('; ');

@@ -1,10 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { WebhookReceiver } from '@tender/core';
+import { checkOptions, methodsOption, strictOptions } from '@tender/core';
+import { z } from 'zod';
 import { declaresBody } from '../body/declares-body.js';
 import { readNodeBody } from '../body/read-node-body.js';
 import { createWebhookHandler, type WebhookRequestHead } from '../handler.js';
 import { WebhookHttpError } from '../http-errors.js';
-import { DEFAULT_PREFIX, type WebhookHandlerOptions } from '../options.js';
+import { DEFAULT_PREFIX, type WebhookHandlerOptions, webhookHandlerOptionsShape } from '../options.js';
 import { splitRequestTarget } from '../query.js';
 import type { WebhookHttpResponse } from '../responses.js';
 import { normalizePrefix } from '../route.js';
@@ -40,6 +42,14 @@ export interface FastifyInstanceLike {
   route(options: { method: string[]; url: string; exposeHeadRoute: boolean; onRequest: RouteHook; handler: RouteHook }): unknown;
 }
 export type FastifyWebhookPlugin = (fastify: FastifyInstanceLike, options: FastifyWebhookPluginOptions) => Promise<void>;
+
+/** The handler's options and the receiver; `logLevel` and `logSerializers` are `register`'s own, passed on too. */
+const fastifyPluginOptionsSchema = strictOptions({
+  ...webhookHandlerOptionsShape,
+  receiver: methodsOption('the payment module (or a forwarding receiver)', ['receiveWebhook']),
+  logLevel: z.unknown().optional(),
+  logSerializers: z.unknown().optional(),
+});
 
 /** Every method is routed here so that the handler, not Fastify's 404, answers 405 with `Allow`. */
 const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
@@ -79,7 +89,13 @@ function send(request: FastifyRequestLike, reply: FastifyReplyLike, response: We
  * host's other routes, which keep their JSON parsing.
  */
 export const fastifyWebhookPlugin: FastifyWebhookPlugin = async (fastify, options) => {
-  const { receiver, ...handlerOptions } = options;
+  checkOptions(fastifyPluginOptionsSchema, options, 'Fastify webhook plugin');
+  const {
+    receiver,
+    logLevel: _logLevel,
+    logSerializers: _logSerializers,
+    ...handlerOptions
+  } = options as FastifyWebhookPluginOptions & { logLevel?: unknown; logSerializers?: unknown };
   const hostGavePrefix = options.prefix !== undefined;
   const relativePrefix = hostGavePrefix ? '' : DEFAULT_PREFIX;
   const handler = createWebhookHandler(receiver, {

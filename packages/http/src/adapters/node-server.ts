@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { WebhookReceiver } from '@tender/core';
-import { positiveMilliseconds, resolveOptions, type WebhookHandlerOptions } from '../options.js';
+import { checkOptions, strictOptions } from '@tender/core';
+import {
+  checkReceiver,
+  resolveOptions,
+  timeoutOption,
+  type WebhookHandlerOptions,
+  webhookHandlerOptionsShape,
+} from '../options.js';
 import { createNodeListener } from './node.js';
 
 /** Time a client has to send the request line and every header. */
@@ -11,14 +18,22 @@ export interface NodeServerOptions extends WebhookHandlerOptions {
   headersTimeoutMs?: number;
 }
 
+export const nodeServerOptionsSchema = strictOptions({
+  ...webhookHandlerOptionsShape,
+  headersTimeoutMs: timeoutOption('how long the request line and headers may take'),
+});
+
 /**
  * A `node:http` server serving the webhook routes, with both slow-client timeouts set: headers (node's
  * `headersTimeout`, which a request listener cannot enforce since it only runs once the headers are in)
  * and body (the adapter's `bodyTimeoutMs`). Call `.listen(port)` on it.
  */
 export function createNodeServer(receiver: WebhookReceiver, options: NodeServerOptions = {}): Server {
-  const headersTimeout = positiveMilliseconds('headersTimeoutMs', options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
-  const { bodyTimeoutMs } = resolveOptions(options);
+  checkReceiver(receiver);
+  checkOptions(nodeServerOptionsSchema, options, 'node server');
+  const { headersTimeoutMs, ...handlerOptions } = options;
+  const headersTimeout = headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const { bodyTimeoutMs } = resolveOptions(handlerOptions);
   return createServer(
     {
       headersTimeout,
@@ -27,6 +42,6 @@ export function createNodeServer(receiver: WebhookReceiver, options: NodeServerO
       // node enforces both on this interval (30 s by default), which would stretch a 10 s timeout to 40 s.
       connectionsCheckingInterval: Math.min(1000, headersTimeout),
     },
-    createNodeListener(receiver, options),
+    createNodeListener(receiver, handlerOptions),
   );
 }

@@ -1,6 +1,6 @@
-import { secretSchema, TenderError } from '@tender/core';
+import { checkOptions, functionOption, secretSchema, strictOptions } from '@tender/core';
 import { z } from 'zod';
-import { DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT_MS, type WebhookLogger } from '../options.js';
+import { bodyLimitOption, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT_MS, loggerOption, timeoutOption } from '../options.js';
 
 /**
  * The edge and the central API share one secret: it is the only thing that tells the central API a
@@ -11,37 +11,35 @@ const forwardingSecret = secretSchema(
   'text',
 );
 
-export const forwardedEndpointOptionsSchema = z.object({
+export const forwardedEndpointOptionsSchema = strictOptions({
   secret: forwardingSecret,
   prefix: z
-    .string()
+    .string({ error: 'must be a path such as "/v1/webhooks/payments"' })
     .regex(/^\/[A-Za-z0-9/_-]*$/, 'use a path such as "/v1/webhooks/payments"')
     .transform((prefix) => prefix.replace(/\/+$/, ''))
     .default('/v1/webhooks/payments'),
-  bodyLimit: z.number().int().nonnegative().default(DEFAULT_BODY_LIMIT),
-  bodyTimeoutMs: z.number().int().positive().default(DEFAULT_BODY_TIMEOUT_MS),
-  logger: z.custom<WebhookLogger>((value) => typeof value === 'object' && value !== null).optional(),
+  bodyLimit: bodyLimitOption.default(DEFAULT_BODY_LIMIT),
+  bodyTimeoutMs: timeoutOption('how long the whole body may take to arrive').default(DEFAULT_BODY_TIMEOUT_MS),
+  logger: loggerOption,
 });
 export type ForwardedEndpointConfig = z.output<typeof forwardedEndpointOptionsSchema>;
 
-export const forwardingOptionsSchema = z.object({
+export const forwardingOptionsSchema = strictOptions({
   target: z.url({ protocol: /^https?$/, error: 'target must be the http(s) URL of the central forwarding endpoint' }),
   secret: forwardingSecret,
-  fetch: z.custom<typeof fetch>((value) => typeof value === 'function').optional(),
-  timeoutMs: z.number().int().positive().default(10_000),
+  fetch: functionOption<typeof fetch>('a fetch implementation'),
+  timeoutMs: timeoutOption('how long the central API may take to answer').default(10_000),
 });
 export type ForwardingConfig = z.output<typeof forwardingOptionsSchema>;
 
-/** Parses options at construction, so a weak secret stops start-up with a message naming the option. */
+/**
+ * Parses options at construction, so a weak secret, a bad number or a misspelt name stops start-up with a
+ * message naming the option.
+ */
 export function parseForwardingOptions<Schema extends z.ZodType>(
   schema: Schema,
   options: unknown,
   what: string,
 ): z.output<Schema> {
-  const result = schema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(options)'}: ${issue.message}`)
-    .join('; ');
-  throw new TenderError('invalid_data', `Invalid ${what} options: ${problems}`);
+  return checkOptions(schema, options ?? {}, what);
 }

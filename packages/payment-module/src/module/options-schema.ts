@@ -1,4 +1,13 @@
-import { checkOptions, describeValue, strictOptions, TenderError, unknownOptionsMessage } from '@tender/core';
+import {
+  checkOptions,
+  describeValue,
+  functionOption,
+  methodsOption,
+  strictOptions,
+  TenderError,
+  unknownOptionsMessage,
+  wholeNumberOption,
+} from '@tender/core';
 import { z } from 'zod';
 import { keyProblem } from '../tenants/keyring.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
@@ -32,33 +41,8 @@ const postgresUrl = z
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-/** A whole number of at least `min`; `what` says what it counts, e.g. "a whole number of connections". */
-function wholeNumber(what: string, min: number, why = '') {
-  const message = (issue: { input?: unknown }) => `must be ${what}, at least ${min}${why}, got ${describeValue(issue.input)}`;
-  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).optional();
-}
-
 const flag = (what: string) =>
   z.boolean({ error: (issue) => `must be true or false (${what}), got ${describeValue(issue.input)}` }).optional();
-
-/** A value the module only calls: its type is checked, nothing else. */
-function callable(what: string) {
-  return z
-    .custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
-      error: (issue) => `must be ${what} (a function), got ${describeValue(issue.input)}`,
-    })
-    .optional();
-}
-
-function withMethods(what: string, methods: readonly string[]) {
-  return z.custom<object>(
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-    { error: (issue) => `must be ${what} (an object with ${methods.join(', ')}), got ${describeValue(issue.input)}` },
-  );
-}
 
 const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/i;
 
@@ -101,17 +85,17 @@ const encryptionKey = z
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-const ms = (what: string, min = 0) => wholeNumber(`a whole number of milliseconds (${what})`, min);
+const ms = (what: string, min = 0) => wholeNumberOption(`a whole number of milliseconds (${what})`, min);
 
 /** `outbox`: the relay of this process (see OutboxOptions and RelayOptions). */
 const outboxOptions = strictOptions({
   relay: flag('false: this process delivers no events'),
   retentionMs: ms('how long delivered events are kept'),
   shutdownTimeoutMs: ms('how long close() waits for deliveries'),
-  batchSize: wholeNumber('a whole number of events claimed per round trip', 1, ' (0 would claim nothing)'),
-  concurrency: wholeNumber('a whole number of collections delivered at once', 1),
+  batchSize: wholeNumberOption('a whole number of events claimed per round trip', 1, ' (0 would claim nothing)'),
+  concurrency: wholeNumberOption('a whole number of collections delivered at once', 1),
   leaseMs: ms('how long a claim lasts', 100),
-  maxAttempts: wholeNumber('a whole number of attempts per subscriber', 1),
+  maxAttempts: wholeNumberOption('a whole number of attempts per subscriber', 1),
   baseDelayMs: ms('the first retry delay'),
   maxDelayMs: ms('the longest retry delay'),
   pollIntervalMs: ms('the fallback poll', 1),
@@ -173,22 +157,22 @@ const shape = {
     })
     .optional(),
   migrate: flag('apply pending migrations on start'),
-  workflow: callable('a workflow factory such as processPaymentWorkflow'),
-  cart: withMethods('a CartPort', ['retrieveCartByPaymentCollection', 'completeCart']).optional(),
+  workflow: functionOption('a workflow factory such as processPaymentWorkflow'),
+  cart: methodsOption('a CartPort', ['retrieveCartByPaymentCollection', 'completeCart']).optional(),
   eventBus: z
-    .union([withMethods('an EventBus', ['publish']), z.array(withMethods('an EventBus', ['publish']))], {
+    .union([methodsOption('an EventBus', ['publish']), z.array(methodsOption('an EventBus', ['publish']))], {
       error: (issue) => `must be an EventBus (an object with publish) or an array of them, got ${describeValue(issue.input)}`,
     })
     .optional(),
   outbox: outboxOptions,
-  logger: withMethods('a pino-compatible logger', ['info', 'warn', 'error']).optional(),
+  logger: methodsOption('a pino-compatible logger', ['info', 'warn', 'error']).optional(),
   worker: workerOptions,
   encryptionKey: encryptionKey.optional(),
   previousEncryptionKeys: z
     .array(encryptionKey, { error: (issue) => `must be an array of keys, got ${describeValue(issue.input)}` })
     .optional(),
-  poolSize: wholeNumber('a whole number of connections', 1),
-  fetch: callable('a fetch implementation'),
+  poolSize: wholeNumberOption('a whole number of connections', 1),
+  fetch: functionOption('a fetch implementation'),
 } satisfies Record<keyof PaymentModuleOptions, z.ZodType>;
 
 export const paymentModuleOptionsSchema = strictOptions(shape, 'an object of options, e.g. { databaseUrl, providers }');
