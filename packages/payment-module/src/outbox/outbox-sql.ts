@@ -10,11 +10,17 @@ const OPEN = `('pending', 'processing', 'failed')`;
  * Appends `count` events in the caller's transaction, in the order given (`seq` follows it), and announces
  * them with NOTIFY in the same statement (sent when the transaction commits, so no extra round trip). The
  * tenant defaults to the collection's. Parameters per event: id, name, schema version, tenant, collection,
- * payload, dedupe key, ordinal.
+ * payload, dedupe key, ordinal. `change`: data-modifying CTEs (`name as (update …)`) the statement runs
+ * first, so a change and its events cost one round trip; their parameters come before the events'.
  */
-export function insertOutboxEventsSql(count: number): string {
+export function insertOutboxEventsSql(count: number, change?: string): string {
   return `
-with written as (
+with ${
+    change
+      ? `${change},
+`
+      : ''
+  }written as (
   insert into outbox_event (id, name, schema_version, tenant, payment_collection_id, payload, dedupe_key)
   select v.id, v.name, v.schema_version, coalesce(v.tenant, c.tenant, 'default'), v.collection, v.payload, v.dedupe_key
     from (values ${placeholders(count, '(?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::text, ?::int)')})

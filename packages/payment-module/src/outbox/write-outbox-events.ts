@@ -10,10 +10,24 @@ function collectionOf(event: NewDomainEvent): string | null {
   return typeof fromData === 'string' ? fromData : null;
 }
 
-/** Inserts `events` under the given `ids`; resolves with the ids written (a repeated dedupe key is not). */
-async function insertEvents(em: EntityManager, events: readonly NewDomainEvent[], ids: string[]): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const params = events.flatMap((event, i) => [
+/** Data-modifying CTEs (`name as (update …)`) and their parameters: a change that commits with its events. */
+export interface OutboxChange {
+  ctes: string;
+  params: unknown[];
+}
+
+/** Inserts `events` under the given `ids`, after `change`; resolves with the ids written (a repeated dedupe key is not). */
+async function insertEvents(
+  em: EntityManager,
+  events: readonly NewDomainEvent[],
+  ids: string[],
+  change?: OutboxChange,
+): Promise<Set<string>> {
+  if (events.length === 0) {
+    if (change) await em.execute(`with ${change.ctes} select 1`, change.params, 'run');
+    return new Set();
+  }
+  const eventParams = events.flatMap((event, i) => [
     ids[i],
     event.name,
     event.schema_version ?? 1,
@@ -23,7 +37,8 @@ async function insertEvents(em: EntityManager, events: readonly NewDomainEvent[]
     event.dedupe_key ?? null,
     i,
   ]);
-  const [row] = await em.execute<{ ids: string[] | null }[]>(insertOutboxEventsSql(events.length), params);
+  const params = change ? [...change.params, ...eventParams] : eventParams;
+  const [row] = await em.execute<{ ids: string[] | null }[]>(insertOutboxEventsSql(events.length, change?.ctes), params);
   return new Set(row?.ids ?? []);
 }
 
@@ -32,12 +47,16 @@ const newIds = (events: readonly NewDomainEvent[]) => events.map(() => generateI
 /**
  * Appends `events` to the outbox inside `em`'s transaction, in one statement: they commit, or vanish, with
  * the change they describe. Call it where that change is written (under the collection's lock, so `seq`
- * follows commit order). Resolves with the ids of the rows written (an event whose dedupe key was already
+ * follows commit order). `change`, when given, is written by the same statement. Resolves with the ids of the rows written (an event whose dedupe key was already
  * written is left out).
  */
-export async function writeOutboxEvents(em: EntityManager, events: readonly NewDomainEvent[]): Promise<string[]> {
+export async function writeOutboxEvents(
+  em: EntityManager,
+  events: readonly NewDomainEvent[],
+  change?: OutboxChange,
+): Promise<string[]> {
   const ids = newIds(events);
-  const written = await insertEvents(em, events, ids);
+  const written = await insertEvents(em, events, ids, change);
   return ids.filter((id) => written.has(id));
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders } from '../database/placeholders.js';
+import type { OutboxChange } from '../outbox/write-outbox-events.js';
 import {
   type CollectionRowsSummary,
   type CollectionTotals,
@@ -119,6 +120,11 @@ export interface PaymentWrite {
  * end, when the payment rows exist.
  */
 export function insertPaymentsSql(payments: number, captures: number): string {
+  return `with ${insertPaymentsCtes(payments, captures)}\nselect 1`;
+}
+
+/** `insertPaymentsSql` as data-modifying CTEs, for a statement that goes on to append the payments' events. */
+function insertPaymentsCtes(payments: number, captures: number): string {
   const newCaptures = captures
     ? `, new_captures as (
   insert into capture (id, payment_id, amount, status, source, idempotency_key, created_at, updated_at)
@@ -126,8 +132,7 @@ export function insertPaymentsSql(payments: number, captures: number): string {
     from (values ${placeholders(captures, '(?, ?, ?::numeric, ?, ?::timestamptz)')}) as c(id, payment_id, amount, idempotency_key, created_at)
 )`
     : '';
-  return `
-with new_payments as (
+  return `new_payments as (
   insert into payment (id, tenant, payment_collection_id, payment_session_id, provider_id, currency_code, amount, data,
                        captured_at, created_at, updated_at)
   values ${placeholders(payments, '(?, ?, ?, ?, ?, ?, ?::numeric, ?::jsonb, ?::timestamptz, ?::timestamptz, ?::timestamptz)')}
@@ -136,14 +141,16 @@ with new_payments as (
     from (values ${placeholders(payments, '(?, ?::numeric, ?::numeric, ?::numeric, ?, ?::boolean)')})
          as v(id, ${TOTALS_VALUES.join(', ')})
    where payment_collection.id = v.id
-)
-update payment_session set status = v.status, authorized_at = v.at, data = v.data, updated_at = v.at
-  from (values ${placeholders(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
- where payment_session.id = v.id`;
+), session_statuses as (
+  update payment_session set status = v.status, authorized_at = v.at, data = v.data, updated_at = v.at
+    from (values ${placeholders(payments, '(?, ?, ?::timestamptz, ?::jsonb)')}) as v(id, status, at, data)
+   where payment_session.id = v.id
+)`;
 }
 
-export async function insertPayments(em: EntityManager, writes: PaymentWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+/** The payments `writes` describe, as a change `writeOutboxEvents` writes in the statement that appends their events. */
+export function insertPaymentsChange(writes: PaymentWrite[]): OutboxChange | undefined {
+  if (writes.length === 0) return undefined;
   const params: unknown[] = [];
   for (const { payment } of writes) {
     const at = payment.created_at;
@@ -169,5 +176,5 @@ export async function insertPayments(em: EntityManager, writes: PaymentWrite[]):
   for (const { payment, sessionStatus } of writes) {
     params.push(payment.payment_session_id, sessionStatus, payment.created_at, JSON.stringify(payment.data));
   }
-  await em.execute(insertPaymentsSql(writes.length, captures.length), params, 'run');
+  return { ctes: insertPaymentsCtes(writes.length, captures.length), params };
 }

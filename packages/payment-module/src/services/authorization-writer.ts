@@ -1,11 +1,11 @@
 import { GroupCommit } from '@tender/core';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
-import { insertPayments, readLockedSessions } from './authorization-sql.js';
+import { insertPaymentsChange, readLockedSessions } from './authorization-sql.js';
 import type { ServiceContext } from './context.js';
 import { lockCollectionRows } from './locking.js';
 
-type Written = { outcome: Outcome } | { error: unknown };
+type Written = { kind: 'written'; outcome: Outcome } | { kind: 'failed'; error: unknown };
 
 /**
  * Writes answered authorizations under their collections' locks. Authorizations that reach it while another
@@ -22,7 +22,7 @@ export class AuthorizationWriter {
 
   async write(answered: Answered): Promise<Outcome> {
     const written = await this.group.submit(answered);
-    if ('error' in written) throw written.error;
+    if (written.kind === 'failed') throw written.error;
     return written.outcome;
   }
 
@@ -55,16 +55,16 @@ export class AuthorizationWriter {
   /** One transaction for the round; if it fails, each authorization in its own, so one bad row fails only itself. */
   private async writeRound(round: Answered[]): Promise<Written[]> {
     try {
-      return (await this.transaction(round)).map((outcome) => ({ outcome }));
+      return (await this.transaction(round)).map((outcome) => ({ kind: 'written', outcome }));
     } catch (error) {
-      if (round.length === 1) return [{ error }];
+      if (round.length === 1) return [{ kind: 'failed', error }];
       this.ctx.logger.warn({ err: error, sessions: round.length }, 'shared authorization transaction failed; writing each alone');
       const alone: Written[] = [];
       for (const answered of round) {
         alone.push(
           await this.transaction([answered]).then(
-            ([outcome]) => ({ outcome: outcome! }),
-            (e: unknown) => ({ error: e }),
+            ([outcome]): Written => ({ kind: 'written', outcome: outcome! }),
+            (e: unknown): Written => ({ kind: 'failed', error: e }),
           ),
         );
       }
@@ -98,12 +98,10 @@ export class AuthorizationWriter {
           collection && session ? await decideUnderLock(em, collection, session, a, this.ctx.logger) : { kind: 'missing' },
         );
       }
-      await insertPayments(
-        em,
-        outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])),
-      );
-      // The events commit with the payments they describe (one more statement, no more commits).
-      await writeOutboxEvents(em, outcomes.flatMap(createdEvents));
+      // The payments and their events in one statement: they commit together.
+      const change = insertPaymentsChange(outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])));
+      const events = outcomes.flatMap(createdEvents);
+      if (change || events.length > 0) await writeOutboxEvents(em, events, change);
       return outcomes;
     });
   }

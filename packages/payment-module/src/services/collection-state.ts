@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { compareAmounts, normalizeAmount, type PaymentCollectionStatus } from '@tender/core';
+import type { NewDomainEvent } from '../events/event-bus.js';
 import type { PaymentCollection } from '../models/index.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 
 export interface CollectionTotals {
   authorized_amount: string;
@@ -124,16 +126,29 @@ export function collectionTotalsParams(totals: CollectionTotals): unknown[] {
   ];
 }
 
-/** `recomputeCollection` for a collection locked by `lockCollectionRows` (no entity): one aggregate, one UPDATE. */
+/**
+ * `recomputeCollection` for a collection locked by `lockCollectionRows` (no entity): one aggregate, then one
+ * statement that stores the totals and appends `events` (the change's domain events) with them.
+ */
 export async function recomputeCollectionRow(
   em: EntityManager,
   collection: { id: string; amount: string },
+  events: readonly NewDomainEvent[] = [],
 ): Promise<CollectionTotals> {
   const totals = await deriveTotals(em, collection.id, collection.amount);
-  await em.execute(
-    `update payment_collection ${SET_COLLECTION_TOTALS} where id = ?`,
-    [...collectionTotalsParams(totals), collection.id],
-    'run',
-  );
+  await storeCollectionTotals(em, collection.id, totals, events);
   return totals;
+}
+
+/** Stores a locked collection's totals, derived by the caller from its rows, and appends `events` in the same statement. */
+export async function storeCollectionTotals(
+  em: EntityManager,
+  collectionId: string,
+  totals: CollectionTotals,
+  events: readonly NewDomainEvent[] = [],
+): Promise<void> {
+  await writeOutboxEvents(em, events, {
+    ctes: `collection_totals as (update payment_collection ${SET_COLLECTION_TOTALS} where id = ?)`,
+    params: [...collectionTotalsParams(totals), collectionId],
+  });
 }

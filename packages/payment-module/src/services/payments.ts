@@ -284,8 +284,7 @@ export class PaymentOperations {
         JSON.stringify(providerData ?? {}),
         payment.id,
       ]);
-      await recomputeCollectionRow(em, collection);
-      await writeOutboxEvents(em, events);
+      await recomputeCollectionRow(em, collection, events);
       return this.dto(em, em.map(Payment, row!));
     });
   }

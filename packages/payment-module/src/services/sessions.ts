@@ -13,7 +13,13 @@ import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
-import { recomputeCollection, recomputeCollectionRow } from './collection-state.js';
+import {
+  type CollectionRowsSummary,
+  recomputeCollection,
+  storeCollectionTotals,
+  totalsFrom,
+  totalsSql,
+} from './collection-state.js';
 import { COLLECTION_BY_ID_SQL } from './collections.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
@@ -44,9 +50,13 @@ export interface UpdatePaymentSessionInput {
 
 export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
 
-const INSERT_SESSION_SQL = `insert into payment_session
-  (id, tenant, payment_collection_id, provider_id, currency_code, amount, status, data, context, metadata)
-values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb) returning *`;
+/** A new session's row, with the summary of its collection's other rows (what its totals are derived from). */
+const INSERT_SESSION_SQL = `with inserted as (
+  insert into payment_session
+    (id, tenant, payment_collection_id, provider_id, currency_code, amount, status, data, context, metadata)
+  values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb) returning *
+)
+select i.*, t.* from inserted i cross join lateral (${totalsSql('i.payment_collection_id')}) as t`;
 
 export function sessionsByIdSql(n: number): string {
   return `select * from payment_session where id in (${placeholders(n)}) and deleted_at is null`;
@@ -115,20 +125,25 @@ export class SessionOperations {
     );
     try {
       return await withCollectionLock(this.ctx.orm, collectionId, async (lockedEm, locked) => {
-        const [row] = await lockedEm.execute<EntityDictionary<PaymentSession>[]>(INSERT_SESSION_SQL, [
+        const status = initiated.status ?? 'pending';
+        const [row] = await lockedEm.execute<(CollectionRowsSummary & Record<string, unknown>)[]>(INSERT_SESSION_SQL, [
           id,
           locked.tenant,
           locked.id,
           registered.id,
           locked.currency_code,
           amount,
-          initiated.status ?? 'pending',
+          status,
           JSON.stringify({ ...initiated.data, id: initiated.id }),
           input.context ? JSON.stringify(input.context) : null,
           input.metadata ? JSON.stringify(input.metadata) : null,
         ]);
-        await recomputeCollectionRow(lockedEm, locked);
-        return toSessionDTO(lockedEm.map(PaymentSession, row!));
+        const { session_statuses, authorized_amount, has_canceled_payment, captured_amount, refunded_amount, ...columns } = row!;
+        // The summary was read by the INSERT's own statement, so it does not hold the new session yet.
+        const summary = { authorized_amount, has_canceled_payment, captured_amount, refunded_amount };
+        const totals = totalsFrom(locked.amount, { ...summary, session_statuses: [...session_statuses, status] });
+        await storeCollectionTotals(lockedEm, locked.id, totals);
+        return toSessionDTO(lockedEm.map(PaymentSession, columns as EntityDictionary<PaymentSession>));
       });
     } catch (error) {
       await callProvider(registered.id, 'delete an orphaned payment', () =>
