@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { checkDatabaseUrlFlag } from './config/config-schema.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 
@@ -47,5 +48,6 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}".`);
   }
+  checkDatabaseUrlFlag((parsed.values as { 'database-url'?: string })['database-url']);
   return parsed;
 }

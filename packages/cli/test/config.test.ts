@@ -71,7 +71,7 @@ describe('loading a config file', () => {
 
   it('says what is wrong with a file', async () => {
     await expect(loadConfig({ cwd: dir, path: 'array.config.mjs' })).rejects.toThrow('must export default an object of options');
-    await expect(loadConfig({ cwd: dir, path: 'port.config.mjs' })).rejects.toThrow('port must be a port number');
+    await expect(loadConfig({ cwd: dir, path: 'port.config.mjs' })).rejects.toThrow('port: must be a port number');
     await expect(loadConfig({ cwd: dir, path: 'missing.config.ts' })).rejects.toThrow('does not exist');
     await expect(loadConfig({ cwd: dir, path: 'syntax.config.mjs' })).rejects.toThrow(/^Could not load .*syntax\.config\.mjs/);
   });

@@ -1,5 +1,6 @@
 import type { OutboxEventDTO, PaymentModule } from '@tender/payment-module';
 import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import { limitFlag } from '../config/config-schema.js';
 import { UsageError } from '../errors.js';
 import { openModule } from '../host/open-module.js';
 import { formatTable, toJson } from '../output.js';
@@ -19,8 +20,7 @@ function deliveries(row: OutboxEventDTO): string {
 }
 
 async function list(values: Record<string, unknown>, ctx: CommandContext, payments: PaymentModule) {
-  const limit = values.limit === undefined ? 50 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${values.limit}".`);
+  const limit = limitFlag(values.limit as string | undefined, 50);
   const [rows, stats] = await Promise.all([
     payments.events.list({
       status: values.status as string | undefined,

@@ -1,5 +1,6 @@
 import type { WebhookEventDTO } from '@tender/payment-module';
 import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import { limitFlag } from '../config/config-schema.js';
 import { UsageError } from '../errors.js';
 import { openModule } from '../host/open-module.js';
 import { formatTable, toJson } from '../output.js';
@@ -24,8 +25,7 @@ async function list(
   ctx: CommandContext,
   payments: Awaited<ReturnType<typeof openModule>>['payments'],
 ) {
-  const limit = values.limit === undefined ? 50 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${values.limit}".`);
+  const limit = limitFlag(values.limit as string | undefined, 50);
   const rows = await payments.webhooks.list({
     status: values.status as string | undefined,
     provider: values.provider as string | undefined,

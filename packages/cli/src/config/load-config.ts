@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../errors.js';
-import { configFromEnvironment, parsePort } from './env-config.js';
+import { checkConfig } from './config-schema.js';
+import { configFromEnvironment } from './env-config.js';
 import type { TenderConfig } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['tender.config.ts', 'tender.config.mts', 'tender.config.js', 'tender.config.mjs'];
@@ -21,16 +22,8 @@ function checkShape(config: unknown, source: string): TenderConfig {
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
     throw new CliError(`${source} must export default an object of options, e.g. \`export default { providers: [...] }\`.`);
   }
-  const c = config as TenderConfig;
-  if (c.providers !== undefined && !Array.isArray(c.providers)) {
-    throw new CliError(`${source}: providers must be an array of { resolve, id, options } registrations.`);
-  }
-  try {
-    parsePort(c.port, `${source}: port`);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-  return c;
+  // Every option, with the module's own schema: a bad value or a misspelt name names the file and the option.
+  return checkConfig(config, source);
 }
 
 /**

@@ -117,10 +117,14 @@ export function methodsOption<T extends object = object>(what: string, methods: 
   );
 }
 
+/** `<path>: <problem>; <path>: <problem>` (no final period). */
+export function describeOptionIssues(issues: readonly OptionIssue[]): string {
+  return issues.map((issue) => `${optionPath(issue.path)}: ${issue.message.replace(/\.$/, '')}`).join('; ');
+}
+
 /** `TenderError('invalid_data', 'Invalid <what> options: <path>: <problem>; …')`, with the issues as details. */
 export function invalidOptionsError(what: string, issues: readonly OptionIssue[]): TenderError {
-  const problems = issues.map((issue) => `${optionPath(issue.path)}: ${issue.message.replace(/\.$/, '')}`).join('; ');
-  return new TenderError('invalid_data', `Invalid ${what} options: ${problems}.`, {
+  return new TenderError('invalid_data', `Invalid ${what} options: ${describeOptionIssues(issues)}.`, {
     details: { issues: issues.map((issue) => ({ path: [...issue.path], message: issue.message })) },
   });
 }
