@@ -1,7 +1,4 @@
-export * from './batching/group-commit.js';
-export * from './batching/settle-with-limit.js';
 export * from './cart-port.js';
-export * from './connection-errors.js';
 export * from './errors.js';
 export * from './json/exact-json.js';
 export * from './money/index.js';

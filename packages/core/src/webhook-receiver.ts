@@ -22,7 +22,8 @@ export type WebhookReceipt =
 
 /**
  * What `@tender/http` needs from the module. Errors are TenderErrors whose type decides the status:
- * not_found 404, unauthorized 401, invalid_data 400, unavailable 503, anything else 500.
+ * not_found 404, unauthorized 401, invalid_data 400, unavailable 503, anything else 500. A receiver turns its
+ * own infrastructure's failures (a lost database) into `unavailable`: the HTTP layer reads no driver codes.
  */
 export interface WebhookReceiver {
   receiveWebhook(webhook: IncomingWebhook): Promise<WebhookReceipt>;

@@ -1,4 +1,4 @@
-import { isConnectionError, TenderError } from '@tender/core';
+import { TenderError } from '@tender/core';
 import { WebhookHttpError } from './http-errors.js';
 
 /** What the caller is told about a failure; `message` is always safe to send. */
@@ -42,11 +42,8 @@ export function describeError(error: unknown): ErrorDisposition {
       serverFault: error.status >= 500,
     };
   }
-  // Checked before the TenderError mapping: a driver error wrapped in any TenderError type
-  // is still "try again later" for the provider.
-  if (isConnectionError(error)) {
-    return { status: 503, type: 'unavailable', message: UNAVAILABLE_MESSAGE, headers: {}, serverFault: true };
-  }
+  // The receiver has already turned a lost database into `unavailable` (the payment module does, for every
+  // driver error): this layer reads TenderError types only, never a driver's codes.
   if (error instanceof TenderError) {
     const status = TENDER_STATUS[error.type];
     if (status === 503) {

@@ -32,11 +32,18 @@ describe.each(ADAPTERS)('$name adapter', ({ start }) => {
       .failWith('fail_unavailable', new TenderError('unavailable', 'Webhook inbox is unavailable.'))
       .failWith('fail_conflict', new TenderError('conflict', 'Event is being processed.'))
       .failWith('fail_crash', new Error('boom: secret sk_live_SECRET123 in message\n    at Object.<anonymous> (/srv/app.js:1:1)'))
-      .failWith('fail_pgdown', pgError('57P01', 'terminating connection due to administrator command'))
-      .failWith('fail_pgrefused', Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' }))
+      // What the payment module throws for a lost database (its driver's error is the cause).
       .failWith(
-        'fail_wrapped',
-        new TenderError('provider_error', 'inbox insert failed', { cause: pgError('08006', 'connection failure') }),
+        'fail_pgdown',
+        new TenderError('unavailable', 'The payment database is unavailable; retry later.', {
+          cause: pgError('57P01', 'terminating connection due to administrator command'),
+        }),
+      )
+      .failWith(
+        'fail_pgrefused',
+        new TenderError('unavailable', 'The payment database is unavailable; retry later.', {
+          cause: Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' }),
+        }),
       )
       .on('duplicate_provider', async () => ({
         outcome: 'duplicate',
@@ -265,8 +272,8 @@ describe.each(ADAPTERS)('$name adapter', ({ start }) => {
       expect(logged.obj).toMatchObject({ status: 500, provider: 'fail_crash' });
     });
 
-    it.each(['fail_pgdown', 'fail_pgrefused', 'fail_wrapped'])(
-      'a database connection error (%s) → 503 so the provider retries',
+    it.each(['fail_pgdown', 'fail_pgrefused'])(
+      "the receiver's unavailable error for a lost database (%s) → 503 so the provider retries",
       async (provider) => {
         const response = await send(server.baseUrl, `/hooks/payment/${provider}`, {
           headers: { 'content-type': 'application/json' },

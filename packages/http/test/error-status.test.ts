@@ -38,13 +38,18 @@ describe('describeError', () => {
     expect(describeError(null).status).toBe(500);
   });
 
-  it('turns a connection error into a generic 503 whatever wraps it', () => {
-    const error = new TenderError('invalid_data', 'wrapped', {
+  it("answers the receiver's unavailable error with 503 and its own message, never its cause", () => {
+    const error = new TenderError('unavailable', 'The payment database is unavailable; retry later.', {
       cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
     });
     const disposition = describeError(error);
-    expect(disposition.status).toBe(503);
+    expect(disposition).toMatchObject({ status: 503, type: 'unavailable', serverFault: true });
     expect(disposition.message).not.toContain('10.0.0.5');
+  });
+
+  it("reads no driver's error codes: translating them is the receiver's job (the payment module does it)", () => {
+    const raw = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    expect(describeError(raw)).toMatchObject({ status: 500, type: 'internal_error', message: 'internal error' });
   });
 
   it("keeps the HTTP layer's own errors as they are", () => {

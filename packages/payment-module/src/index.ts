@@ -1,3 +1,5 @@
+/** Shared with @tender/process-payment-workflow, which batches cart completions the same way. */
+export { GroupCommit } from './concurrency/group-commit.js';
 export { migrateDatabase, openDatabase } from './database/orm.js';
 export { DomainEventsApi, type OutboxEventDTO } from './events/domain-events-api.js';
 export * from './events/event-bus.js';

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
 import { type AwilixContainer, asValue, createContainer } from 'awilix';
+import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
 import type { DomainEventsApi } from '../events/domain-events-api.js';
@@ -109,8 +110,12 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const inboxWriter = new InboxWriter(orm, logger);
   const inbox = new WebhookInbox(ctx, service, metrics, tenants, inboxWriter, notify);
   const webhooks = new WebhookEventsApi(ctx, notify);
+  const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> =>
+    inbox.receiveWebhook(webhook).catch((error: unknown) => {
+      throw unavailableIfDisconnected(error);
+    });
   service.attachEventPipeline({
-    receive: (webhook) => inbox.receiveWebhook(webhook),
+    receive: receiveWebhook,
     worker: eventApplier(
       () => (processor ? worker : null),
       () => createWorker({ listen: false }),
@@ -130,7 +135,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     tenants,
     worker,
     databaseUrl,
-    receiveWebhook: (webhook: IncomingWebhook): Promise<WebhookReceipt> => inbox.receiveWebhook(webhook),
+    receiveWebhook,
     migrate: () => migrateDatabase(orm),
     createWorker,
     async close() {

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { GroupCommit } from '@tender/core';
+import { GroupCommit } from '../concurrency/group-commit.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { insertOutboxEventsSql } from './outbox-sql.js';

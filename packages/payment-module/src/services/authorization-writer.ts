@@ -1,4 +1,4 @@
-import { GroupCommit } from '@tender/core';
+import { GroupCommit } from '../concurrency/group-commit.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
 import { insertPaymentsChange, readLockedSessions } from './authorization-sql.js';

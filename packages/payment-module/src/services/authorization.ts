@@ -2,11 +2,11 @@ import {
   type AuthorizePaymentOutput,
   assertPositiveAmount,
   compareAmounts,
-  GroupCommit,
   type PaymentProvider,
   type ProviderContext,
   TenderError,
 } from '@tender/core';
+import { GroupCommit } from '../concurrency/group-commit.js';
 import { type AuthorizeOptions, claimedAmount, type Outcome, type Reported } from './authorization-decision.js';
 import { readSessionsForAuthorization, type SessionForAuthorization } from './authorization-sql.js';
 import { AuthorizationWriter } from './authorization-writer.js';

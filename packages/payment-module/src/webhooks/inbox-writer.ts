@@ -1,5 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { GroupCommit, isConnectionError, TenderError } from '@tender/core';
+import { TenderError } from '@tender/core';
+import { GroupCommit } from '../concurrency/group-commit.js';
+import { isConnectionError } from '../database/connection-errors.js';
 import { placeholders } from '../database/placeholders.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { settleWithLimit } from '@tender/core';
+import { settleWithLimit } from '../concurrency/settle-with-limit.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';

@@ -1,4 +1,5 @@
-import { type CartCompletion, type CartPort, GroupCommit } from '@tender/core';
+import type { CartCompletion, CartPort } from '@tender/core';
+import { GroupCommit } from '@tender/payment-module';
 
 type BatchingCartPort = CartPort & Required<Pick<CartPort, 'completeCartsOfPaymentCollections'>>;
 

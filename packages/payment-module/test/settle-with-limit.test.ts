@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { settleWithLimit } from '../src/index.js';
+import { settleWithLimit } from '../src/concurrency/settle-with-limit.js';
 
 describe('settleWithLimit', () => {
   it('runs at most `limit` calls at once and answers in item order, failures included', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { GroupCommit } from '../src/index.js';
+import { GroupCommit } from '../src/concurrency/group-commit.js';
 
 /** A write that takes a turn of the event loop, like a database round trip, and logs each batch. */
 function recordingWrite(batches: number[][], fail?: (items: number[]) => boolean) {

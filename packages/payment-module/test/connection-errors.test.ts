@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { isConnectionError, TenderError } from '../src/index.js';
+import { TenderError } from '@tender/core';
+import { isConnectionError, unavailableIfDisconnected } from '../src/database/connection-errors.js';
 
 function coded(code: string, message = 'driver error'): Error {
   return Object.assign(new Error(message), { code });
@@ -53,5 +54,23 @@ describe('isConnectionError', () => {
     const cyclic: { cause?: unknown; message: string } = { message: 'loop' };
     cyclic.cause = cyclic;
     expect(isConnectionError(cyclic)).toBe(false);
+  });
+});
+
+describe('unavailableIfDisconnected', () => {
+  it('turns a connection error, raw or wrapped in another TenderError, into unavailable with it as the cause', () => {
+    const raw = coded('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432');
+    for (const error of [raw, new TenderError('invalid_data', 'wrapped', { cause: raw })]) {
+      const translated = unavailableIfDisconnected(error);
+      expect(translated).toMatchObject({ type: 'unavailable', cause: error });
+      expect((translated as Error).message).not.toContain('10.0.0.5');
+    }
+  });
+
+  it('leaves every other error, and an unavailable one, as it is', () => {
+    const unavailable = new TenderError('unavailable', 'retry later', { cause: coded('57P01') });
+    const conflict = coded('23505');
+    expect(unavailableIfDisconnected(unavailable)).toBe(unavailable);
+    expect(unavailableIfDisconnected(conflict)).toBe(conflict);
   });
 });

@@ -1,3 +1,5 @@
+import { TenderError } from '@tender/core';
+
 /**
  * Recognises "the database (or another backing service) is unreachable right now" errors.
  *
@@ -62,4 +64,14 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   const { cause, errors } = error as { cause?: unknown; errors?: unknown };
   if (isConnectionError(cause, depth + 1)) return true;
   return Array.isArray(errors) && errors.some((inner) => isConnectionError(inner, depth + 1));
+}
+
+/**
+ * The one place a lost database becomes `TenderError('unavailable')` (503, so the provider retries) on its
+ * way out of the module, whatever raised or wrapped it; any other error is returned unchanged. The HTTP
+ * layer reads TenderError types only.
+ */
+export function unavailableIfDisconnected(error: unknown): unknown {
+  if (TenderError.is(error, 'unavailable') || !isConnectionError(error)) return error;
+  return new TenderError('unavailable', 'The payment database is unavailable; retry later.', { cause: error });
 }
