@@ -25,17 +25,16 @@ export interface TestApp {
 export async function startTestApp(
   options: { adapter?: AdapterName; providers?: ProviderRegistration[]; module?: Partial<PaymentModuleOptions> } = {},
 ): Promise<TestApp> {
+  const carts = new PostgresCartStore();
   const payments = await createTestPaymentModule({
+    cart: carts,
     providers: options.providers ?? [
       { resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [SYSTEM_SECRET] } },
     ],
     workflow: processPaymentWorkflow,
     ...options.module,
   });
-  const carts = new PostgresCartStore(payments.databaseUrl);
-  await carts.migrate();
-  const { asValue } = await import('awilix');
-  payments.container.register({ cartPort: asValue(carts) });
+  await carts.open(payments.databaseUrl); // creates the cart tables
   const events: DomainEvent[] = [];
   payments.events.subscribe('*', (event) => {
     events.push(event);

@@ -7,18 +7,23 @@ import { createLogger, startWorker } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 import pg from 'pg';
 
 const env = process.env;
 const databaseUrl = env.DATABASE_URL;
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 const leaseMs = Number(env.LEASE_MS ?? 2000);
+const slowMs = Number(env.SLOW_EVENT_MS ?? 0);
+const hold = async ({ input }) => {
+  process.stdout.write(`IN_FLIGHT ${input.event_id}\n`);
+  await new Promise((resolve) => (env.HOLD_EVENT === '1' ? undefined : setTimeout(resolve, slowMs)));
+};
 const { module } = await startWorker({
   databaseUrl,
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [env.SYSTEM_SECRET] } }],
   workflow: processPaymentWorkflow,
   cart: new PostgresCartStore(databaseUrl),
+  afterPaymentHook: env.HOLD_EVENT === '1' || slowMs > 0 ? hold : undefined,
   worker: { leaseMs, pollIntervalMs: 50, baseDelayMs: 50, maxDelayMs: 500 },
   outbox: { relay: env.RELAY !== '0', leaseMs, pollIntervalMs: 50, baseDelayMs: 50, maxDelayMs: 500 },
   logger: createLogger({ level: env.WORKER_LOG_LEVEL ?? 'silent' }),
@@ -40,13 +45,4 @@ const record = (subscriber) => async (event) => {
 module.events.subscribe('*', record('ship'), { name: 'ship' });
 module.events.subscribe('*', record('ledger'), { name: 'ledger' });
 
-const slowMs = Number(env.SLOW_EVENT_MS ?? 0);
-if (env.HOLD_EVENT === '1' || slowMs > 0) {
-  module.container.register({
-    afterPaymentHook: asValue(async ({ input }) => {
-      process.stdout.write(`IN_FLIGHT ${input.event_id}\n`);
-      await new Promise((resolve) => (env.HOLD_EVENT === '1' ? undefined : setTimeout(resolve, slowMs)));
-    }),
-  });
-}
 process.stdout.write(`READY ${module.worker.id}\n`);

@@ -6,15 +6,19 @@ import { createLogger, startWorker } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 
 const databaseUrl = process.env.DATABASE_URL;
 const carts = new PostgresCartStore(databaseUrl);
+const hold = async ({ input }) => {
+  process.stdout.write(`IN_FLIGHT ${input.event_id}\n`);
+  await new Promise(() => {});
+};
 const { module } = await startWorker({
   databaseUrl,
   providers: [{ resolve: SystemPaymentProvider, id: 'default', options: { webhookSecrets: [process.env.SYSTEM_SECRET] } }],
   workflow: processPaymentWorkflow,
   cart: carts,
+  afterPaymentHook: process.env.HOLD_AFTER_PAYMENT === '1' ? hold : undefined,
   worker: {
     leaseMs: Number(process.env.LEASE_MS ?? 1500),
     pollIntervalMs: Number(process.env.POLL_MS ?? 50),
@@ -24,12 +28,4 @@ const { module } = await startWorker({
   },
   logger: createLogger({ level: process.env.WORKER_LOG_LEVEL ?? 'silent' }),
 });
-if (process.env.HOLD_AFTER_PAYMENT === '1') {
-  module.container.register({
-    afterPaymentHook: asValue(async ({ input }) => {
-      process.stdout.write(`IN_FLIGHT ${input.event_id}\n`);
-      await new Promise(() => {});
-    }),
-  });
-}
 process.stdout.write(`READY ${module.worker.id}\n`);

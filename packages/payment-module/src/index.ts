@@ -8,7 +8,14 @@ export { createLogger, type Logger } from './logger.js';
 export { DEFAULT_TENANT, entities } from './models/index.js';
 export type { OutboxDeliveries } from './models/outbox-event.js';
 export { createPaymentModule, type PaymentModule } from './module/create-payment-module.js';
-export type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './module/options.js';
+export type {
+  AfterPaymentHook,
+  PaymentModuleOptions,
+  PaymentWebhookInput,
+  WorkflowDependencies,
+  WorkflowFactory,
+  WorkflowInput,
+} from './module/options.js';
 export { checkPaymentModuleOptions, paymentModuleOptionsSchema, postgresUrlProblem } from './module/options-schema.js';
 export { startWorker, type WorkerProcess } from './module/start-worker.js';
 export type { RelayOptions } from './outbox/relay.js';

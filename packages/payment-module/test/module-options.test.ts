@@ -8,7 +8,7 @@ import {
   paymentModuleOptionsSchema,
   startWorker,
 } from '@tender/payment-module';
-import { createTestDatabase, type TestDatabase } from '@tender/payment-module/testing';
+import { createTestDatabase, internalsOf, type TestDatabase } from '@tender/payment-module/testing';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 
@@ -82,6 +82,11 @@ describe('createPaymentModule refuses bad options before it touches the database
       /workflow: must be a workflow factory such as processPaymentWorkflow \(a function\)/,
     ],
     ['a cart that is not a CartPort', { cart: 'carts' }, /cart: must be a CartPort/],
+    [
+      'an afterPaymentHook that is not a function',
+      { afterPaymentHook: { run() {} } },
+      /afterPaymentHook: must be an async function \(\{ input, session, payment \}\) .* \(a function\), got an object/,
+    ],
     ['an event bus without publish', { eventBus: [{ name: 'x' }] }, /eventBus: must be an EventBus/],
     [
       'fetch that is not one',
@@ -161,6 +166,7 @@ describe('valid options still make a working module', () => {
         retrieveCartByPaymentCollection: async () => null,
         completeCart: async () => ({ order_id: 'order_1' }),
       },
+      afterPaymentHook: async () => {},
       eventBus: [],
       outbox: { batchSize: 8, relay: true, retentionMs: 60_000, listen: false },
       logger: silent,
@@ -170,7 +176,7 @@ describe('valid options still make a working module', () => {
       fetch: globalThis.fetch,
     });
     try {
-      expect(payments.registry.get('pp_system_default')).toBeDefined();
+      expect(internalsOf(payments).registry.get('pp_system_default')).toBeDefined();
       const collection = await payments.service.createPaymentCollections({ currency_code: 'eur', amount: '10.00' });
       expect(collection.id).toMatch(/^pay_col_/);
       expect(payments.worker).toBeDefined();
@@ -192,7 +198,7 @@ describe('valid options still make a working module', () => {
     });
     try {
       expect(payments.worker).toBeUndefined();
-      expect(payments.registry.get('pp_system_second')).toBeDefined();
+      expect(internalsOf(payments).registry.get('pp_system_second')).toBeDefined();
     } finally {
       await payments.close();
     }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPaymentModule, type PaymentModule, type WorkflowFactory } from '@tender/payment-module';
-import { createTestDatabase, type TestDatabase } from '@tender/payment-module/testing';
+import { createTestDatabase, internalsOf, type TestDatabase } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 import { pino } from 'pino';
@@ -160,8 +160,8 @@ describe('per-tenant secrets', () => {
 
 describe('secrets at rest', () => {
   it('are encrypted in the database, absent from list output and from logs', async () => {
-    const [row] = await payments.orm.em
-      .fork()
+    const [row] = await internalsOf(payments)
+      .orm.em.fork()
       .execute<{ secrets_ciphertext: string; key_id: string }[]>(
         `select secrets_ciphertext, key_id from provider_config where tenant_id = 'tenant-b'`,
       );
@@ -179,8 +179,8 @@ describe('secrets at rest', () => {
   it('encryption-key rotation: old rows stay readable during it, then are re-encrypted under the new key', async () => {
     const keyOf = async () =>
       (
-        await payments.orm.em
-          .fork()
+        await internalsOf(payments)
+          .orm.em.fork()
           .execute<{ key_id: string }[]>(`select distinct key_id from provider_config where key_id is not null`)
       ).map((r) => r.key_id);
     const [oldKeyId] = await keyOf();

@@ -5,7 +5,6 @@ import {
   type PaymentSessionDTO,
   ProviderContradictsWebhookError,
 } from '@tender/payment-module';
-import type { AwilixContainer } from 'awilix';
 import { runSteps, type Step, StepFailedError } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
 import { type Authorized, authorizeStep } from './steps/authorize-step.js';
@@ -34,16 +33,6 @@ function stepsFor(action: PaymentAction): Step<RunState, unknown>[] | undefined 
 /** The actions whose first step authorizes the session; a paid collection then completes its cart. */
 const AUTHORIZES = new Set<PaymentAction>([PaymentActions.AUTHORIZED, PaymentActions.CAPTURED]);
 
-function resolveDependencies(container: AwilixContainer): WorkflowDependencies {
-  return {
-    paymentModuleService: container.resolve('paymentModuleService'),
-    eventBus: container.resolve('eventBus'),
-    logger: container.resolve('logger'),
-    cartPort: container.resolve('cartPort', { allowUnregistered: true }) ?? null,
-    afterPaymentHook: container.resolve('afterPaymentHook', { allowUnregistered: true }) ?? null,
-  };
-}
-
 /**
  * How often the provider's own status may contradict a webhook before the event is rejected: the gateway
  * may lag its webhook by a few seconds, and the inbox's backoff spaces these attempts out.
@@ -65,11 +54,13 @@ async function findSession(deps: WorkflowDependencies, id: string): Promise<Paym
  * the payment collection's row lock (inside the service), where the webhook's claim is checked against the
  * session, so retries, duplicates, reordering and a racing storefront converge on one payment, one capture
  * and one order. Runs of the same moment (a worker's batch) share their commits inside the service.
+ *
+ * `deps` is what `createPaymentModule` hands it (its service, outbox, logger, and the `cart` and
+ * `afterPaymentHook` options); a test may call it with its own.
  */
-export function processPaymentWorkflow(container: AwilixContainer) {
+export function processPaymentWorkflow(deps: WorkflowDependencies) {
   return {
     async run({ input }: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
-      const deps = resolveDependencies(container);
       const base = { action: input.action, session_id: input.data?.session_id };
       const ignore = (reason: string): ProcessPaymentResult => {
         deps.logger.info({ ...base, event_id: input.event_id, reason }, 'payment webhook ignored');

@@ -1,18 +1,8 @@
-import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
-import type { Logger, OutboxWriter, PaymentDTO, PaymentModuleService, PaymentSessionDTO } from '@tender/payment-module';
+import type { PaymentAction } from '@tender/core';
+import type { AfterPaymentHook, PaymentDTO, PaymentWebhookInput, WorkflowDependencies } from '@tender/payment-module';
 
-export interface ProcessPaymentInput {
-  action: PaymentAction;
-  data?: WebhookActionData | null;
-  event_id?: string;
-  /** The provider whose route the webhook arrived on; a session of another provider is never touched. */
-  provider_id: string;
-  /** The tenant the webhook arrived for; a session of another tenant is never touched. */
-  tenant?: string;
-  /** How many times this event has been tried, this one included (the inbox counts). */
-  attempts?: number;
-  webhook_event_id?: string;
-}
+/** The event a run applies (an inbox row is one). */
+export type ProcessPaymentInput = PaymentWebhookInput;
 
 export interface ProcessPaymentResult {
   /** `rejected`: the provider's own status kept contradicting the webhook, so nothing was applied. */
@@ -27,26 +17,8 @@ export interface ProcessPaymentResult {
   [key: string]: unknown;
 }
 
-/**
- * A host step run after the payment is recorded and before the cart is completed (a fraud check, a
- * stock reservation…). Throwing from it compensates the authorization this run created. It runs only for
- * `authorized` and `captured`, after the authorization step, so it always gets the event, the session as it
- * now stands and the session's payment (with the webhook's capture, when one was recorded).
- */
-export type AfterPaymentHook = (args: {
-  input: ProcessPaymentInput;
-  session: PaymentSessionDTO;
-  payment: PaymentDTO;
-}) => Promise<void>;
-
-/** What the workflow resolves from the module's container. */
-export interface WorkflowDependencies {
-  paymentModuleService: PaymentModuleService;
-  eventBus: OutboxWriter;
-  logger: Logger;
-  cartPort: CartPort | null;
-  afterPaymentHook?: AfterPaymentHook | null;
-}
+/** What the module hands the workflow: its service, outbox and logger, and the `cart` and `afterPaymentHook` options. */
+export type { AfterPaymentHook, WorkflowDependencies };
 
 /** What the payment steps of one run share: the event, its session's id, and the payment once a step has it. */
 export interface RunState {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { normalizeAmount, type PaymentAction, TenderError } from '@tender/core';
-import type { DomainEvent } from '@tender/payment-module';
+import type { DomainEvent, WorkflowDependencies } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
 import {
   type ProcessPaymentInput,
@@ -10,7 +10,6 @@ import {
 } from '@tender/process-payment-workflow';
 import { createSystemWebhook, UnreachableGatewayProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 const FAILING = 'pp_failing_default';
@@ -61,9 +60,13 @@ function input(
   };
 }
 
+/** What a test swaps in for its own runs (a hook); reset by the test that sets it. */
+let overrides: Partial<WorkflowDependencies> = {};
+const configuredWorkflow = () => processPaymentWorkflow({ ...payments.workflowDependencies, ...overrides });
+
 /** What the worker does with a claimed batch: every input run at the same moment. */
 async function runTogether(inputs: ProcessPaymentInput[]) {
-  const workflow = processPaymentWorkflow(payments.container);
+  const workflow = configuredWorkflow();
   const results = await Promise.allSettled(inputs.map((one) => workflow.run({ input: one })));
   return { results };
 }
@@ -93,7 +96,7 @@ describe('runs of the same moment', () => {
   it('8 captured webhooks at once: their authorizations share commits, each run completes its cart', async () => {
     const checkouts = await Promise.all(Array.from({ length: 8 }, () => checkout()));
     const inputs = checkouts.map(({ session }) => input('captured', session.id));
-    const workflow = processPaymentWorkflow(payments.container);
+    const workflow = configuredWorkflow();
     const results = await Promise.all(inputs.map((one) => workflow.run({ input: one })));
     const paymentIds = results.map((r) => r.payment_id!);
     // The first is written at once, the seven that arrived meanwhile together.
@@ -198,11 +201,11 @@ describe('runs of the same moment', () => {
     const paidBefore = await checkout();
     const existing = await payments.service.authorizePaymentSession(paidBefore.session.id);
     const refuse = new Set([rejectedByHook.session.id, paidBefore.session.id]);
-    payments.container.register({
-      afterPaymentHook: asValue(async ({ session }: { session: { id: string } }) => {
+    overrides = {
+      afterPaymentHook: async ({ session }) => {
         if (refuse.has(session.id)) throw new Error('fraud check rejected the order');
-      }),
-    });
+      },
+    };
     let results: PromiseSettledResult<ProcessPaymentResult>[];
     try {
       ({ results } = await runTogether([
@@ -211,7 +214,7 @@ describe('runs of the same moment', () => {
         input('authorized', paidBefore.session.id),
       ]));
     } finally {
-      payments.container.register({ afterPaymentHook: asValue(null) });
+      overrides = {};
     }
 
     const error = failure(results[0]);

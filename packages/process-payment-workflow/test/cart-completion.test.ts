@@ -5,7 +5,6 @@ import type { TestPaymentModule } from '@tender/payment-module/testing';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 import { checkout, startWorkflowModule } from './support/workflow-fixture.js';
 
 /** The reference cart, counting its batch calls. */
@@ -39,13 +38,14 @@ beforeEach(() => {
 const checkouts = (n: number) =>
   Promise.all(Array.from({ length: n }, () => checkout(payments, carts, '10.00', { provider: 'pp_system_default' })));
 
+let cartPort: CartPort | null = null;
 function useCart(port: CartPort) {
-  payments.container.register({ cartPort: asValue(port) });
+  cartPort = port;
 }
 
 let seq = 0;
 const captured = (session_id: string) =>
-  processPaymentWorkflow(payments.container).run({
+  processPaymentWorkflow({ ...payments.workflowDependencies, cartPort }).run({
     input: {
       action: 'captured',
       provider_id: 'pp_system_default',

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { PaymentAction } from '@tender/core';
-import type { DomainEvent } from '@tender/payment-module';
+import type { DomainEvent, WorkflowDependencies } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
 import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } from '@tender/process-payment-workflow';
 import { CallbackOnlyProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
 
 let payments: TestPaymentModule;
@@ -31,9 +30,13 @@ beforeEach(async () => {
   CountingProvider.reset();
 });
 
+/** What a test swaps in for its own runs (a failing cart, a hook); reset by the test that sets it. */
+let overrides: Partial<WorkflowDependencies> = {};
+const workflow = () => processPaymentWorkflow({ ...payments.workflowDependencies, ...overrides });
+
 let eventSeq = 0;
 function run(action: PaymentAction, session_id: string | undefined, amount = '25.00', extra: Partial<ProcessPaymentInput> = {}) {
-  return processPaymentWorkflow(payments.container).run({
+  return workflow().run({
     input: {
       action,
       provider_id: COUNTING,
@@ -158,7 +161,7 @@ describe('each action', () => {
     const { collection, session } = await checkout('30');
     await run('captured', session.id, '30');
     const refund = (reference: string, amount: string) =>
-      processPaymentWorkflow(payments.container).run({
+      workflow().run({
         input: {
           action: 'refunded',
           provider_id: COUNTING,
@@ -238,11 +241,11 @@ describe('compensation and failures', () => {
         throw new Error('order service is down');
       },
     };
-    payments.container.register({ cartPort: asValue(failing) });
+    overrides = { cartPort: failing };
     try {
       await expect(run('authorized', session.id)).rejects.toThrow(/order service is down/);
     } finally {
-      payments.container.register({ cartPort: asValue(carts) });
+      overrides = {};
     }
     expect((await payments.service.retrievePaymentCollection(collection.id)).status).toBe('authorized');
     expect(await carts.countOrders(cart.id)).toBe(0);
@@ -253,17 +256,17 @@ describe('compensation and failures', () => {
 
   it('a failing step after authorization cancels the authorization this run created', async () => {
     const { collection, session, cart } = await checkout();
-    payments.container.register({
-      afterPaymentHook: asValue(async () => {
+    overrides = {
+      afterPaymentHook: async () => {
         throw new Error('fraud check rejected the order');
-      }),
-    });
+      },
+    };
     try {
       const error = await run('authorized', session.id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StepFailedError);
       expect((error as StepFailedError).compensated).toEqual(['authorize-payment-session']);
     } finally {
-      payments.container.register({ afterPaymentHook: asValue(null) });
+      overrides = {};
     }
     const [payment] = await payments.service.listPayments({ payment_session_id: session.id });
     expect(payment!.canceled_at).not.toBeNull();

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeListener, type WebhookResult } from '@tender/http';
 import type { PaymentModule } from '@tender/payment-module';
+import { internalsOf } from '@tender/payment-module/internal';
 import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { parsePort, SYSTEM_SECRET_VARIABLE, withRunSystemProvider } from '../config/env-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -61,8 +62,9 @@ function printBanner(
   );
   if (secret) out.line(`System provider secret for this run (no config file): ${secret}`);
   out.line('Webhook URLs:');
-  for (const provider of payments.registry.list()) out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
-  const [first] = payments.registry.list();
+  for (const provider of internalsOf(payments).registry.list())
+    out.line(`  ${provider.id.padEnd(24)} ${webhookUrl(base, provider)}`);
+  const [first] = internalsOf(payments).registry.list();
   if (first) {
     const env = secret && first.identifier === 'system' ? `${SYSTEM_SECRET_VARIABLE}=${secret} ` : '';
     const db = devDatabase ? ` --database-url ${payments.databaseUrl}` : '';

@@ -1,4 +1,5 @@
 import type { PaymentModule } from '@tender/payment-module';
+import { internalsOf } from '@tender/payment-module/internal';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import type { Checkout } from './scenario.js';
 
@@ -35,7 +36,7 @@ export async function readCheckoutState(
 export async function countRows(payments: PaymentModule, checkouts: Checkout[]) {
   const collections = checkouts.map((c) => c.collection_id);
   const sessions = checkouts.map((c) => c.session_id);
-  const em = payments.orm.em.fork();
+  const em = internalsOf(payments).orm.em.fork();
   const count = async (sql: string, params: unknown[]) => Number((await em.execute<{ n: string }[]>(sql, params))[0]!.n);
   const inList = (values: unknown[]) => values.map(() => '?').join(', ');
   return {

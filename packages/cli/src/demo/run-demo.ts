@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { startEmbeddedPostgres } from '@tender/embedded-postgres';
 import { createNodeListener } from '@tender/http';
 import { createLogger, createPaymentModule, type PaymentModule } from '@tender/payment-module';
+import { internalsOf } from '@tender/payment-module/internal';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { PostgresCartStore } from '@tender/reference-cart';
 import type { Output } from '../output.js';
@@ -116,7 +117,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     print('Tender demo: real PostgreSQL, a real HTTP route, provider APIs emulated on 127.0.0.1, webhooks signed');
     print("by each provider's own scheme. Webhook URLs:");
-    for (const provider of payments.registry.list())
+    for (const provider of internalsOf(payments).registry.list())
       print(`  ${provider.id.padEnd(20)} ${baseUrl}/hooks/payment/${provider.routeKey}`);
     print();
 

@@ -1,4 +1,5 @@
 import type { PaymentModule } from '@tender/payment-module';
+import { internalsOf } from '@tender/payment-module/internal';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import { type Delivery, responseOutcome, sendDelivery } from '../http/send-delivery.js';
 import { type CheckoutState, readCheckoutState } from './checkout-state.js';
@@ -49,7 +50,7 @@ export async function createCheckouts(
     const cart = await carts.createCart(collection.id);
     checkouts.push({
       ...plan,
-      route_key: payments.registry.get(plan.provider_id).routeKey,
+      route_key: internalsOf(payments).registry.get(plan.provider_id).routeKey,
       session_id: session.id,
       collection_id: collection.id,
       cart_id: cart.id,

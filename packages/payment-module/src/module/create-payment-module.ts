@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
-import { type AwilixContainer, asValue, createContainer } from 'awilix';
 import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
@@ -15,12 +14,13 @@ import { eventApplier } from '../services/process-event.js';
 import { createKeyring } from '../tenants/keyring.js';
 import { TenantConfigStore } from '../tenants/tenant-config-store.js';
 import { WebhookInbox } from '../webhooks/inbox.js';
-import type { InboxEvent, WebhookProcessor } from '../webhooks/inbox-event.js';
+import type { WebhookProcessor } from '../webhooks/inbox-event.js';
 import { InboxWriter } from '../webhooks/inbox-writer.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
 import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
-import type { PaymentModuleOptions, WorkflowFactory, WorkflowInput } from './options.js';
+import { attachInternals } from './internals.js';
+import type { PaymentModuleOptions, WorkflowDependencies, WorkflowFactory } from './options.js';
 import { checkDatabaseUrlVariable, checkPaymentModuleOptions } from './options-schema.js';
 
 export interface PaymentModule extends WebhookReceiver {
@@ -30,10 +30,6 @@ export interface PaymentModule extends WebhookReceiver {
   /** Domain events: subscribe, list, replay (the outbox). */
   events: DomainEventsApi;
   logger: Logger;
-  /** Holds `paymentModuleService`, `cartPort`, `eventBus`, `logger`, `orm`, `providerRegistry`. */
-  container: AwilixContainer;
-  orm: MikroORM;
-  registry: ProviderRegistry;
   /** Tenants and their encrypted per-provider configurations. */
   tenants: TenantConfigStore;
   /** The in-process worker, when one runs. */
@@ -47,7 +43,8 @@ export interface PaymentModule extends WebhookReceiver {
 
 /**
  * The one entry point: checks its options (paymentModuleOptionsSchema), connects (or starts an embedded
- * PostgreSQL), validates every provider's options, wires the container and starts the in-process webhook worker.
+ * PostgreSQL), validates every provider's options, wires the parts together (plain constructor calls, no
+ * container) and starts the in-process webhook worker.
  */
 export async function createPaymentModule(options: PaymentModuleOptions = {}): Promise<PaymentModule> {
   // Every option is checked first: a bad value or a misspelt name fails here, naming it, with nothing started.
@@ -84,17 +81,14 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const outbox = startOutbox(orm, { metrics, logger, databaseUrl, buses }, options.outbox);
   const events = outbox.events;
 
-  const container = createContainer({ strict: true });
-  container.register({
-    orm: asValue(orm),
-    logger: asValue(logger),
-    eventBus: asValue(outboxWriter),
-    providerRegistry: asValue(registry),
-    paymentModuleService: asValue(service),
-    cartPort: asValue(options.cart ?? null),
-  });
-
-  const processor = options.workflow && workflowProcessor(options.workflow, container);
+  const workflowDependencies: WorkflowDependencies = {
+    paymentModuleService: service,
+    outbox: outboxWriter,
+    logger,
+    cartPort: options.cart ?? null,
+    afterPaymentHook: options.afterPaymentHook ?? null,
+  };
+  const processor = options.workflow && workflowProcessor(options.workflow, workflowDependencies);
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
     return new WebhookWorker(orm, processor, metrics, logger, workerOptions, databaseUrl);
@@ -121,17 +115,13 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
       () => createWorker({ listen: false }),
     ),
   });
-  container.register({ webhookInbox: asValue(inbox), webhookEvents: asValue(webhooks), tenantConfigStore: asValue(tenants) });
 
-  return {
+  const module: PaymentModule = {
     service,
     webhooks,
     metrics,
     events,
     logger,
-    container,
-    orm,
-    registry,
     tenants,
     worker,
     databaseUrl,
@@ -147,10 +137,14 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
       await embedded?.stop();
     },
   };
+  return attachInternals(module, { orm, registry, workflowDependencies });
 }
 
-/** The worker's view of the host's workflow: its input is the inbox row, under the name the workflow knows. */
-function workflowProcessor(workflow: WorkflowFactory, container: AwilixContainer): WebhookProcessor {
-  const input = (event: InboxEvent): WorkflowInput => ({ ...event, webhook_event_id: event.id });
-  return { process: (event) => workflow(container).run({ input: input(event) }) };
+/**
+ * The worker's view of the host's workflow, made once: its input is the inbox row, under the name the
+ * workflow knows.
+ */
+function workflowProcessor(workflow: WorkflowFactory, dependencies: WorkflowDependencies): WebhookProcessor {
+  const run = workflow(dependencies);
+  return { process: (event) => run.run({ input: { ...event, webhook_event_id: event.id } }) };
 }

@@ -159,6 +159,7 @@ const shape = {
   migrate: flag('apply pending migrations on start'),
   workflow: functionOption('a workflow factory such as processPaymentWorkflow'),
   cart: methodsOption('a CartPort', ['retrieveCartByPaymentCollection', 'completeCart']).optional(),
+  afterPaymentHook: functionOption('an async function ({ input, session, payment }) the workflow runs after a payment'),
   eventBus: z
     .union([methodsOption('an EventBus', ['publish']), z.array(methodsOption('an EventBus', ['publish']))], {
       error: (issue) => `must be an EventBus (an object with publish) or an array of them, got ${describeValue(issue.input)}`,

@@ -1,16 +1,56 @@
-import type { CartPort } from '@tender/core';
-import type { AwilixContainer } from 'awilix';
+import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { OutboxOptions } from '../outbox/start-outbox.js';
+import type { OutboxWriter } from '../outbox/write-outbox-events.js';
 import type { ProviderRegistration } from '../providers/registry.js';
+import type { PaymentDTO, PaymentSessionDTO } from '../services/dto.js';
+import type { PaymentModuleService } from '../services/payment-module-service.js';
 import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
 import type { WorkerOptions } from '../webhooks/worker.js';
 
 export type WorkflowInput = InboxEvent & { webhook_event_id: string };
 
-/** What `processPaymentWorkflow` looks like to the module: `workflow(container).run({ input })`. */
-export type WorkflowFactory = (container: AwilixContainer) => {
+/** The event a workflow run applies, as an after-payment hook sees it (an inbox row is one). */
+export interface PaymentWebhookInput {
+  action: PaymentAction;
+  data?: WebhookActionData | null;
+  event_id?: string;
+  /** The provider whose route the webhook arrived on; a session of another provider is never touched. */
+  provider_id: string;
+  /** The tenant the webhook arrived for; a session of another tenant is never touched. */
+  tenant?: string;
+  /** How many times this event has been tried, this one included (the inbox counts). */
+  attempts?: number;
+  webhook_event_id?: string;
+}
+
+/**
+ * A host step the workflow runs after a webhook's payment is recorded and before the cart is completed (a
+ * fraud check, a stock reservation…). Throwing from it compensates the authorization that run created. It
+ * runs only for `authorized` and `captured`, after the authorization step, so it always gets the event, the
+ * session as it now stands and the session's payment (with the webhook's capture, when one was recorded).
+ */
+export type AfterPaymentHook = (args: {
+  input: PaymentWebhookInput;
+  session: PaymentSessionDTO;
+  payment: PaymentDTO;
+}) => Promise<void>;
+
+/** What the module hands the workflow, once, when it starts: plain values, no container. */
+export interface WorkflowDependencies {
+  paymentModuleService: PaymentModuleService;
+  /** Writes domain events in the transaction of the change they describe (the outbox). */
+  outbox: OutboxWriter;
+  logger: Logger;
+  /** The `cart` option, or null. */
+  cartPort: CartPort | null;
+  /** The `afterPaymentHook` option, or null. */
+  afterPaymentHook: AfterPaymentHook | null;
+}
+
+/** What `processPaymentWorkflow` looks like to the module: `workflow(dependencies).run({ input })`. */
+export type WorkflowFactory = (dependencies: WorkflowDependencies) => {
   /** Runs one event. */
   run(args: { input: WorkflowInput }): Promise<ProcessingResult>;
 };
@@ -25,6 +65,11 @@ export interface PaymentModuleOptions {
   workflow?: WorkflowFactory;
   /** The host's cart module, used by the workflow to complete carts. */
   cart?: CartPort;
+  /**
+   * Runs in the workflow after a webhook's authorization (or capture) is recorded, before the cart is
+   * completed; throwing from it undoes the authorization and the inbox retries the event. See AfterPaymentHook.
+   */
+  afterPaymentHook?: AfterPaymentHook;
   /** Broker adapters every domain event is published to (`@tender/events-nats`, `@tender/events-redis`). */
   eventBus?: EventBus | EventBus[];
   /** The outbox relay of this process: delivery attempts, lease, retention of delivered events. */

@@ -1,9 +1,13 @@
 import { createLogger } from '../logger.js';
 import { createPaymentModule, type PaymentModule } from '../module/create-payment-module.js';
+import { attachInternals, internalsOf, type ModuleInternals } from '../module/internals.js';
 import type { PaymentModuleOptions } from '../module/options.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-export interface TestPaymentModule extends PaymentModule {
+export { internalsOf, type ModuleInternals };
+
+/** A module with, for tests, its internals (`orm`, `registry`, `workflowDependencies`) as members. */
+export interface TestPaymentModule extends PaymentModule, ModuleInternals {
   database: TestDatabase;
 }
 
@@ -18,12 +22,15 @@ export async function createTestPaymentModule(
     databaseUrl: database.url,
     migrate: true,
   });
-  return {
+  const internals = internalsOf(module);
+  const test: TestPaymentModule = {
     ...module,
+    ...internals,
     database,
     async close() {
       await module.close();
       await database.drop();
     },
   };
+  return attachInternals(test, internals);
 }

@@ -40,7 +40,7 @@ export async function completeCartIfPaid(
   // written right after it. A crash in between leaves the inbox event unprocessed: its retry finds the cart
   // completed (created: false) and writes the event then. The dedupe key makes it one event per cart
   // whichever try, or whichever racing completion, writes it.
-  await deps.eventBus.write({
+  await deps.outbox.write({
     name: PaymentEvents.CART_COMPLETED,
     payment_collection_id: paymentCollectionId,
     dedupe_key: `${PaymentEvents.CART_COMPLETED}:${cart_id}`,

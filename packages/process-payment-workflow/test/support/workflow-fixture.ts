@@ -4,7 +4,6 @@ import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
-import { asValue } from 'awilix';
 
 /** The real system provider, counting the calls that would move money at a gateway. */
 export class CountingProvider extends SystemPaymentProvider {
@@ -35,16 +34,21 @@ export const COUNTING = 'pp_counting_default';
 
 /**
  * A payment module running the workflow (no worker: tests call it directly), with a reference cart store
- * (`Cart`, for a subclass that records its calls) registered as its cart port.
+ * (`Cart`, for a subclass that records its calls) as its `cart` option.
  */
 export async function startWorkflowModule<Cart extends PostgresCartStore = PostgresCartStore>(
   providers: ProviderRegistration[],
-  Cart: new (url: string, options: { max?: number }) => Cart = PostgresCartStore as never,
+  Cart: new (url: string | undefined, options: { max?: number }) => Cart = PostgresCartStore as never,
 ): Promise<{ payments: TestPaymentModule; carts: Cart }> {
-  const payments = await createTestPaymentModule({ providers, workflow: processPaymentWorkflow, worker: false, poolSize: 20 });
-  const carts = new Cart(payments.databaseUrl, { max: 20 });
-  await carts.migrate();
-  payments.container.register({ cartPort: asValue(carts) });
+  const carts = new Cart(undefined, { max: 20 });
+  const payments = await createTestPaymentModule({
+    providers,
+    workflow: processPaymentWorkflow,
+    cart: carts,
+    worker: false,
+    poolSize: 20,
+  });
+  await carts.open(payments.databaseUrl);
   return { payments, carts };
 }
 

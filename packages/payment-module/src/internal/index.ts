@@ -1,0 +1,2 @@
+/** Not part of the public API: what this repository's CLI reads from a module (see ModuleInternals). */
+export { internalsOf, type ModuleInternals } from '../module/internals.js';
