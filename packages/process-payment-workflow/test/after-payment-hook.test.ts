@@ -6,6 +6,7 @@ import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 import { PostgresCartStore } from '@tender/reference-cart';
+import { checkout as newCheckout } from './support/workflow-fixture.js';
 
 // `afterPaymentHook` as a module option, end to end: a signed webhook through the module's receiver, the
 // inbox, the module's own worker and the workflow, on a real database.
@@ -37,16 +38,7 @@ afterAll(async () => {
   await carts?.close();
 });
 
-async function checkout() {
-  const collection = await payments.service.createPaymentCollections({ currency_code: 'eur', amount: '12.00' });
-  const session = await payments.service.createPaymentSession(collection.id, {
-    provider_id: 'pp_system_default',
-    amount: '12.00',
-    currency_code: 'eur',
-  });
-  const cart = await carts.createCart(collection.id);
-  return { collection, session, cart };
-}
+const checkout = () => newCheckout(payments, carts, '12.00', { provider: 'pp_system_default' });
 
 function authorizedWebhook(sessionId: string) {
   const webhook = createSystemWebhook({ secret: SECRET, type: 'payment.authorized', session_id: sessionId, amount: '12.00' });
