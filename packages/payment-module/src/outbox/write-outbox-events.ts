@@ -1,5 +1,6 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../concurrency/group-commit.js';
+import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { insertOutboxEventsSql } from './outbox-sql.js';
@@ -18,7 +19,7 @@ export interface OutboxChange {
 
 /** Inserts `events` under the given `ids`, after `change`; resolves with the ids written (a repeated dedupe key is not). */
 async function insertEvents(
-  em: EntityManager,
+  em: SqlExecutor,
   events: readonly NewDomainEvent[],
   ids: string[],
   change?: OutboxChange,
@@ -51,7 +52,7 @@ const newIds = (events: readonly NewDomainEvent[]) => events.map(() => generateI
  * written is left out).
  */
 export async function writeOutboxEvents(
-  em: EntityManager,
+  em: SqlExecutor,
   events: readonly NewDomainEvent[],
   change?: OutboxChange,
 ): Promise<string[]> {
@@ -72,7 +73,7 @@ export class OutboxWriter {
   constructor(orm: MikroORM) {
     this.group = new GroupCommit(async (batches) => {
       const ids = batches.map(newIds);
-      const written = await insertEvents(orm.em.fork(), batches.flat(), ids.flat());
+      const written = await insertEvents(preparedSqlFor(orm), batches.flat(), ids.flat());
       return ids.map((batch) => batch.filter((id) => written.has(id)));
     });
   }

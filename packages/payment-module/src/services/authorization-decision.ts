@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AuthorizePaymentOutput, addAmounts, compareAmounts, normalizeAmount } from '@tender/core';
+import type { SqlExecutor } from '../database/prepared-sql.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -117,7 +117,7 @@ function newPaymentDTO(payment: NewPayment, captures: NewProviderCapture[]): Pay
  * the session is not the webhook's, a payment exists, or the money is not proven (that status is written here).
  */
 export async function decideUnderLock(
-  em: EntityManager,
+  em: SqlExecutor,
   collection: LockedCollectionRow,
   locked: LockedSession,
   { authorization, options, reported, decides }: Answered,
@@ -183,7 +183,7 @@ export async function decideUnderLock(
 
 /** Grows a webhook-decided payment to what a later event proves (never beyond the session's amount). */
 async function raiseToProven(
-  em: EntityManager,
+  em: SqlExecutor,
   collection: LockedCollectionRow,
   locked: LockedSession,
   proven: string,

@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders } from '../database/placeholders.js';
+import type { SqlExecutor } from '../database/prepared-sql.js';
 import type { OutboxChange } from '../outbox/write-outbox-events.js';
 import {
   type CollectionRowsSummary,
@@ -47,17 +47,17 @@ select ${SESSION_COLUMNS}, t.*
 
 export type LockedSession = SessionForAuthorization & CollectionRowsSummary;
 
-export async function readSessionsForAuthorization(em: EntityManager, ids: string[]): Promise<SessionForAuthorization[]> {
+export async function readSessionsForAuthorization(em: SqlExecutor, ids: string[]): Promise<SessionForAuthorization[]> {
   return em.execute<SessionForAuthorization[]>(sessionsForAuthorizationSql(ids.length), ids);
 }
 
-export async function readLockedSessions(em: EntityManager, ids: string[]): Promise<LockedSession[]> {
+export async function readLockedSessions(em: SqlExecutor, ids: string[]): Promise<LockedSession[]> {
   return em.execute<LockedSession[]>(lockedSessionsWithTotalsSql(ids.length), ids);
 }
 
 /** The session's status after the provider answered without authorizing, with the data it returned. */
 export async function updateSessionStatus(
-  em: EntityManager,
+  em: SqlExecutor,
   id: string,
   status: string,
   data: Record<string, unknown>,
@@ -73,7 +73,7 @@ export async function updateSessionStatus(
  * A webhook-decided payment grown to what a later event proves; it is fully captured only if its
  * captures still cover the new amount.
  */
-export async function raisePaymentAmount(em: EntityManager, paymentId: string, amount: string): Promise<void> {
+export async function raisePaymentAmount(em: SqlExecutor, paymentId: string, amount: string): Promise<void> {
   await em.execute(
     `update payment set amount = ?::numeric, updated_at = now(),
             captured_at = case when (select coalesce(sum(c.amount), 0) from capture c

@@ -1,4 +1,5 @@
 import { GroupCommit } from '../concurrency/group-commit.js';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
 import { insertPaymentsChange, readLockedSessions } from './authorization-sql.js';
@@ -73,7 +74,7 @@ export class AuthorizationWriter {
   }
 
   private transaction(answered: Answered[]): Promise<Outcome[]> {
-    return this.ctx.orm.em.fork().transactional(async (em) => {
+    return preparedSqlFor(this.ctx.orm).transaction(async (em) => {
       const collections = new Map(
         (
           await lockCollectionRows(

@@ -7,6 +7,7 @@ import {
   TenderError,
 } from '@tender/core';
 import { GroupCommit } from '../concurrency/group-commit.js';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { type AuthorizeOptions, claimedAmount, type Outcome, type Reported } from './authorization-decision.js';
 import { readSessionsForAuthorization, type SessionForAuthorization } from './authorization-sql.js';
 import { AuthorizationWriter } from './authorization-writer.js';
@@ -63,7 +64,7 @@ export class SessionAuthorizer {
     private readonly statuses: StatusReader,
   ) {
     this.sessions = new GroupCommit(async (ids) => {
-      const rows = await readSessionsForAuthorization(ctx.orm.em.fork(), [...new Set(ids)]);
+      const rows = await readSessionsForAuthorization(preparedSqlFor(ctx.orm), [...new Set(ids)]);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     });

@@ -52,6 +52,7 @@ export async function loadCollectionRelations(
   if ([...relations].some((r) => r.startsWith('payments'))) {
     const payments = await loadPayments(
       em,
+      em,
       await em.find(Payment, { payment_collection: { $in: ids } }, { orderBy: [{ created_at: 'asc' }, { id: 'asc' }] }),
     );
     for (const dto of dtos) dto.payments = payments.filter((p) => p.payment_collection_id === dto.id);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { compareAmounts, normalizeAmount, type PaymentCollectionStatus } from '@tender/core';
+import type { SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import type { PaymentCollection } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
@@ -73,7 +74,7 @@ export function totalsFrom(amount: string, rows: CollectionRowsSummary): Collect
 }
 
 /** A collection's totals and status derived from its rows, in one round trip; reads what the database holds. */
-async function deriveTotals(em: EntityManager, id: string, amount: string): Promise<CollectionTotals> {
+async function deriveTotals(em: SqlExecutor, id: string, amount: string): Promise<CollectionTotals> {
   const [row] = await em.execute<CollectionRowsSummary[]>(TOTALS_SQL, Array(5).fill(id));
   return totalsFrom(amount, row!);
 }
@@ -131,7 +132,7 @@ export function collectionTotalsParams(totals: CollectionTotals): unknown[] {
  * statement that stores the totals and appends `events` (the change's domain events) with them.
  */
 export async function recomputeCollectionRow(
-  em: EntityManager,
+  em: SqlExecutor,
   collection: { id: string; amount: string },
   events: readonly NewDomainEvent[] = [],
 ): Promise<CollectionTotals> {
@@ -142,7 +143,7 @@ export async function recomputeCollectionRow(
 
 /** Stores a locked collection's totals, derived by the caller from its rows, and appends `events` in the same statement. */
 export async function storeCollectionTotals(
-  em: EntityManager,
+  em: SqlExecutor,
   collectionId: string,
   totals: CollectionTotals,
   events: readonly NewDomainEvent[] = [],

@@ -1,6 +1,7 @@
 import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AmountInput, assertPositiveAmount, currencyExponent, TenderError } from '@tender/core';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { selectEntity } from '../database/select-entities.js';
 import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
@@ -88,7 +89,7 @@ export class CollectionOperations {
       );
     }
     // One statement, committed on its own: no transaction to open for a single row.
-    const [row] = await em.execute<EntityDictionary<PaymentCollection>[]>(INSERT_COLLECTION_SQL, [
+    const [row] = await preparedSqlFor(this.ctx.orm).execute<EntityDictionary<PaymentCollection>[]>(INSERT_COLLECTION_SQL, [
       generateId(IdPrefix.collection),
       tenant,
       currency_code,

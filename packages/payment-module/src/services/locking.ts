@@ -1,15 +1,46 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { placeholders } from '../database/placeholders.js';
-import { selectEntity } from '../database/select-entities.js';
+import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { PaymentCollection } from '../models/index.js';
 
-const LOCK_COLLECTION_SQL = 'select * from payment_collection where id = ? for update';
+/**
+ * The module's one lock: a payment collection's row lock (SELECT … FOR UPDATE), held until commit. Every
+ * change to a collection's sessions, payments, captures and refunds takes it first, so every read after it
+ * sees a state no concurrent change can alter. Nothing done under it may call a provider: the lock would be
+ * held across the network.
+ */
 
 /**
- * Runs `work` in a transaction that first takes the collection's row lock (SELECT … FOR UPDATE), so
- * every read inside it sees the state no concurrent change can alter until commit. Nothing inside
- * may call a provider: the lock would be held across the network.
+ * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
+ * each other instead of deadlocking. Collections that do not exist (or are deleted) are left out.
+ */
+export function lockCollectionsSql(n: number): string {
+  return `select * from payment_collection where id in (${placeholders(n)}) and deleted_at is null
+ order by id for update`;
+}
+
+/** The lock on the collection of the payment `?` names, found and taken in one statement. */
+const LOCK_COLLECTION_OF_PAYMENT_SQL = `select c.* from payment_collection c
+ where c.id = (select payment_collection_id from payment where id = ?) and c.deleted_at is null for update of c`;
+
+/** A locked collection's row, for work written in plain SQL. */
+export interface LockedCollectionRow {
+  id: string;
+  tenant: string;
+  currency_code: string;
+  amount: string;
+}
+
+/** Takes the collections' row locks inside `db`'s transaction. */
+export async function lockCollectionRows(db: SqlExecutor, ids: string[]): Promise<LockedCollectionRow[]> {
+  return db.execute<LockedCollectionRow[]>(lockCollectionsSql(ids.length), ids);
+}
+
+/**
+ * Runs `work` in an ORM transaction holding the collection's lock, with the collection as an entity: for
+ * merchant changes made through entities.
  */
 export async function withCollectionLock<T>(
   orm: MikroORM,
@@ -17,53 +48,37 @@ export async function withCollectionLock<T>(
   work: (em: EntityManager, collection: PaymentCollection) => Promise<T>,
 ): Promise<T> {
   return orm.em.fork().transactional(async (em) => {
-    const collection = await selectEntity(em, PaymentCollection, LOCK_COLLECTION_SQL, [collectionId]);
-    if (!collection || collection.deleted_at) {
-      throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
-    }
-    return work(em, collection);
+    const [row] = await lockCollectionRows(em, [collectionId]);
+    if (!row) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
+    return work(em, em.map(PaymentCollection, row as unknown as EntityDictionary<PaymentCollection>));
   });
 }
 
-const LOCK_COLLECTION_OF_PAYMENT_SQL = `select c.* from payment_collection c
- where c.id = (select payment_collection_id from payment where id = ?) for update of c`;
+/** Runs `work` in a transaction of plain SQL statements holding the collection's lock. */
+export async function withLockedCollectionRow<T>(
+  orm: MikroORM,
+  collectionId: string,
+  work: (db: SqlExecutor, collection: LockedCollectionRow) => Promise<T>,
+): Promise<T> {
+  return preparedSqlFor(orm).transaction(async (db) => {
+    const [row] = await lockCollectionRows(db, [collectionId]);
+    if (!row) throw new TenderError('not_found', `Payment collection ${collectionId} was not found.`);
+    return work(db, row);
+  });
+}
 
 /**
- * `withCollectionLock` on the collection of a payment, found and locked in one statement: for a change to one
- * payment (capture, refund), whose own row is read after the lock is held.
+ * `withLockedCollectionRow` on the collection of a payment: for a change to one payment (capture, refund),
+ * whose own row is read once the lock is held.
  */
-export async function withPaymentLock<T>(
+export async function withLockedPayment<T>(
   orm: MikroORM,
   paymentId: string,
-  work: (em: EntityManager, collection: PaymentCollection) => Promise<T>,
+  work: (db: SqlExecutor, collection: LockedCollectionRow) => Promise<T>,
 ): Promise<T> {
-  return orm.em.fork().transactional(async (em) => {
-    const collection = await selectEntity(em, PaymentCollection, LOCK_COLLECTION_OF_PAYMENT_SQL, [paymentId]);
-    if (!collection || collection.deleted_at) throw new TenderError('not_found', `Payment ${paymentId} was not found.`);
-    return work(em, collection);
+  return preparedSqlFor(orm).transaction(async (db) => {
+    const [row] = await db.execute<LockedCollectionRow[]>(LOCK_COLLECTION_OF_PAYMENT_SQL, [paymentId]);
+    if (!row) throw new TenderError('not_found', `Payment ${paymentId} was not found.`);
+    return work(db, row);
   });
-}
-
-/**
- * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
- * each other instead of deadlocking.
- */
-export function lockCollectionsSql(n: number): string {
-  return `select id, tenant, amount from payment_collection where id in (${placeholders(n)}) and deleted_at is null
- order by id for update`;
-}
-
-/** The locked collection's own columns, for work written in plain SQL. */
-export interface LockedCollectionRow {
-  id: string;
-  tenant: string;
-  amount: string;
-}
-
-/**
- * Takes the collections' row locks inside `em`'s transaction without loading entities: the webhook
- * path's cheaper form of what `withCollectionLock` does. Collections that do not exist are left out.
- */
-export async function lockCollectionRows(em: EntityManager, ids: string[]): Promise<LockedCollectionRow[]> {
-  return em.execute<LockedCollectionRow[]>(lockCollectionsSql(ids.length), ids);
 }

@@ -79,7 +79,7 @@ export class PaymentQueries {
     const where = whereOf(PAYMENT_SHAPE, filter);
     const options = { orderBy: orderBy(checked, PAYMENT_SHAPE), limit: checked.take, offset: checked.skip };
     const [rows, total] = count ? await em.findAndCount(Payment, where, options) : [await em.find(Payment, where, options), -1];
-    return [(await loadPayments(em, rows)).map((p) => applySelect(p, checked)), total];
+    return [(await loadPayments(em, em, rows)).map((p) => applySelect(p, checked)), total];
   }
 
   /** Replaces the payment's provider data (Medusa's `updatePayment`); amounts change only through captures and refunds. */

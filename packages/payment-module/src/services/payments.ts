@@ -12,10 +12,11 @@ import {
   subtractAmounts,
   TenderError,
 } from '@tender/core';
+import type { SqlExecutor } from '../database/prepared-sql.js';
 import { selectEntity } from '../database/select-entities.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
-import { Capture, Payment, PaymentSession, Refund, RefundReason } from '../models/index.js';
+import { Capture, Payment, PaymentSession, Refund } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import {
   type AuthorizeOptions,
@@ -27,7 +28,7 @@ import { recomputeCollection, recomputeCollectionRow } from './collection-state.
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
-import { withCollectionLock, withPaymentLock } from './locking.js';
+import { withCollectionLock, withLockedCollectionRow, withLockedPayment } from './locking.js';
 import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementRequest, REFUND_FIELDS } from './movement-requests.js';
 import {
   insertPendingMovementSql,
@@ -112,6 +113,8 @@ const REFUND_RULES: ReportRules = {
 
 export const PAYMENT_BY_ID_SQL = 'select * from payment where id = ?';
 
+const REFUND_REASON_EXISTS_SQL = 'select 1 from refund_reason where id = ? and deleted_at is null';
+
 export class PaymentOperations {
   private readonly authorizer: SessionAuthorizer;
 
@@ -127,8 +130,9 @@ export class PaymentOperations {
     return payment;
   }
 
-  private async dto(em: EntityManager, payment: Payment): Promise<PaymentDTO> {
-    const [dto] = await loadPayments(em, [payment]);
+  /** The payment's DTO, its captures and refunds read through `db` (the caller's transaction, when it holds one). */
+  private async dto(db: SqlExecutor, payment: Payment): Promise<PaymentDTO> {
+    const [dto] = await loadPayments(db, this.ctx.orm.em.fork(), [payment]);
     return dto!;
   }
 
@@ -142,7 +146,7 @@ export class PaymentOperations {
     const where: Record<string, unknown> = {};
     if (filter.payment_collection_id) where.payment_collection = filter.payment_collection_id;
     if (filter.payment_session_id) where.payment_session = filter.payment_session_id;
-    return loadPayments(em, await em.find(Payment, where, { orderBy: { created_at: 'asc' }, limit: 500 }));
+    return loadPayments(em, em, await em.find(Payment, where, { orderBy: { created_at: 'asc' }, limit: 500 }));
   }
 
   /**
@@ -213,26 +217,26 @@ export class PaymentOperations {
       operation: string;
       event: string;
       /** What to reserve, or undefined when there is nothing to do. */
-      reserve: (em: EntityManager, payment: Payment, state: MovementState) => Promise<PendingMovement | undefined>;
+      reserve: (db: SqlExecutor, payment: Payment, state: MovementState) => Promise<PendingMovement | undefined>;
       call: (provider: PaymentProvider, payment: Payment, row: ReservedMovement) => Promise<PaymentDataOutput>;
     },
   ): Promise<PaymentDTO> {
-    const { payment, reservation } = await withPaymentLock(this.ctx.orm, paymentId, async (em) => {
-      const [row] = await em.execute<(EntityDictionary<Payment> & MovementState)[]>(movementStateSql(table), [
+    const { payment, reservation } = await withLockedPayment(this.ctx.orm, paymentId, async (db) => {
+      const [row] = await db.execute<(EntityDictionary<Payment> & MovementState)[]>(movementStateSql(table), [
         request.key ?? null,
         paymentId,
       ]);
       const { captured, reserved, previous, ...columns } = row!;
-      const payment = em.map(Payment, columns);
+      const payment = this.ctx.orm.em.fork().map(Payment, columns);
       if (previous) {
         assertSameRequest(previous, request, steps.operation);
         return { payment, reservation: previous.status === 'pending' ? previous : undefined };
       }
-      const pending = await steps.reserve(em, payment, { captured, reserved, previous });
+      const pending = await steps.reserve(db, payment, { captured, reserved, previous });
       if (!pending) return { payment, reservation: undefined };
       const id = generateId(table === 'capture' ? IdPrefix.capture : IdPrefix.refund);
       const reservation = { id, amount: pending.amount, idempotency_key: request.key ?? id };
-      await em.execute(
+      await db.execute(
         insertPendingMovementSql(table),
         [id, paymentId, reservation.amount, reservation.idempotency_key, request.fingerprint, ...pending.columns],
         'run',
@@ -274,9 +278,9 @@ export class PaymentOperations {
     error?: unknown,
     events: NewDomainEvent[] = [],
   ): Promise<PaymentDTO> {
-    return withCollectionLock(this.ctx.orm, payment.payment_collection, async (em, collection) => {
+    return withLockedCollectionRow(this.ctx.orm, payment.payment_collection, async (db, collection) => {
       const message = error === undefined ? null : error instanceof Error ? error.message : String(error);
-      const [row] = await em.execute<EntityDictionary<Payment>[]>(settleMovementSql(table), [
+      const [row] = await db.execute<EntityDictionary<Payment>[]>(settleMovementSql(table), [
         status,
         message,
         error !== undefined,
@@ -284,8 +288,8 @@ export class PaymentOperations {
         JSON.stringify(providerData ?? {}),
         payment.id,
       ]);
-      await recomputeCollectionRow(em, collection, events);
-      return this.dto(em, em.map(Payment, row!));
+      await recomputeCollectionRow(db, collection, events);
+      return this.dto(db, this.ctx.orm.em.fork().map(Payment, row!));
     });
   }
 
@@ -350,8 +354,11 @@ export class PaymentOperations {
     return this.moveMoney('refund', input.payment_id, request, {
       operation: 'refund a payment',
       event: PaymentEvents.REFUNDED,
-      reserve: async (em, payment, state) => {
-        if (input.refund_reason_id && (await em.count(RefundReason, { id: input.refund_reason_id, deleted_at: null })) === 0) {
+      reserve: async (db, payment, state) => {
+        if (
+          input.refund_reason_id &&
+          (await db.execute<unknown[]>(REFUND_REASON_EXISTS_SQL, [input.refund_reason_id])).length === 0
+        ) {
           throw new TenderError('not_found', `Refund reason ${input.refund_reason_id} was not found.`);
         }
         const { captured, reserved: refunded } = state;

@@ -24,7 +24,7 @@ import { COLLECTION_BY_ID_SQL } from './collections.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
-import { withCollectionLock } from './locking.js';
+import { withCollectionLock, withLockedCollectionRow } from './locking.js';
 import { callProvider } from './provider-call.js';
 import { assertOwnSession, type WebhookClaim } from './webhook-trust.js';
 
@@ -124,9 +124,9 @@ export class SessionOperations {
       provider.initiatePayment({ amount, currency_code: collection.currency_code, session_id: id, data: input.data, context }),
     );
     try {
-      return await withCollectionLock(this.ctx.orm, collectionId, async (lockedEm, locked) => {
+      return await withLockedCollectionRow(this.ctx.orm, collectionId, async (db, locked) => {
         const status = initiated.status ?? 'pending';
-        const [row] = await lockedEm.execute<(CollectionRowsSummary & Record<string, unknown>)[]>(INSERT_SESSION_SQL, [
+        const [row] = await db.execute<(CollectionRowsSummary & Record<string, unknown>)[]>(INSERT_SESSION_SQL, [
           id,
           locked.tenant,
           locked.id,
@@ -142,8 +142,8 @@ export class SessionOperations {
         // The summary was read by the INSERT's own statement, so it does not hold the new session yet.
         const summary = { authorized_amount, has_canceled_payment, captured_amount, refunded_amount };
         const totals = totalsFrom(locked.amount, { ...summary, session_statuses: [...session_statuses, status] });
-        await storeCollectionTotals(lockedEm, locked.id, totals);
-        return toSessionDTO(lockedEm.map(PaymentSession, columns as EntityDictionary<PaymentSession>));
+        await storeCollectionTotals(db, locked.id, totals);
+        return toSessionDTO(this.ctx.orm.em.fork().map(PaymentSession, columns as EntityDictionary<PaymentSession>));
       });
     } catch (error) {
       await callProvider(registered.id, 'delete an orphaned payment', () =>

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/**
+ * What the module's hand-written statements run on: a transaction of the ORM's (`em.execute`) or one of
+ * `PreparedSql`. Statements use `?` placeholders; an array parameter is one PostgreSQL array (`= any(?)`).
+ */
+export interface SqlExecutor {
+  execute<T = Record<string, unknown>[]>(sql: string, params?: readonly unknown[], method?: 'all' | 'run'): Promise<T>;
+}
+
+interface Prepared {
+  name: string;
+  text: string;
+}
+
+const prepared = new Map<string, Prepared>();
+
+/**
+ * The statement as the server prepares it: `?` numbered (`$1`, `$2`, …) and named by a digest of its text,
+ * so each connection parses and plans it once and then only binds values. The module's statements hold no
+ * `?` of their own (no literal, no jsonb `?` operator), which is what makes the numbering safe.
+ */
+function prepare(sql: string): Prepared {
+  let statement = prepared.get(sql);
+  if (!statement) {
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    statement = { name: `tender_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
+    prepared.set(sql, statement);
+  }
+  return statement;
+}
+
+async function run<T>(client: Pool | PoolClient, sql: string, params: readonly unknown[], method: 'all' | 'run'): Promise<T> {
+  const { name, text } = prepare(sql);
+  const result = await client.query<QueryResultRow>({ name, text, values: params as unknown[] });
+  return (method === 'run' ? { affectedRows: result.rowCount ?? 0 } : result.rows) as T;
+}
+
+/**
+ * Runs the module's hand-written statements as named prepared statements on the ORM's own connection pool
+ * (so `poolSize` still bounds them). The ORM sends each statement with its values written into the text,
+ * which PostgreSQL parses and plans on every call; for the CTEs of a checkout or a webhook's authorization the
+ * plan costs more than the work. Entities (`em.map`) are unaffected: rows come back parsed by the same pool.
+ */
+export class PreparedSql implements SqlExecutor {
+  private pool: Promise<Pool> | undefined;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  private connection(): Promise<Pool> {
+    this.pool ??= this.orm.em.getConnection().getNativeClient() as Promise<Pool>;
+    return this.pool;
+  }
+
+  /** One statement, committed on its own. */
+  async execute<T = Record<string, unknown>[]>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') {
+    return run<T>(await this.connection(), sql, params, method);
+  }
+
+  /** `work` in one transaction on one connection; rolled back if it throws. */
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await (await this.connection()).connect();
+    let broken: unknown;
+    try {
+      await client.query('begin');
+      const tx: SqlExecutor = {
+        execute: <R>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') =>
+          run<R>(client, sql, params, method),
+      };
+      try {
+        const result = await work(tx);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+        throw error;
+      }
+    } finally {
+      // A connection whose rollback failed is in an unknown state: the pool drops it instead of reusing it.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}
+
+const perOrm = new WeakMap<MikroORM, PreparedSql>();
+
+/** The module's one `PreparedSql` for `orm` (its pool, and the statements prepared on it). */
+export function preparedSqlFor(orm: MikroORM): PreparedSql {
+  let sql = perOrm.get(orm);
+  if (!sql) {
+    sql = new PreparedSql(orm);
+    perOrm.set(orm, sql);
+  }
+  return sql;
+}
