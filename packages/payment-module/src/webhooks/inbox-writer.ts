@@ -1,8 +1,9 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { isConnectionError } from '../database/connection-errors.js';
 import { placeholders } from '../database/placeholders.js';
+import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
@@ -79,8 +80,7 @@ export class InboxWriter {
    * stored webhook its 2xx. Workers then find the rows at their next poll.
    */
   private announce(): void {
-    const announced = this.orm.em
-      .fork()
+    const announced = preparedSqlFor(this.orm)
       .execute('select pg_notify(?, ?)', [this.channel, ''])
       .then(
         () => undefined,
@@ -161,8 +161,8 @@ export class InboxWriter {
       );
     }
     this.statements++;
-    const em = this.orm.em.fork();
-    const returned = await em.execute<{ id: string; status: string }[]>(
+    const db = preparedSqlFor(this.orm);
+    const returned = await db.execute<{ id: string; status: string }[]>(
       `insert into webhook_event (${COLUMNS})
        values ${placeholders(groups.length, ROW_PLACEHOLDERS)}
        on conflict (tenant, provider_id, event_id) do nothing
@@ -179,7 +179,7 @@ export class InboxWriter {
     if (stored.length === 0) return;
 
     const existing = await this.existingIds(
-      em,
+      db,
       stored.map(([first]) => rows[first!]!),
     );
     let missing: InboxRow | undefined;
@@ -191,8 +191,8 @@ export class InboxWriter {
     if (missing) throw new Error(`Inbox event ${missing.eventId} conflicted on insert but was not found.`);
   }
 
-  private async existingIds(em: EntityManager, rows: InboxRow[]): Promise<Map<string, string>> {
-    const found = await em.execute<{ id: string; tenant: string; provider_id: string; event_id: string }[]>(
+  private async existingIds(db: SqlExecutor, rows: InboxRow[]): Promise<Map<string, string>> {
+    const found = await db.execute<{ id: string; tenant: string; provider_id: string; event_id: string }[]>(
       existingEventsSql(rows.length),
       rows.flatMap((row) => [row.tenant, row.providerId, row.eventId]),
     );

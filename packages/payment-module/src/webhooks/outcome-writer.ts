@@ -1,6 +1,7 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { placeholders } from '../database/placeholders.js';
+import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 
@@ -56,7 +57,7 @@ export class OutcomeWriter {
       const withEvents = outcomes.some((o) => o.events?.length);
       // Only an outcome with events (rare: a dead event) costs a transaction; the rest is one statement.
       const recorded = withEvents
-        ? await orm.em.fork().transactional(async (em) => {
+        ? await preparedSqlFor(orm).transaction(async (em) => {
             const ids = await this.update(em, outcomes, params);
             await writeOutboxEvents(
               em,
@@ -64,12 +65,12 @@ export class OutcomeWriter {
             );
             return ids;
           })
-        : await this.update(orm.em.fork(), outcomes, params);
+        : await this.update(preparedSqlFor(orm), outcomes, params);
       return outcomes.map((o) => recorded.has(o.id));
     });
   }
 
-  private async update(em: EntityManager, outcomes: EventOutcome[], params: unknown[]): Promise<Set<string>> {
+  private async update(em: SqlExecutor, outcomes: EventOutcome[], params: unknown[]): Promise<Set<string>> {
     const updated = await em.execute<{ id: string }[]>(recordOutcomesSql(outcomes.length), params);
     return new Set(updated.map((row) => row.id));
   }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { settleWithLimit } from '../concurrency/settle-with-limit.js';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
@@ -140,7 +141,7 @@ export class WebhookWorker {
     this.options = { ...DEFAULTS, ...checkWorkerOptions(options) };
     this.outcomes = new OutcomeWriter(orm);
     this.heartbeat = new LeaseHeartbeat(
-      () => this.orm.em.fork().execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
+      () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
       () => this.busy > 0,
       Math.max(50, Math.floor(this.options.leaseMs / 4)),
       (error) => this.logger.warn({ err: error, worker: this.id }, 'could not renew webhook leases'),
@@ -246,8 +247,8 @@ export class WebhookWorker {
   /** Claims one batch and processes it; returns how many events it handled. */
   async runOnce(): Promise<number> {
     if (this.stopping) return 0;
-    const em = this.orm.em.fork();
-    const claimed = await em.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
+    const db = preparedSqlFor(this.orm);
+    const claimed = await db.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
     if (claimed.length === 0) return 0;
     if (claimed.length === this.options.batchSize) this.wakeOne();
     const unstarted: string[] = [];
@@ -255,7 +256,7 @@ export class WebhookWorker {
       if (this.stopping) unstarted.push(event.id);
       else await this.process(event);
     });
-    if (unstarted.length > 0) await em.execute(RELEASE_SQL, [unstarted, this.id]);
+    if (unstarted.length > 0) await db.execute(RELEASE_SQL, [unstarted, this.id]);
     return claimed.length;
   }
 
