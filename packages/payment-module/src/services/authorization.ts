@@ -71,7 +71,30 @@ export class SessionAuthorizer {
     this.writer = new AuthorizationWriter(ctx);
   }
 
-  async authorize(sessionId: string, context: ProviderContext, options: AuthorizeOptions): Promise<WebhookAuthorizationResult> {
+  /**
+   * A merchant's `authorizePaymentSession`: the provider's own authorization. When the provider reports the
+   * money already captured (auto-capture), the capture is recorded without a second provider capture.
+   */
+  async authorizeForMerchant(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
+    return (await this.authorize(sessionId, context, {})).payment;
+  }
+
+  /**
+   * A verified webhook's authorization: only for a session of the webhook's own provider and tenant, on the
+   * gateway's own status where it can be asked (else the webhook's word, for the amount it reports); a capture
+   * it reports is recorded in the same transaction as the new payment. Says whether this call created the
+   * payment, so the caller knows what is its own to compensate.
+   */
+  authorizeForWebhook(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
+    const { capture, ...claim } = input;
+    return this.authorize(sessionId, {}, { webhook: claim, providerCapture: capture });
+  }
+
+  private async authorize(
+    sessionId: string,
+    context: ProviderContext,
+    options: AuthorizeOptions,
+  ): Promise<WebhookAuthorizationResult> {
     const reported = reportedCapture(options);
     const session = await this.sessions.submit(sessionId);
     if (!session) throw notFound(sessionId);

@@ -11,7 +11,7 @@ import {
   type CreateAccountHolderInput,
   type UpdateAccountHolderInput,
 } from './account-holders.js';
-import type { WebhookAuthorizationInput, WebhookAuthorizationResult } from './authorization.js';
+import { SessionAuthorizer, type WebhookAuthorizationInput, type WebhookAuthorizationResult } from './authorization.js';
 import {
   type CollectionFindConfig,
   CollectionOperations,
@@ -46,6 +46,7 @@ import {
 } from './refund-reasons.js';
 import { type ListPaymentSessionsFilter, SessionQueries } from './session-queries.js';
 import { type CreatePaymentSessionInput, SessionOperations, type UpdatePaymentSessionInput } from './sessions.js';
+import { StatusReader } from './status-reader.js';
 import type { WebhookClaim } from './webhook-trust.js';
 
 export type { PaymentProviderDTO } from './providers-list.js';
@@ -75,13 +76,16 @@ export class PaymentModuleService {
   private readonly accountHolders: AccountHolders;
   private readonly paymentMethods: PaymentMethods;
   private readonly providers: PaymentProviders;
+  private readonly authorizer: SessionAuthorizer;
   private pipeline: EventPipeline | undefined;
 
   constructor(private readonly ctx: ServiceContext) {
     this.collections = new CollectionOperations(ctx);
     this.sessions = new SessionOperations(ctx);
     this.sessionQueries = new SessionQueries(ctx);
-    this.payments = new PaymentOperations(ctx);
+    const statuses = new StatusReader();
+    this.payments = new PaymentOperations(ctx, statuses);
+    this.authorizer = new SessionAuthorizer(ctx, (id) => this.payments.retrieve(id), statuses);
     this.paymentQueries = new PaymentQueries(ctx);
     this.movements = new MovementRecords(ctx);
     this.refundReasons = new RefundReasons(ctx);
@@ -193,7 +197,7 @@ export class PaymentModuleService {
   // Payments
   /** Asks the provider whether the session is authorized and creates its payment. */
   authorizePaymentSession(id: string, context?: ProviderContext): Promise<PaymentDTO> {
-    return this.payments.authorizeSession(id, context);
+    return this.authorizer.authorizeForMerchant(id, context);
   }
 
   /**
@@ -204,7 +208,7 @@ export class PaymentModuleService {
    * share their reads and their write: one statement and one commit for all of them.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
-    return this.payments.applyWebhookAuthorization(sessionId, input);
+    return this.authorizer.authorizeForWebhook(sessionId, input);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {

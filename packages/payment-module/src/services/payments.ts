@@ -8,7 +8,6 @@ import {
   normalizeAmount,
   type PaymentDataOutput,
   type PaymentProvider,
-  type ProviderContext,
   subtractAmounts,
   TenderError,
 } from '@tender/core';
@@ -18,12 +17,6 @@ import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Capture, Payment, PaymentSession, Refund } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
-import {
-  type AuthorizeOptions,
-  SessionAuthorizer,
-  type WebhookAuthorizationInput,
-  type WebhookAuthorizationResult,
-} from './authorization.js';
 import { recomputeCollection, recomputeCollectionRow } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
@@ -40,7 +33,7 @@ import {
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
-import { StatusReader } from './status-reader.js';
+import type { StatusReader } from './status-reader.js';
 import { assertOwnSession, gatewayCanBeAsked, ProviderContradictsWebhookError, type WebhookClaim } from './webhook-trust.js';
 
 export interface CapturePaymentInput {
@@ -116,13 +109,11 @@ export const PAYMENT_BY_ID_SQL = 'select * from payment where id = ?';
 const REFUND_REASON_EXISTS_SQL = 'select 1 from refund_reason where id = ? and deleted_at is null';
 
 export class PaymentOperations {
-  private readonly authorizer: SessionAuthorizer;
-
-  private readonly statuses = new StatusReader();
-
-  constructor(private readonly ctx: ServiceContext) {
-    this.authorizer = new SessionAuthorizer(ctx, (id) => this.retrieve(id), this.statuses);
-  }
+  /** `statuses`: the gateway status calls, capped, shared with the authorizer. */
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly statuses: StatusReader,
+  ) {}
 
   private async paymentOrFail(id: string): Promise<Payment> {
     const payment = await selectEntity(this.ctx.orm.em.fork(), Payment, PAYMENT_BY_ID_SQL, [id]);
@@ -147,26 +138,6 @@ export class PaymentOperations {
     if (filter.payment_collection_id) where.payment_collection = filter.payment_collection_id;
     if (filter.payment_session_id) where.payment_session = filter.payment_session_id;
     return loadPayments(em, em, await em.find(Payment, where, { orderBy: { created_at: 'asc' }, limit: 500 }));
-  }
-
-  /**
-   * Asks the provider whether the session is authorized and, when it is, creates the session's one
-   * payment. Idempotent: a session that has a payment returns it without calling the provider. When
-   * the provider reports the money already captured (auto-capture), the capture is recorded without
-   * a second provider capture.
-   */
-  async authorizeSession(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
-    return (await this.authorizer.authorize(sessionId, context, {})).payment;
-  }
-
-  /**
-   * `authorizeSession` for a verified webhook: only for a session of the webhook's own provider and tenant,
-   * on the gateway's own status where it can be asked (else the webhook's word, for the amount it reports);
-   * a capture it reports is recorded in the same transaction as the new payment. Says whether this call
-   * created the payment, so the caller knows what is its own to compensate.
-   */
-  applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
-    return this.authorizer.authorize(sessionId, {}, webhookOptions(input));
   }
 
   /**
@@ -502,9 +473,4 @@ export class PaymentOperations {
     });
     return dto;
   }
-}
-
-function webhookOptions(input: WebhookAuthorizationInput): AuthorizeOptions {
-  const { capture, ...claim } = input;
-  return { webhook: claim, providerCapture: capture };
 }
