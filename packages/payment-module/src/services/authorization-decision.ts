@@ -11,7 +11,7 @@ import {
   raisePaymentAmount,
   type SessionForAuthorization,
   updateSessionStatus,
-} from './authorization-sql.js';
+} from './authorization-rows.js';
 import { recomputeCollectionRow, totalsFrom } from './collection-state.js';
 import type { PaymentDTO } from './dto.js';
 import type { LockedCollectionRow } from './locking.js';

@@ -2,7 +2,7 @@ import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
-import { insertPaymentsChange, readLockedSessions } from './authorization-sql.js';
+import { insertPaymentsChange, readLockedSessions } from './authorization-rows.js';
 import type { ServiceContext } from './context.js';
 import { lockCollectionRows } from './locking.js';
 

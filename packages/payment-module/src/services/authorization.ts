@@ -9,7 +9,7 @@ import {
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
 import { type AuthorizeOptions, claimedAmount, type Outcome, type Reported } from './authorization-decision.js';
-import { readSessionsForAuthorization, type SessionForAuthorization } from './authorization-sql.js';
+import { readSessionsForAuthorization, type SessionForAuthorization } from './authorization-rows.js';
 import { AuthorizationWriter } from './authorization-writer.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';

@@ -4,6 +4,7 @@ import type { SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import type { PaymentCollection } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { STORE_COLLECTION_TOTALS_CTE, TOTALS_SQL } from '../sql/payment-collection.js';
 
 export interface CollectionTotals {
   authorized_amount: string;
@@ -35,24 +36,6 @@ export function deriveStatus(
   }
   return 'awaiting';
 }
-
-/**
- * The summary of a collection's rows (`CollectionRowsSummary`), for the collection `ref` names: `?` for a
- * parameter, or a column of an outer query (one summary per row of it).
- */
-export function totalsSql(ref: string): string {
-  return `
-select
-  (select coalesce(json_agg(status), '[]'::json) from payment_session where payment_collection_id = ${ref} and deleted_at is null) as session_statuses,
-  (select coalesce(sum(amount), 0)::text from payment where payment_collection_id = ${ref} and canceled_at is null) as authorized_amount,
-  (select count(*) > 0 from payment where payment_collection_id = ${ref} and canceled_at is not null) as has_canceled_payment,
-  (select coalesce(sum(c.amount), 0)::text from capture c join payment p on p.id = c.payment_id
-    where p.payment_collection_id = ${ref} and c.status = 'succeeded') as captured_amount,
-  (select coalesce(sum(r.amount), 0)::text from refund r join payment p on p.id = r.payment_id
-    where p.payment_collection_id = ${ref} and r.status = 'succeeded') as refunded_amount`;
-}
-
-export const TOTALS_SQL = totalsSql('?');
 
 /** What TOTALS_SQL reads of a collection's rows: their sums, and its sessions' statuses. */
 export interface CollectionRowsSummary {
@@ -101,22 +84,7 @@ export async function recomputeCollection(em: EntityManager, collection: Payment
   return totals;
 }
 
-/**
- * The SET clause that stores a collection's totals (and its `completed_at`, once), for statements written in
- * plain SQL: `value` names where each comes from (`?`, or a column of a VALUES list); `collectionTotalsParams`
- * gives them, in order.
- */
-export function setCollectionTotals(value: (name: (typeof TOTALS_VALUES)[number]) => string): string {
-  return `set authorized_amount = ${value('authorized_amount')}, captured_amount = ${value('captured_amount')},
-         refunded_amount = ${value('refunded_amount')}, status = ${value('status')}, updated_at = now(),
-         completed_at = case when completed_at is null and ${value('completes')} then now() else completed_at end`;
-}
-
-/** The values `setCollectionTotals` stores, in the order `collectionTotalsParams` gives them. */
-export const TOTALS_VALUES = ['authorized_amount', 'captured_amount', 'refunded_amount', 'status', 'completes'] as const;
-
-export const SET_COLLECTION_TOTALS = setCollectionTotals(() => '?');
-
+/** The values a SET clause of `setCollectionTotals` (sql/payment-collection.ts) stores, in the order of `TOTALS_VALUES`. */
 export function collectionTotalsParams(totals: CollectionTotals): unknown[] {
   return [
     totals.authorized_amount,
@@ -149,7 +117,7 @@ export async function storeCollectionTotals(
   events: readonly NewDomainEvent[] = [],
 ): Promise<void> {
   await writeOutboxEvents(em, events, {
-    ctes: `collection_totals as (update payment_collection ${SET_COLLECTION_TOTALS} where id = ?)`,
+    ctes: STORE_COLLECTION_TOTALS_CTE,
     params: [...collectionTotalsParams(totals), collectionId],
   });
 }

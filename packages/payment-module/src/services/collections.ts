@@ -7,6 +7,7 @@ import { PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { DEFAULT_TENANT, Payment, PaymentCollection, PaymentSession, Tenant } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { COLLECTION_BY_ID_SQL, INSERT_COLLECTION_SQL } from '../sql/payment-collection.js';
 import { COLLECTION_SHAPE, type CollectionRelation, loadCollectionRelations } from './collection-relations.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentCollectionDTO, toCollectionDTO } from './dto.js';
@@ -66,11 +67,6 @@ function validCurrency(code: unknown): string {
 function notFound(id: string): TenderError {
   return new TenderError('not_found', `Payment collection ${id} was not found.`);
 }
-
-export const COLLECTION_BY_ID_SQL = 'select * from payment_collection where id = ? and deleted_at is null';
-
-const INSERT_COLLECTION_SQL = `insert into payment_collection (id, tenant, currency_code, amount, metadata)
-values (?, ?, ?, ?, ?::jsonb) returning *`;
 
 export class CollectionOperations {
   constructor(private readonly ctx: ServiceContext) {}

@@ -1,29 +1,17 @@
 import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
-import { placeholders } from '../database/placeholders.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { PaymentCollection } from '../models/index.js';
+import { LOCK_COLLECTION_OF_PAYMENT_SQL, lockCollectionsSql } from '../sql/payment-collection.js';
 
 /**
  * The module's one lock: a payment collection's row lock (SELECT … FOR UPDATE), held until commit. Every
  * change to a collection's sessions, payments, captures and refunds takes it first, so every read after it
  * sees a state no concurrent change can alter. Nothing done under it may call a provider: the lock would be
- * held across the network.
+ * held across the network. Its statements are `lockCollectionsSql` and `LOCK_COLLECTION_OF_PAYMENT_SQL`
+ * (sql/payment-collection.ts); these functions are the only ones that run them.
  */
-
-/**
- * Row locks on `n` collections, taken in id order: two transactions locking overlapping sets wait for
- * each other instead of deadlocking. Collections that do not exist (or are deleted) are left out.
- */
-export function lockCollectionsSql(n: number): string {
-  return `select * from payment_collection where id in (${placeholders(n)}) and deleted_at is null
- order by id for update`;
-}
-
-/** The lock on the collection of the payment `?` names, found and taken in one statement. */
-const LOCK_COLLECTION_OF_PAYMENT_SQL = `select c.* from payment_collection c
- where c.id = (select payment_collection_id from payment where id = ?) and c.deleted_at is null for update of c`;
 
 /** A locked collection's row, for work written in plain SQL. */
 export interface LockedCollectionRow {

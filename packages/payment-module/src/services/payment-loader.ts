@@ -2,22 +2,8 @@ import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlExecutor } from '../database/prepared-sql.js';
 import { Capture, type Payment, Refund } from '../models/index.js';
+import { MOVEMENTS_OF_PAYMENTS_SQL } from '../sql/capture-refund.js';
 import { type PaymentDTO, toPaymentDTO } from './dto.js';
-
-const MOVEMENT_COLUMNS =
-  'id, payment_id, amount, status, idempotency_key, request_fingerprint, source, created_by, error, created_at, updated_at';
-
-/**
- * The captures and refunds of the payments whose ids `?` holds as a JSON array (twice: once per table), in one
- * round trip; `kind` tells the two apart. A JSON text rather than a list, so the statement is the same
- * whichever executor sends it and however many payments there are.
- */
-export const MOVEMENTS_OF_PAYMENTS_SQL = `select 'capture' as kind, ${MOVEMENT_COLUMNS}, null::varchar as refund_reason_id, null::text as note
-  from capture where payment_id = any(array(select jsonb_array_elements_text(?::jsonb)))
-union all
-select 'refund' as kind, ${MOVEMENT_COLUMNS}, refund_reason_id, note from refund
- where payment_id = any(array(select jsonb_array_elements_text(?::jsonb)))
-order by created_at, id`;
 
 type MovementRow = EntityDictionary<Capture & Refund> & { kind: 'capture' | 'refund' };
 

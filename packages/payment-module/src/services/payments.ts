@@ -17,19 +17,15 @@ import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Capture, Payment, PaymentSession, Refund } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { finishMovementSql, insertPendingMovementSql, type MovementTable, movementStateSql } from '../sql/capture-refund.js';
+import { PAYMENT_BY_ID_SQL } from '../sql/payment.js';
+import { REFUND_REASON_EXISTS_SQL } from '../sql/refund-reason.js';
 import { recomputeCollection, recomputeCollectionRow } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import type { PaymentDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
 import { withCollectionLock, withLockedCollectionRow, withLockedPayment } from './locking.js';
 import { assertSameRequest, CAPTURE_FIELDS, type MovementRequest, movementRequest, REFUND_FIELDS } from './movement-requests.js';
-import {
-  insertPendingMovementSql,
-  type MovementState,
-  type MovementTable,
-  movementStateSql,
-  settleMovementSql,
-} from './movement-sql.js';
 import { captureState, RESERVING, reportedShare, total } from './movements.js';
 import { loadPayments } from './payment-loader.js';
 import { callProvider } from './provider-call.js';
@@ -52,6 +48,16 @@ export interface RefundPaymentInput {
   note?: string;
   created_by?: string;
   idempotency_key?: string;
+}
+
+/** A payment's row as `movementStateSql` reads it: the payment's columns, what its rows hold, and an earlier call's row. */
+export interface MovementState {
+  /** Captures: succeeded ones. Refunds: the payment's succeeded captures (what may be refunded). */
+  captured: string;
+  /** Pending and succeeded rows of the table: what they reserve. */
+  reserved: string;
+  /** The row an earlier call left under the same idempotency key. */
+  previous: { id: string; status: string; amount: string; idempotency_key: string; request_fingerprint: string | null } | null;
 }
 
 /** What a merchant capture or refund reserves: its amount, and the columns of its table besides the shared ones. */
@@ -103,10 +109,6 @@ const CAPTURE_RULES: ReportRules = {
 const REFUND_RULES: ReportRules = {
   ceiling: async (em, locked) => total(await em.find(Capture, { payment: locked.id }), ['succeeded']),
 };
-
-export const PAYMENT_BY_ID_SQL = 'select * from payment where id = ?';
-
-const REFUND_REASON_EXISTS_SQL = 'select 1 from refund_reason where id = ? and deleted_at is null';
 
 export class PaymentOperations {
   /** `statuses`: the gateway status calls, capped, shared with the authorizer. */
@@ -251,7 +253,7 @@ export class PaymentOperations {
   ): Promise<PaymentDTO> {
     return withLockedCollectionRow(this.ctx.orm, payment.payment_collection, async (db, collection) => {
       const message = error === undefined ? null : error instanceof Error ? error.message : String(error);
-      const [row] = await db.execute<EntityDictionary<Payment>[]>(settleMovementSql(table), [
+      const [row] = await db.execute<EntityDictionary<Payment>[]>(finishMovementSql(table), [
         status,
         message,
         error !== undefined,

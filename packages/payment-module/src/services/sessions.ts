@@ -7,20 +7,14 @@ import {
   SETTLED_SESSION_STATUSES,
   TenderError,
 } from '@tender/core';
-import { placeholders } from '../database/placeholders.js';
 import { selectEntities, selectEntity } from '../database/select-entities.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { Payment, PaymentCollection, PaymentSession } from '../models/index.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
-import {
-  type CollectionRowsSummary,
-  recomputeCollection,
-  storeCollectionTotals,
-  totalsFrom,
-  totalsSql,
-} from './collection-state.js';
-import { COLLECTION_BY_ID_SQL } from './collections.js';
+import { COLLECTION_BY_ID_SQL } from '../sql/payment-collection.js';
+import { INSERT_SESSION_SQL, SESSION_BY_ID_SQL, sessionsByIdSql } from '../sql/payment-session.js';
+import { type CollectionRowsSummary, recomputeCollection, storeCollectionTotals, totalsFrom } from './collection-state.js';
 import type { ServiceContext } from './context.js';
 import { type PaymentSessionDTO, toSessionDTO } from './dto.js';
 import { assertKnownKeys } from './list-options.js';
@@ -46,20 +40,6 @@ export interface UpdatePaymentSessionInput {
   currency_code?: string;
   data?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
-}
-
-export const SESSION_BY_ID_SQL = 'select * from payment_session where id = ? and deleted_at is null';
-
-/** A new session's row, with the summary of its collection's other rows (what its totals are derived from). */
-const INSERT_SESSION_SQL = `with inserted as (
-  insert into payment_session
-    (id, tenant, payment_collection_id, provider_id, currency_code, amount, status, data, context, metadata)
-  values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb) returning *
-)
-select i.*, t.* from inserted i cross join lateral (${totalsSql('i.payment_collection_id')}) as t`;
-
-export function sessionsByIdSql(n: number): string {
-  return `select * from payment_session where id in (${placeholders(n)}) and deleted_at is null`;
 }
 
 /** Webhook statuses that are a payment event of their own besides payment_session.updated. */

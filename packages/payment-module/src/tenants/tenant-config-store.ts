@@ -2,6 +2,7 @@ import { TenderError } from '@tender/core';
 import { generateId } from '../ids.js';
 import { DEFAULT_TENANT, ProviderConfig, Tenant } from '../models/index.js';
 import type { ServiceContext } from '../services/context.js';
+import { RESEAL_SECRETS_SQL, TENANT_PROVIDER_CONFIG_SQL } from '../sql/provider-config.js';
 import type { TenantDirectory } from '../webhooks/inbox.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { Keyring, SecretBinding } from './keyring.js';
@@ -44,11 +45,6 @@ const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const CACHE_MS = 5_000;
 /** Known (tenant, provider) pairs kept; unknown tenants are never cached, so they cannot fill it. */
 const CACHE_ENTRIES = 1_000;
-/** The tenant and its config for one provider in one indexed read (tenant's primary key, config's unique key). */
-const LOOKUP_SQL = `select c.id as config_id, c.options, c.secrets_ciphertext
-  from tenant t left join provider_config c on c.tenant_id = t.id and c.provider_id = ?
-  where t.id = ?`;
-const UPGRADE_SQL = 'update provider_config set secrets_ciphertext = ?, key_id = ? where id = ? and secrets_ciphertext = ?';
 const UNREADABLE = "This tenant's provider configuration cannot be used right now; retry later.";
 
 /**
@@ -183,7 +179,7 @@ export class TenantConfigStore implements TenantDirectory {
     const key = JSON.stringify([tenant, providerId]);
     const hit = this.cache.get(key);
     if (hit) return { exists: true, options: hit.value };
-    const [row] = await this.ctx.orm.em.fork().execute<LookupRow[]>(LOOKUP_SQL, [providerId, tenant]);
+    const [row] = await this.ctx.orm.em.fork().execute<LookupRow[]>(TENANT_PROVIDER_CONFIG_SQL, [providerId, tenant]);
     if (!row) return { exists: false, options: undefined };
     const options = row.config_id ? await this.usable(tenant, providerId, row) : undefined;
     this.cache.set(key, options);
@@ -221,7 +217,7 @@ export class TenantConfigStore implements TenantDirectory {
   private async upgrade(configId: string, read: string, secrets: Record<string, unknown>, binding: SecretBinding): Promise<void> {
     const sealed = this.keyring.encrypt(JSON.stringify(secrets), binding);
     try {
-      await this.ctx.orm.em.fork().execute(UPGRADE_SQL, [sealed.ciphertext, sealed.keyId, configId, read]);
+      await this.ctx.orm.em.fork().execute(RESEAL_SECRETS_SQL, [sealed.ciphertext, sealed.keyId, configId, read]);
     } catch (error) {
       // The secret was read fine: the webhook goes on, and the next read tries the upgrade again.
       this.ctx.logger.warn({ err: error, ...binding }, 'could not re-encrypt a tenant secret in the current format');

@@ -1,10 +1,12 @@
-import { insertPaymentsSql, lockedSessionsWithTotalsSql, sessionsForAuthorizationSql } from '../services/authorization-sql.js';
-import { TOTALS_SQL } from '../services/collection-state.js';
-import { COLLECTION_BY_ID_SQL } from '../services/collections.js';
-import { lockCollectionsSql } from '../services/locking.js';
-import { MOVEMENTS_OF_PAYMENTS_SQL } from '../services/payment-loader.js';
-import { PAYMENT_BY_ID_SQL } from '../services/payments.js';
-import { SESSION_BY_ID_SQL, sessionsByIdSql } from '../services/sessions.js';
+import { MOVEMENTS_OF_PAYMENTS_SQL } from '../sql/capture-refund.js';
+import { insertPaymentsSql, PAYMENT_BY_ID_SQL } from '../sql/payment.js';
+import { COLLECTION_BY_ID_SQL, lockCollectionsSql, TOTALS_SQL } from '../sql/payment-collection.js';
+import {
+  lockedSessionsWithTotalsSql,
+  SESSION_BY_ID_SQL,
+  sessionsByIdSql,
+  sessionsForAuthorizationSql,
+} from '../sql/payment-session.js';
 import { existingEventsSql } from '../webhooks/inbox-writer.js';
 import { recordOutcomesSql } from '../webhooks/outcome-writer.js';
 import { CLAIM_SQL } from '../webhooks/worker.js';
