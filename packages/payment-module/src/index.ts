@@ -1,7 +1,7 @@
 /** Shared with @tender/process-payment-workflow, which batches cart completions the same way. */
 export { GroupCommit } from './concurrency/group-commit.js';
 export { migrateDatabase, openDatabase } from './database/orm.js';
-export { DomainEventsApi, type OutboxEventDTO } from './events/domain-events-api.js';
+export { DomainEventsApi, type DomainEventsApiSetup, type OutboxEventDTO } from './events/domain-events-api.js';
 export * from './events/event-bus.js';
 export { generateId, IdPrefix } from './ids.js';
 export { createLogger, type Logger } from './logger.js';
@@ -53,4 +53,5 @@ export type { TenantDirectory } from './webhooks/inbox.js';
 export type * from './webhooks/inbox-event.js';
 export { EVENT_COUNTERS, type MetricsSnapshot, type OutboxGauges, WEBHOOK_COUNTERS, WebhookMetrics } from './webhooks/metrics.js';
 export * from './webhooks/webhook-events-api.js';
-export { WebhookWorker, type WorkerOptions } from './webhooks/worker.js';
+export { WebhookWorker, type WebhookWorkerSetup } from './webhooks/worker.js';
+export type { WorkerOptions } from './webhooks/worker-options.js';

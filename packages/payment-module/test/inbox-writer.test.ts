@@ -35,7 +35,7 @@ function row(overrides: Partial<InboxRow> = {}): InboxRow {
 }
 
 function writer(): InboxWriter {
-  return new InboxWriter(payments.orm, payments.logger);
+  return new InboxWriter({ orm: payments.orm, logger: payments.logger });
 }
 
 async function rowsFor(eventIds: string[]) {
@@ -148,7 +148,7 @@ describe('the inbox writer (group commit)', () => {
 
   it('stores and acknowledges the webhook even when waking the workers fails', async () => {
     // An empty channel name makes pg_notify fail, as a full notification queue would.
-    const w = new InboxWriter(payments.orm, payments.logger, 64, '');
+    const w = new InboxWriter({ orm: payments.orm, logger: payments.logger, channel: '' });
     const stored = row();
     await expect(w.write(stored)).resolves.toMatchObject({ inserted: true });
     await w.close();
@@ -159,7 +159,7 @@ describe('the inbox writer (group commit)', () => {
     // Nothing listens on port 1: the connection is refused, as when the database is down.
     const unreachable = await openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/tender', connectTimeoutMs: 1000 });
     try {
-      const w = new InboxWriter(unreachable, createLogger({ level: 'silent' }));
+      const w = new InboxWriter({ orm: unreachable, logger: createLogger({ level: 'silent' }) });
       const settled = await Promise.allSettled([row(), row(), row(), row()].map((r) => w.write(r)));
       expect(w.statements).toBe(2);
       for (const outcome of settled) {

@@ -146,6 +146,33 @@ describe('the webhook worker', () => {
     expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'processed', attempts: 1 });
   });
 
+  it('replays an event with fresh attempts, but not one a live lease holds, nor one that does not exist', async () => {
+    const receipt = await store();
+    await payments.orm.em.fork().execute(
+      `update webhook_event set status = 'processing', attempts = 2, locked_by = 'elsewhere',
+                locked_until = now() + interval '1 minute' where id = ?`,
+      [receipt.webhook_event_id],
+    );
+    await expect(payments.webhooks.replay(receipt.webhook_event_id)).rejects.toMatchObject({ type: 'conflict' });
+    expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'processing', attempts: 2 });
+
+    // Once the lease has run out, the replay takes it back.
+    await payments.orm.em
+      .fork()
+      .execute(`update webhook_event set locked_until = now() - interval '1 second' where id = ?`, [receipt.webhook_event_id]);
+    const replayed = await payments.webhooks.replay(receipt.webhook_event_id);
+    expect(replayed).toMatchObject({
+      id: receipt.webhook_event_id,
+      status: 'pending',
+      attempts: 0,
+      provider_id: 'pp_system_default',
+    });
+    expect(replayed.received_at).toBeInstanceOf(Date);
+    expect(replayed).not.toHaveProperty('busy');
+    expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'pending', attempts: 0 });
+    await expect(payments.webhooks.replay('whevt_missing')).rejects.toMatchObject({ type: 'not_found' });
+  });
+
   it('computes backoff delays that grow exponentially, with jitter, under a cap', () => {
     const opts = { baseDelayMs: 1000, maxDelayMs: 60_000 };
     expect(retryDelayMs(1, { ...opts, random: () => 0 })).toBe(500);

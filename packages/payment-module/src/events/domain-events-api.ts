@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { type OutboxDeliveries, OutboxEvent } from '../models/outbox-event.js';
-import { DEAD_BY_SUBSCRIBER_SQL, OUTBOX_STATS_SQL } from '../outbox/outbox-sql.js';
 import type { OutboxRelay } from '../outbox/relay.js';
 import type { OutboxPruner } from '../outbox/retention.js';
+import { DEAD_BY_SUBSCRIBER_SQL, OUTBOX_STATS_SQL } from '../sql/outbox-event.js';
 import type { OutboxGauges } from '../webhooks/metrics.js';
 import type { EventHandler, SubscribeOptions } from './event-bus.js';
 import type { Subscribers } from './subscribers.js';
@@ -45,17 +45,31 @@ function toDTO(e: OutboxEvent): OutboxEventDTO {
   };
 }
 
+/** What `payments.events` is built from. */
+export interface DomainEventsApiSetup {
+  orm: MikroORM;
+  subscribers: Subscribers;
+  /** This process's relay, if it delivers events (replay wakes it, drain runs it). */
+  relay?: OutboxRelay;
+  pruner?: OutboxPruner;
+}
+
 /**
  * `payments.events`: subscribe to the domain events (delivered at least once from the outbox, in commit
  * order per payment collection), and read or replay the outbox.
  */
 export class DomainEventsApi {
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly subscribers: Subscribers,
-    private readonly relay: OutboxRelay | undefined,
-    private readonly pruner: OutboxPruner | undefined,
-  ) {}
+  private readonly orm: MikroORM;
+  private readonly subscribers: Subscribers;
+  private readonly relay: OutboxRelay | undefined;
+  private readonly pruner: OutboxPruner | undefined;
+
+  constructor(setup: DomainEventsApiSetup) {
+    this.orm = setup.orm;
+    this.subscribers = setup.subscribers;
+    this.relay = setup.relay;
+    this.pruner = setup.pruner;
+  }
 
   /**
    * Runs `handler` for every event named `name` (`*`: every event) committed from now on, at least once:

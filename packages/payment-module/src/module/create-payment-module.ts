@@ -18,7 +18,8 @@ import type { WebhookProcessor } from '../webhooks/inbox-event.js';
 import { InboxWriter } from '../webhooks/inbox-writer.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
-import { WebhookWorker, type WorkerOptions } from '../webhooks/worker.js';
+import { WebhookWorker } from '../webhooks/worker.js';
+import type { WorkerOptions } from '../webhooks/worker-options.js';
 import { attachInternals } from './internals.js';
 import type { PaymentModuleOptions, WorkflowDependencies, WorkflowFactory } from './options.js';
 import { checkDatabaseUrlVariable, checkPaymentModuleOptions } from './options-schema.js';
@@ -91,7 +92,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const processor = options.workflow && workflowProcessor(options.workflow, workflowDependencies);
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
-    return new WebhookWorker(orm, processor, metrics, logger, workerOptions, databaseUrl);
+    return new WebhookWorker({ orm, processor, metrics, logger, options: workerOptions, databaseUrl });
   };
   let worker: WebhookWorker | undefined;
   if (processor && options.worker !== false) {
@@ -101,8 +102,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     logger.warn('no workflow configured: webhooks are stored but not processed');
   }
   const notify = () => worker?.notify();
-  const inboxWriter = new InboxWriter(orm, logger);
-  const inbox = new WebhookInbox(ctx, service, metrics, tenants, inboxWriter, notify);
+  const inboxWriter = new InboxWriter({ orm, logger });
+  const inbox = new WebhookInbox({ ctx, service, metrics, tenants, writer: inboxWriter, onStored: notify });
   const webhooks = new WebhookEventsApi(ctx, notify);
   const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> =>
     inbox.receiveWebhook(webhook).catch((error: unknown) => {

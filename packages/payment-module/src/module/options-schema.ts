@@ -10,8 +10,7 @@ import {
 } from '@tender/core';
 import { z } from 'zod';
 import { keyProblem } from '../tenants/keyring.js';
-import type { WorkerOptions } from '../webhooks/worker.js';
-import { checkWorkerOptions } from '../webhooks/worker-options.js';
+import { checkWorkerOptions, type WorkerOptions } from '../webhooks/worker-options.js';
 import type { PaymentModuleOptions } from './options.js';
 
 const POSTGRES_URL = 'a PostgreSQL URL such as postgresql://user:password@host:5432/database';

@@ -7,7 +7,7 @@ import type { ProviderRegistration } from '../providers/registry.js';
 import type { PaymentDTO, PaymentSessionDTO } from '../services/dto.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
 import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
-import type { WorkerOptions } from '../webhooks/worker.js';
+import type { WorkerOptions } from '../webhooks/worker-options.js';
 
 export type WorkflowInput = InboxEvent & { webhook_event_id: string };
 

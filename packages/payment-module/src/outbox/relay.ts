@@ -5,9 +5,6 @@ import type { Subscribers } from '../events/subscribers.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
-import { InboxListener } from '../webhooks/inbox-notifications.js';
-import type { WebhookMetrics } from '../webhooks/metrics.js';
-import { type ClaimedOutboxEvent, type DeliveryOutcome, deliverEvent } from './delivery.js';
 import {
   CLAIM_OUTBOX_SQL,
   claimOutboxParams,
@@ -15,7 +12,10 @@ import {
   RELEASE_OUTBOX_SQL,
   RENEW_OUTBOX_LEASES_SQL,
   recordOutboxOutcomesSql,
-} from './outbox-sql.js';
+} from '../sql/outbox-event.js';
+import { InboxListener } from '../webhooks/inbox-notifications.js';
+import type { WebhookMetrics } from '../webhooks/metrics.js';
+import { type ClaimedOutboxEvent, type DeliveryOutcome, deliverEvent } from './delivery.js';
 
 export interface RelayOptions {
   /** Events claimed per round trip. */
@@ -32,6 +32,18 @@ export interface RelayOptions {
   pollIntervalMs?: number;
   /** Listen for commits that wrote events (PostgreSQL LISTEN/NOTIFY); default true. */
   listen?: boolean;
+}
+
+/** What a relay is built from. */
+export interface OutboxRelaySetup {
+  orm: MikroORM;
+  /** This process's subscribers: the relay delivers to them only. */
+  subscribers: Subscribers;
+  metrics: WebhookMetrics;
+  logger: Logger;
+  options?: RelayOptions;
+  /** Where to LISTEN for commits that wrote events; without it the relay only polls. */
+  databaseUrl?: string;
 }
 
 const DEFAULTS: Required<RelayOptions> = {
@@ -72,16 +84,19 @@ export class OutboxRelay {
   private inFlight = 0;
   private listener: InboxListener | undefined;
   private readonly heartbeat: LeaseHeartbeat;
+  private readonly orm: MikroORM;
+  private readonly subscribers: Subscribers;
+  private readonly metrics: WebhookMetrics;
+  private readonly logger: Logger;
+  private readonly databaseUrl: string | undefined;
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly subscribers: Subscribers,
-    private readonly metrics: WebhookMetrics,
-    private readonly logger: Logger,
-    options: RelayOptions = {},
-    private readonly databaseUrl?: string,
-  ) {
-    this.options = { ...DEFAULTS, ...options };
+  constructor(setup: OutboxRelaySetup) {
+    this.orm = setup.orm;
+    this.subscribers = setup.subscribers;
+    this.metrics = setup.metrics;
+    this.logger = setup.logger;
+    this.databaseUrl = setup.databaseUrl;
+    this.options = { ...DEFAULTS, ...setup.options };
     this.heartbeat = new LeaseHeartbeat(
       () => this.orm.em.fork().execute(RENEW_OUTBOX_LEASES_SQL, [this.options.leaseMs, this.id]),
       () => this.inFlight > 0,
@@ -101,7 +116,12 @@ export class OutboxRelay {
     this.heartbeat.start();
     this.loop = this.run();
     if (this.options.listen && this.databaseUrl) {
-      this.listener = new InboxListener(this.databaseUrl, () => this.notify(), this.logger, OUTBOX_CHANNEL);
+      this.listener = new InboxListener({
+        databaseUrl: this.databaseUrl,
+        onEvent: () => this.notify(),
+        logger: this.logger,
+        channel: OUTBOX_CHANNEL,
+      });
       void this.listener.start();
     }
   }

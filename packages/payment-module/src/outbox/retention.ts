@@ -1,19 +1,33 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
-import { PRUNE_OUTBOX_SQL } from './outbox-sql.js';
+import { PRUNE_OUTBOX_SQL } from '../sql/outbox-event.js';
 
 const PRUNE_BATCH = 1_000;
+
+/** What a pruner is built from. */
+export interface OutboxPrunerSetup {
+  orm: MikroORM;
+  /** How long a delivered event is kept. */
+  retentionMs: number;
+  logger: Logger;
+  /** How often it prunes (default a minute). */
+  everyMs?: number;
+}
 
 /** Deletes delivered events older than the host's retention, a batch at a time, every `everyMs`. */
 export class OutboxPruner {
   private timer: NodeJS.Timeout | undefined;
+  private readonly orm: MikroORM;
+  private readonly retentionMs: number;
+  private readonly logger: Logger;
+  private readonly everyMs: number;
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly retentionMs: number,
-    private readonly logger: Logger,
-    private readonly everyMs = 60_000,
-  ) {}
+  constructor(setup: OutboxPrunerSetup) {
+    this.orm = setup.orm;
+    this.retentionMs = setup.retentionMs;
+    this.logger = setup.logger;
+    this.everyMs = setup.everyMs ?? 60_000;
+  }
 
   start(): void {
     if (this.timer) return;

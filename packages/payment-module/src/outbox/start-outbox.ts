@@ -35,10 +35,11 @@ export function startOutbox(
   options: OutboxOptions = {},
 ): Outbox {
   const subscribers = new Subscribers();
+  const { metrics, logger, databaseUrl } = deps;
   const relay =
-    options.relay === false ? undefined : new OutboxRelay(orm, subscribers, deps.metrics, deps.logger, options, deps.databaseUrl);
-  const pruner = relay ? new OutboxPruner(orm, options.retentionMs ?? WEEK_MS, deps.logger) : undefined;
-  const events = new DomainEventsApi(orm, subscribers, relay, pruner);
+    options.relay === false ? undefined : new OutboxRelay({ orm, subscribers, metrics, logger, options, databaseUrl });
+  const pruner = relay ? new OutboxPruner({ orm, retentionMs: options.retentionMs ?? WEEK_MS, logger }) : undefined;
+  const events = new DomainEventsApi({ orm, subscribers, relay, pruner });
   deps.metrics.readOutboxWith(() => events.stats());
   subscribers.onAdded(() => {
     relay?.start();

@@ -3,7 +3,7 @@ import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
-import { insertOutboxEventsSql } from './outbox-sql.js';
+import { changeOnlySql, insertOutboxEventsSql } from '../sql/outbox-event.js';
 
 function collectionOf(event: NewDomainEvent): string | null {
   if (event.payment_collection_id !== undefined) return event.payment_collection_id;
@@ -25,7 +25,7 @@ async function insertEvents(
   change?: OutboxChange,
 ): Promise<Set<string>> {
   if (events.length === 0) {
-    if (change) await em.execute(`with ${change.ctes} select 1`, change.params, 'run');
+    if (change) await em.execute(changeOnlySql(change.ctes), change.params, 'run');
     return new Set();
   }
   const eventParams = events.flatMap((event, i) => [

@@ -7,11 +7,9 @@ import {
   sessionsByIdSql,
   sessionsForAuthorizationSql,
 } from '../sql/payment-session.js';
-import { existingEventsSql } from '../webhooks/inbox-writer.js';
-import { recordOutcomesSql } from '../webhooks/outcome-writer.js';
-import { CLAIM_SQL } from '../webhooks/worker.js';
+import { CLAIM_SQL, existingEventsSql, recordOutcomesSql } from '../sql/webhook-event.js';
 
-export { claimParams } from '../webhooks/worker.js';
+export { claimParams } from '../sql/webhook-event.js';
 
 /**
  * The statements a webhook runs on its way through the module, exactly as sent (MikroORM's `?`

@@ -4,6 +4,16 @@ import type { Logger } from '../logger.js';
 /** The PostgreSQL channel on which the inbox announces new events to worker processes. */
 export const INBOX_CHANNEL = 'tender_webhook_events';
 
+/** What a listener is built from. */
+export interface InboxListenerSetup {
+  databaseUrl: string;
+  /** Called on each notification, and once after every (re)connect for what came while not listening. */
+  onEvent: () => void;
+  logger: Logger;
+  /** The channel to LISTEN on (default the inbox's). */
+  channel?: string;
+}
+
 /**
  * Wakes a worker when any process stores an event (PostgreSQL LISTEN/NOTIFY), so workers in other
  * processes start at once instead of at their next poll. Best effort: a lost connection is retried
@@ -14,13 +24,17 @@ export class InboxListener {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 250;
+  private readonly databaseUrl: string;
+  private readonly onEvent: () => void;
+  private readonly logger: Logger;
+  private readonly channel: string;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly onEvent: () => void,
-    private readonly logger: Logger,
-    private readonly channel: string = INBOX_CHANNEL,
-  ) {}
+  constructor(setup: InboxListenerSetup) {
+    this.databaseUrl = setup.databaseUrl;
+    this.onEvent = setup.onEvent;
+    this.logger = setup.logger;
+    this.channel = setup.channel ?? INBOX_CHANNEL;
+  }
 
   async start(): Promise<void> {
     this.stopped = false;

@@ -2,10 +2,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { isConnectionError } from '../database/connection-errors.js';
-import { placeholders } from '../database/placeholders.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
+import { existingEventsSql, insertWebhookEventsSql, NOTIFY_INBOX_SQL } from '../sql/webhook-event.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
 import { storableJson, storableText } from './storable-values.js';
 
@@ -34,9 +34,15 @@ export interface InboxWriteResult {
 /** What one row of a batch came to: a batch's rows succeed or fail separately. */
 type Outcome = { ok: true; result: InboxWriteResult } | { ok: false; error: unknown };
 
-const COLUMNS =
-  'id, tenant, provider_id, event_id, event_type, action, data, method, raw_body, headers, query, status, processed_at';
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** What an inbox writer is built from. */
+export interface InboxWriterSetup {
+  orm: MikroORM;
+  logger: Logger;
+  /** Rows at most in one insert (default 64). */
+  maxBatch?: number;
+  /** The channel that wakes the workers (default the inbox's). */
+  channel?: string;
+}
 
 /**
  * Stores inbox rows by group commit: a lone webhook's row is inserted at once, and the rows of webhooks
@@ -49,14 +55,15 @@ export class InboxWriter {
   private readonly group: GroupCommit<InboxRow, Outcome>;
   private closed = false;
   private readonly announcing = new Set<Promise<void>>();
+  private readonly orm: MikroORM;
+  private readonly logger: Logger;
+  private readonly channel: string;
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly logger: Logger,
-    maxBatch = 64,
-    private readonly channel = INBOX_CHANNEL,
-  ) {
-    this.group = new GroupCommit((rows) => this.writeBatch(rows), maxBatch);
+  constructor(setup: InboxWriterSetup) {
+    this.orm = setup.orm;
+    this.logger = setup.logger;
+    this.channel = setup.channel ?? INBOX_CHANNEL;
+    this.group = new GroupCommit((rows) => this.writeBatch(rows), setup.maxBatch ?? 64);
   }
 
   async write(row: InboxRow): Promise<InboxWriteResult> {
@@ -81,7 +88,7 @@ export class InboxWriter {
    */
   private announce(): void {
     const announced = preparedSqlFor(this.orm)
-      .execute('select pg_notify(?, ?)', [this.channel, ''])
+      .execute(NOTIFY_INBOX_SQL, [this.channel, ''])
       .then(
         () => undefined,
         (error: unknown) => {
@@ -162,13 +169,7 @@ export class InboxWriter {
     }
     this.statements++;
     const db = preparedSqlFor(this.orm);
-    const returned = await db.execute<{ id: string; status: string }[]>(
-      `insert into webhook_event (${COLUMNS})
-       values ${placeholders(groups.length, ROW_PLACEHOLDERS)}
-       on conflict (tenant, provider_id, event_id) do nothing
-       returning id, status`,
-      params,
-    );
+    const returned = await db.execute<{ id: string; status: string }[]>(insertWebhookEventsSql(groups.length), params);
     if (returned.some((r) => r.status === 'pending')) this.announce();
     const inserted = new Set(returned.map((r) => r.id));
     const stored: number[][] = [];
@@ -198,12 +199,6 @@ export class InboxWriter {
     );
     return new Map(found.map((r) => [dedupKey({ tenant: r.tenant, providerId: r.provider_id, eventId: r.event_id }), r.id]));
   }
-}
-
-/** The ids of already stored events, looked up by their dedup key (the unique index). */
-export function existingEventsSql(count: number): string {
-  return `select id, tenant, provider_id, event_id from webhook_event
-           where (tenant, provider_id, event_id) in (${placeholders(count, '(?, ?, ?)')})`;
 }
 
 function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {

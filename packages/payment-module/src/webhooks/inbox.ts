@@ -39,19 +39,38 @@ export interface TenantDirectory {
   exists(tenant: string, providerId: string): Promise<boolean>;
 }
 
+/** What an inbox is built from. */
+export interface WebhookInboxSetup {
+  ctx: ServiceContext;
+  /** Verifies a webhook (its provider's signature check). */
+  service: PaymentModuleService;
+  metrics: WebhookMetrics;
+  tenants: TenantDirectory;
+  writer: InboxWriter;
+  /** Called once a new event is stored (wakes this process's worker). */
+  onStored: () => void;
+}
+
 /**
  * Turns a verified webhook into an inbox row. The order matters: provider and tenant come from the
  * URL only, the signature is checked on the raw bytes, and the 2xx is sent only after the row commits.
  */
 export class WebhookInbox implements WebhookReceiver {
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly service: PaymentModuleService,
-    private readonly metrics: WebhookMetrics,
-    private readonly tenants: TenantDirectory,
-    private readonly writer: InboxWriter,
-    private readonly onStored: () => void,
-  ) {}
+  private readonly ctx: ServiceContext;
+  private readonly service: PaymentModuleService;
+  private readonly metrics: WebhookMetrics;
+  private readonly tenants: TenantDirectory;
+  private readonly writer: InboxWriter;
+  private readonly onStored: () => void;
+
+  constructor(setup: WebhookInboxSetup) {
+    this.ctx = setup.ctx;
+    this.service = setup.service;
+    this.metrics = setup.metrics;
+    this.tenants = setup.tenants;
+    this.writer = setup.writer;
+    this.onStored = setup.onStored;
+  }
 
   async receiveWebhook(webhook: IncomingWebhook): Promise<WebhookReceipt> {
     this.metrics.increment('received');

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../concurrency/group-commit.js';
-import { placeholders } from '../database/placeholders.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { recordOutcomesSql } from '../sql/webhook-event.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
 export interface EventOutcome {
@@ -17,24 +17,6 @@ export interface EventOutcome {
   delayMs: number;
   /** Domain events the outcome causes (webhook.dead), written in its transaction if it is recorded. */
   events?: NewDomainEvent[];
-}
-
-/**
- * One UPDATE for `count` outcomes. The outcomes travel as a VALUES list, whose row count the planner
- * knows, so it looks each row up by primary key (a JSON recordset is guessed at 100 rows, and the guess
- * turned the update into a sequential scan of the inbox).
- */
-export function recordOutcomesSql(count: number): string {
-  return `
-update webhook_event w
-   set status = o.status, result = o.result, last_error = o.error, locked_by = null, locked_until = null,
-       updated_at = now(),
-       processed_at = case when o.status in ('processed', 'ignored', 'rejected') then now() else w.processed_at end,
-       next_attempt_at = now() + (o.delay_ms * interval '1 millisecond')
-  from (values ${placeholders(count, '(?::text, ?::text, ?::text, ?::jsonb, ?::text, ?::bigint)')})
-       as o(id, locked_by, status, result, error, delay_ms)
- where w.id = o.id and w.locked_by = o.locked_by
-returning w.id`;
 }
 
 /**

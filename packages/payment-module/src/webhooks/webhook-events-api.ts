@@ -1,6 +1,9 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import { TenderError } from '@tender/core';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { WebhookEvent } from '../models/index.js';
 import type { ServiceContext } from '../services/context.js';
+import { REPLAY_WEBHOOK_EVENT_SQL } from '../sql/webhook-event.js';
 
 export interface WebhookEventDTO {
   id: string;
@@ -86,19 +89,17 @@ export class WebhookEventsApi {
    * so a replay of an applied event changes nothing.
    */
   async replay(id: string): Promise<WebhookEventDTO> {
-    const em = this.ctx.orm.em.fork();
-    const row = await em.findOne(WebhookEvent, { id });
+    const [row] = await preparedSqlFor(this.ctx.orm).execute<({ busy: boolean } & EntityDictionary<WebhookEvent>)[]>(
+      REPLAY_WEBHOOK_EVENT_SQL,
+      [id],
+    );
     if (!row) throw new TenderError('not_found', `Webhook event ${id} was not found.`);
-    if (row.status === 'processing' && row.locked_until && row.locked_until > new Date()) {
+    if (row.busy) {
       throw new TenderError('conflict', `Webhook event ${id} is being processed right now; replay it when it finishes.`);
     }
-    row.status = 'pending';
-    row.attempts = 0;
-    row.next_attempt_at = new Date();
-    row.locked_by = null;
-    row.locked_until = null;
-    await em.flush();
     this.onReplay();
-    return toDTO(row);
+    const { busy: _, ...replayed } = row;
+    // Mapped as the entity, so its columns read as `list` reads them (timestamps as Dates).
+    return toDTO(this.ctx.orm.em.fork().map(WebhookEvent, replayed as EntityDictionary<WebhookEvent>));
   }
 }

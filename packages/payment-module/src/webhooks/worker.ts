@@ -6,108 +6,24 @@ import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
+import { CLAIM_SQL, claimParams, RELEASE_SQL, RENEW_LEASES_SQL } from '../sql/webhook-event.js';
 import { retryDelayMs } from './backoff.js';
 import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
 import { InboxListener } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
 import { OutcomeWriter } from './outcome-writer.js';
-import { checkWorkerOptions } from './worker-options.js';
+import { checkWorkerOptions, WORKER_DEFAULTS, type WorkerOptions } from './worker-options.js';
 
-export interface WorkerOptions {
-  /**
-   * Events claimed per round trip; they run at the same moment, so their authorizations share one commit.
-   * A worker that dies holds its claimed events until their lease runs out.
-   */
-  batchSize?: number;
-  /**
-   * Claimed batches run at the same time: while one batch waits for its commits (the claim, the shared
-   * authorization), the others run their per-event steps (carts, outcomes), which keeps both the database
-   * and the process busy. Each batch runs up to `concurrency` events.
-   */
-  batchesInFlight?: number;
-  /**
-   * Events of a batch processed at the same time. Events of one payment collection still apply one at
-   * a time (each change takes the collection's row lock); different collections proceed in parallel.
-   * Their statements share the pool (`poolSize`); past it, they wait their turn for a connection. By
-   * default the whole batch at once: events that run at the same moment share their authorization's
-   * reads and commit (bench, batches of 32: 1.74 write transactions per webhook at concurrency 8,
-   * 0.75–0.80 at 32; batches of 64, two in flight: 0.70–0.75 and e2e/DB 40.7–42.3% in four runs).
-   */
-  concurrency?: number;
-  /**
-   * How long a claim lasts without renewal. A live worker renews its claims every quarter of this (its
-   * heartbeat), so a worker that dies loses them within `leaseMs` and another takes over.
-   */
-  leaseMs?: number;
-  /** Attempts before an event is marked dead. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Fallback poll for events due for retry, or missed while not listening. */
-  pollIntervalMs?: number;
-  /** Listen for new events stored by any process (PostgreSQL LISTEN/NOTIFY); default true. */
-  listen?: boolean;
-  /** How long `stop()` (and SIGTERM in `startWorker()`) waits for the events in flight (default 30 s). */
-  shutdownTimeoutMs?: number;
-}
-
-const DEFAULTS = {
-  batchSize: 64,
-  batchesInFlight: 2,
-  concurrency: 64,
-  leaseMs: 5_000,
-  maxAttempts: 10,
-  baseDelayMs: 1_000,
-  maxDelayMs: 3_600_000,
-  pollIntervalMs: 1_000,
-  listen: true,
-  shutdownTimeoutMs: 30_000,
-};
-
-/** Due rows of one status, oldest first, locked (rows another worker holds are skipped). */
-function dueRows(where: string): string {
-  return `select id, next_attempt_at from webhook_event where ${where}
-   order by next_attempt_at, id limit ? for update skip locked`;
-}
-
-/**
- * Claims the oldest due events: new or failed ones whose time has come, and ones whose worker's lease ran
- * out. Each status is read apart, oldest first along `webhook_event_due`, so a claim reads about a batch of
- * rows however many are waiting (one scan for all three statuses sorted the whole backlog on every claim).
- * Parameters: the batch size four times, then the worker's id and the lease in milliseconds.
- */
-export const CLAIM_SQL = `
-with pending as (
-  ${dueRows("status = 'pending' and next_attempt_at <= now()")}
-), failed as (
-  ${dueRows("status = 'failed' and next_attempt_at <= now()")}
-), expired as (
-  ${dueRows("status = 'processing' and locked_until < now()")}
-), picked as (
-  select id from (select * from pending union all select * from failed union all select * from expired) as due
-   order by next_attempt_at, id limit ?
-)
-update webhook_event w
-   set status = 'processing', attempts = w.attempts + 1, locked_by = ?,
-       locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
-  from picked
- where w.id = picked.id
-returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
-
-/** Extends the leases a live worker holds. Parameters: the lease in ms, the worker. */
-export const RENEW_LEASES_SQL = `
-update webhook_event set locked_until = now() + (? * interval '1 millisecond')
- where locked_by = ? and status = 'processing'`;
-
-/** Gives back claimed events a stopping worker did not start. Parameters: the ids, the worker. */
-export const RELEASE_SQL = `
-update webhook_event
-   set status = 'pending', attempts = attempts - 1, locked_by = null, locked_until = null, next_attempt_at = now()
- where id = any(?::text[]) and locked_by = ? and status = 'processing'`;
-
-/** CLAIM_SQL's parameters, in order. */
-export function claimParams(batchSize: number, workerId: string, leaseMs: number): unknown[] {
-  return [batchSize, batchSize, batchSize, batchSize, workerId, leaseMs];
+/** What a worker is built from. */
+export interface WebhookWorkerSetup {
+  orm: MikroORM;
+  /** Applies one claimed event (the host's workflow). */
+  processor: WebhookProcessor;
+  metrics: WebhookMetrics;
+  logger: Logger;
+  options?: WorkerOptions;
+  /** Where to LISTEN for events stored by any process; without it the worker only polls (and is notified in-process). */
+  databaseUrl?: string;
 }
 
 /**
@@ -130,16 +46,20 @@ export class WebhookWorker {
   /** Set by stop(): claimed events not yet started are given back instead of run. */
   private stopping = false;
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly processor: WebhookProcessor,
-    private readonly metrics: WebhookMetrics,
-    private readonly logger: Logger,
-    options: WorkerOptions = {},
-    private readonly databaseUrl?: string,
-  ) {
-    this.options = { ...DEFAULTS, ...checkWorkerOptions(options) };
-    this.outcomes = new OutcomeWriter(orm);
+  private readonly orm: MikroORM;
+  private readonly processor: WebhookProcessor;
+  private readonly metrics: WebhookMetrics;
+  private readonly logger: Logger;
+  private readonly databaseUrl: string | undefined;
+
+  constructor(setup: WebhookWorkerSetup) {
+    this.orm = setup.orm;
+    this.processor = setup.processor;
+    this.metrics = setup.metrics;
+    this.logger = setup.logger;
+    this.databaseUrl = setup.databaseUrl;
+    this.options = { ...WORKER_DEFAULTS, ...checkWorkerOptions(setup.options ?? {}) };
+    this.outcomes = new OutcomeWriter(this.orm);
     this.heartbeat = new LeaseHeartbeat(
       () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
       () => this.busy > 0,
@@ -155,7 +75,7 @@ export class WebhookWorker {
     this.heartbeat.start();
     this.loop = Promise.all(Array.from({ length: this.options.batchesInFlight }, () => this.run())).then(() => undefined);
     if (this.options.listen && this.databaseUrl) {
-      this.listener = new InboxListener(this.databaseUrl, () => this.notify(), this.logger);
+      this.listener = new InboxListener({ databaseUrl: this.databaseUrl, onEvent: () => this.notify(), logger: this.logger });
       void this.listener.start();
     }
   }

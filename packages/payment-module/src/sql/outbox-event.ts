@@ -1,5 +1,8 @@
 import { placeholders } from '../database/placeholders.js';
 
+// The statements of the outbox (`outbox_event`): the writers', the relays' (claim, outcome, release, lease)
+// and retention's, on an ORM transaction or a PreparedSql (`?` placeholders).
+
 /** The channel on which a commit that wrote outbox rows wakes the relays of every process. */
 export const OUTBOX_CHANNEL = 'tender_outbox_events';
 
@@ -7,11 +10,9 @@ export const OUTBOX_CHANNEL = 'tender_outbox_events';
 const OPEN = `('pending', 'processing', 'failed')`;
 
 /**
- * Appends `count` events in the caller's transaction, in the order given (`seq` follows it), and announces
- * them with NOTIFY in the same statement (sent when the transaction commits, so no extra round trip). The
- * tenant defaults to the collection's. Parameters per event: id, name, schema version, tenant, collection,
- * payload, dedupe key, ordinal. `change`: data-modifying CTEs (`name as (update …)`) the statement runs
- * first, so a change and its events cost one round trip; their parameters come before the events'.
+ * Appends `count` events in order (`seq` follows it) and NOTIFYs at commit, after `change` (data-modifying CTEs
+ * `name as (update …)`, whose parameters come first); per event: id, name, schema version, tenant (default: the
+ * collection's), collection, payload, dedupe key, ordinal; returns `ids`, those written (a repeated dedupe key is not).
  */
 export function insertOutboxEventsSql(count: number, change?: string): string {
   return `
@@ -34,6 +35,11 @@ select w.ids, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', ''
   from (select array_agg(id) as ids from written) w`;
 }
 
+/** Runs a change's data-modifying CTEs alone, for a change that has no events to write; parameters: the change's. */
+export function changeOnlySql(change: string): string {
+  return `with ${change} select 1`;
+}
+
 /** Due rows of one kind, oldest first, locked; rows whose collection has an earlier open event held elsewhere wait. */
 function dueRows(where: string, order: string): string {
   return `select e.id, e.seq, e.payment_collection_id from outbox_event e
@@ -43,11 +49,9 @@ function dueRows(where: string, order: string): string {
    order by ${order} limit ? for update skip locked`;
 }
 
-/**
- * Claims a batch of undelivered events, oldest first. A collection's event is claimed only when every earlier
- * open event of that collection is claimed with it: so a collection's events reach each subscriber in commit
- * order, whichever relay holds them. Parameters: the batch size four times, the relay's id, the lease in ms.
- */
+// A collection's event is claimed only when every earlier open event of that collection is claimed with it:
+// so a collection's events reach each subscriber in commit order, whichever relay holds them.
+/** Claims a batch of undelivered events, oldest first, in commit order per collection; parameters: claimOutboxParams. */
 export const CLAIM_OUTBOX_SQL = `
 with pending as (
   ${dueRows("e.status = 'pending'", 'e.seq')}
@@ -73,11 +77,12 @@ update outbox_event e
 returning e.id, e.seq, e.name, e.schema_version, e.tenant, e.payment_collection_id, e.payload, e.deliveries,
           e.attempts, e.created_at`;
 
+/** CLAIM_OUTBOX_SQL's parameters, in order: the batch size four times, the relay's id, the lease in ms. */
 export function claimOutboxParams(batchSize: number, relayId: string, leaseMs: number): unknown[] {
   return [batchSize, batchSize, batchSize, batchSize, relayId, leaseMs];
 }
 
-/** The outcomes of `count` claimed events, recorded only while the relay still holds them. */
+/** Records `count` delivery outcomes while the relay holds them; per outcome: id, status, deliveries (JSON), error, delay ms; then the relay's id. */
 export function recordOutboxOutcomesSql(count: number): string {
   return `
 update outbox_event e
@@ -90,32 +95,32 @@ update outbox_event e
 returning e.id`;
 }
 
-/** Gives claimed events back untouched (a relay stopping before it started them). Parameters: the ids, the relay. */
+/** Gives claimed events back untouched (a relay stopping before it started them); parameters: the ids (an array), the relay's id. */
 export const RELEASE_OUTBOX_SQL = `
 update outbox_event
    set status = case when deliveries = '{}'::jsonb then 'pending' else 'failed' end, attempts = attempts - 1,
        locked_by = null, locked_until = null, next_attempt_at = now()
  where id = any(?::text[]) and locked_by = ? and status = 'processing'`;
 
-/** Extends the leases a live relay holds (its heartbeat). Parameters: the lease in ms, the relay. */
+/** Extends the leases a live relay holds (its heartbeat); parameters: the lease in ms, the relay's id. */
 export const RENEW_OUTBOX_LEASES_SQL = `
 update outbox_event set locked_until = now() + (? * interval '1 millisecond')
  where locked_by = ? and status = 'processing'`;
 
-/** Deletes up to a batch of events delivered longer ago than the retention. Parameters: retention ms, batch. */
+/** Deletes up to a batch of events delivered longer ago than the retention; parameters: the retention in ms, the batch size. */
 export const PRUNE_OUTBOX_SQL = `
 delete from outbox_event where id in (
   select id from outbox_event where status = 'delivered' and delivered_at < now() - (? * interval '1 millisecond')
    order by delivered_at limit ?)`;
 
-/** Counts and age of the oldest undelivered event, for metrics and `tender events list`. */
+/** Undelivered and dead counts and the oldest undelivered event's age in ms, for metrics and `tender events list`; no parameters. */
 export const OUTBOX_STATS_SQL = `
 select count(*) filter (where status <> 'dead')::int as undelivered,
        count(*) filter (where status = 'dead')::int as dead,
        coalesce(extract(epoch from now() - min(created_at) filter (where status <> 'dead')) * 1000, 0)::float8 as lag_ms
   from outbox_event where status in ('pending', 'processing', 'failed', 'dead')`;
 
-/** Per subscriber, the events it gave up on. */
+/** Per subscriber, how many events it gave up on; no parameters. */
 export const DEAD_BY_SUBSCRIBER_SQL = `
 select d.key as subscriber, count(*)::int as n
   from outbox_event e, jsonb_each(e.deliveries) d
