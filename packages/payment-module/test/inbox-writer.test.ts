@@ -3,6 +3,7 @@ import { TenderError } from '@tender/core';
 import { createLogger, openDatabase } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import pg from 'pg';
+import { isConnectionError, unavailableIfDisconnected } from '../src/database/connection-errors.js';
 import { INBOX_CHANNEL } from '../src/webhooks/inbox-notifications.js';
 import { type InboxRow, InboxWriter } from '../src/webhooks/inbox-writer.js';
 
@@ -155,7 +156,7 @@ describe('the inbox writer (group commit)', () => {
     expect(await rowsFor([stored.eventId])).toEqual([expect.objectContaining({ status: 'pending' })]);
   });
 
-  it('answers every caller of a batch 503 when the database cannot be reached', async () => {
+  it('fails every caller of a batch with the lost connection, which the module answers 503', async () => {
     // Nothing listens on port 1: the connection is refused, as when the database is down.
     const unreachable = await openDatabase({ url: 'postgresql://postgres@127.0.0.1:1/tender', connectTimeoutMs: 1000 });
     try {
@@ -164,7 +165,10 @@ describe('the inbox writer (group commit)', () => {
       expect(w.statements).toBe(2);
       for (const outcome of settled) {
         expect(outcome.status).toBe('rejected');
-        expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        const reason = (outcome as PromiseRejectedResult).reason;
+        expect(isConnectionError(reason)).toBe(true);
+        // What the module's receiveWebhook answers a provider with (database-outage.e2e.test.ts checks the 503 end to end).
+        expect(unavailableIfDisconnected(reason)).toMatchObject({
           type: 'unavailable',
           message: 'The payment database is unavailable; retry later.',
         });

@@ -47,7 +47,8 @@ export interface InboxWriterSetup {
 /**
  * Stores inbox rows by group commit: a lone webhook's row is inserted at once, and the rows of webhooks
  * that arrive while an insert is in flight go together in the next statement. Each statement is
- * autocommit, so a caller is answered only once its row is committed.
+ * autocommit, so a caller is answered only once its row is committed. A lost database reaches the caller as
+ * the driver's error; the module's `receiveWebhook` turns it into a 503 (`unavailableIfDisconnected`).
  */
 export class InboxWriter {
   /** Insert statements sent so far (a batch retried row by row adds one per row). */
@@ -108,7 +109,7 @@ export class InboxWriter {
     } catch (error) {
       const unanswered = rows.flatMap((_, i) => (outcomes[i] ? [] : [i]));
       if (rows.length === 1 || linkDown(error)) {
-        for (const i of unanswered) outcomes[i] = { ok: false, error: translate(error) };
+        for (const i of unanswered) outcomes[i] = { ok: false, error };
         return outcomes as Outcome[];
       }
       this.logger.warn({ err: error, rows: unanswered.length }, 'inbox batch failed; storing its rows one by one');
@@ -124,8 +125,8 @@ export class InboxWriter {
           await this.store([rows[i]!], single);
           outcomes[i] = single[0];
         } catch (retryError) {
-          if (linkDown(retryError)) down = translate(retryError);
-          outcomes[i] = { ok: false, error: translate(retryError) };
+          if (linkDown(retryError)) down = retryError;
+          outcomes[i] = { ok: false, error: retryError };
         }
       }
       return outcomes as Outcome[];
@@ -234,10 +235,4 @@ function hasSqlState(error: unknown, code: string, depth = 0): boolean {
   if (depth > 8 || error === null || typeof error !== 'object') return false;
   const { code: own, cause } = error as { code?: unknown; cause?: unknown };
   return own === code || hasSqlState(cause, code, depth + 1);
-}
-
-/** A lost database becomes 503, so the provider retries; anything else is the caller's to report. */
-function translate(error: unknown): unknown {
-  if (!isConnectionError(error)) return error;
-  return new TenderError('unavailable', 'The payment database is unavailable; retry later.', { cause: error });
 }
