@@ -49,7 +49,7 @@ export interface Answered {
   decides: boolean;
 }
 
-export type Outcome =
+export type AuthorizationOutcome =
   | { kind: 'missing' }
   | { kind: 'foreign'; reason: string }
   | { kind: 'existing'; paymentId: string }
@@ -64,7 +64,7 @@ export type Outcome =
     };
 
 /** payment.authorized, and payment.captured for a capture recorded with it, of a created payment. */
-export function createdEvents(outcome: Outcome): NewDomainEvent[] {
+export function createdEvents(outcome: AuthorizationOutcome): NewDomainEvent[] {
   if (outcome.kind !== 'created') return [];
   const { payment } = outcome;
   const base = { id: payment.id, session_id: payment.payment_session_id, payment_collection_id: outcome.collectionId };
@@ -122,7 +122,7 @@ export async function decideUnderLock(
   locked: LockedSession,
   { authorization, options, reported, decides }: Answered,
   logger: Logger,
-): Promise<Outcome> {
+): Promise<AuthorizationOutcome> {
   const sessionId = locked.id;
   const claim = options.webhook;
   const foreign = claim ? foreignReason(locked, claim) : null;
@@ -139,14 +139,29 @@ export async function decideUnderLock(
     return { kind: 'declined', status, contradicts: claim?.status };
   }
 
-  const paymentId = generateId(IdPrefix.payment);
   // The gateway's own figures where it was asked; the webhook's reported amount where it decides.
   const amount = provenAmount(decides ? claimedAmount(options) : authorization.amount, locked.amount);
   if (compareAmounts(amount, '0') <= 0) return { kind: 'declined', status: 'pending', contradicts: claim?.status };
   // A gateway that was asked says what it took; a `captured` webhook that decides took what it reports.
   const providerCaptured =
     status !== 'captured' ? undefined : decides ? amount : provenAmount(authorization.captured_amount, amount);
-  const { captures, captured } = initialCaptures(paymentId, providerCaptured, decides ? reported?.reference : undefined);
+  return createdOutcome(collection, locked, {
+    amount,
+    data,
+    providerCaptured,
+    reference: decides ? reported?.reference : undefined,
+  });
+}
+
+/** The payment an authorization creates, with its first capture and the collection's totals once it is written. */
+function createdOutcome(
+  collection: LockedCollectionRow,
+  locked: LockedSession,
+  proven: { amount: string; data: Record<string, unknown>; providerCaptured: string | undefined; reference: string | undefined },
+): AuthorizationOutcome {
+  const { amount, data } = proven;
+  const paymentId = generateId(IdPrefix.payment);
+  const { captures, captured } = initialCaptures(paymentId, proven.providerCaptured, proven.reference);
   const now = new Date();
   const capturedNow = capturedTotal(captures);
   const state = captureState(amount, capturedNow);
@@ -155,7 +170,7 @@ export async function decideUnderLock(
     id: paymentId,
     tenant: locked.tenant,
     payment_collection_id: collection.id,
-    payment_session_id: sessionId,
+    payment_session_id: locked.id,
     provider_id: locked.provider_id,
     currency_code: locked.currency_code,
     amount,

@@ -1,12 +1,12 @@
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
 import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
-import { type Answered, createdEvents, decideUnderLock, type Outcome } from './authorization-decision.js';
+import { type Answered, type AuthorizationOutcome, createdEvents, decideUnderLock } from './authorization-decision.js';
 import { insertPaymentsChange, readLockedSessions } from './authorization-rows.js';
 import type { ServiceContext } from './context.js';
 import { lockCollectionRows } from './locking.js';
 
-type Written = { kind: 'written'; outcome: Outcome } | { kind: 'failed'; error: unknown };
+type Written = { kind: 'written'; outcome: AuthorizationOutcome } | { kind: 'failed'; error: unknown };
 
 /**
  * Writes answered authorizations under their collections' locks. Authorizations that reach it while another
@@ -21,7 +21,7 @@ export class AuthorizationWriter {
     this.group = new GroupCommit((items) => this.writeAll(items));
   }
 
-  async write(answered: Answered): Promise<Outcome> {
+  async write(answered: Answered): Promise<AuthorizationOutcome> {
     const written = await this.group.submit(answered);
     if (written.kind === 'failed') throw written.error;
     return written.outcome;
@@ -73,7 +73,7 @@ export class AuthorizationWriter {
     }
   }
 
-  private transaction(answered: Answered[]): Promise<Outcome[]> {
+  private transaction(answered: Answered[]): Promise<AuthorizationOutcome[]> {
     return preparedSqlFor(this.ctx.orm).transaction(async (em) => {
       const collections = new Map(
         (
@@ -91,7 +91,7 @@ export class AuthorizationWriter {
           )
         ).map((s) => [s.id, s]),
       );
-      const outcomes: Outcome[] = [];
+      const outcomes: AuthorizationOutcome[] = [];
       for (const a of answered) {
         const collection = collections.get(a.session.payment_collection_id);
         const session = locked.get(a.session.id);

@@ -8,7 +8,7 @@ import {
 } from '@tender/core';
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
-import { type AuthorizeOptions, claimedAmount, type Outcome, type Reported } from './authorization-decision.js';
+import { type AuthorizationOutcome, type AuthorizeOptions, claimedAmount, type Reported } from './authorization-decision.js';
 import { readSessionsForAuthorization, type SessionForAuthorization } from './authorization-rows.js';
 import { AuthorizationWriter } from './authorization-writer.js';
 import type { ServiceContext } from './context.js';
@@ -106,7 +106,7 @@ export class SessionAuthorizer {
     const authorization = session.payment_id
       ? { status: options.webhook!.status }
       : await this.askProvider(provider, session, context, options, decides);
-    return this.settle(sessionId, await this.writer.write({ session, authorization, options, reported, decides }));
+    return this.resultOf(sessionId, await this.writer.write({ session, authorization, options, reported, decides }));
   }
 
   /**
@@ -142,7 +142,7 @@ export class SessionAuthorizer {
   }
 
   /** What a written outcome means for the caller: the payment, or why there is none. */
-  private async settle(sessionId: string, outcome: Outcome): Promise<WebhookAuthorizationResult> {
+  private async resultOf(sessionId: string, outcome: AuthorizationOutcome): Promise<WebhookAuthorizationResult> {
     switch (outcome.kind) {
       case 'missing':
         throw notFound(sessionId);
