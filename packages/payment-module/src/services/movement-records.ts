@@ -55,7 +55,7 @@ export class MovementRecords {
   /**
    * Removes capture records (Medusa uses this to undo a capture its provider refused). The payment's and
    * collection's amounts follow from the rows that remain. A capture whose provider call is still in flight
-   * cannot be removed: its settlement would have nothing to settle.
+   * cannot be removed: finishing it would find no row.
    */
   deleteCaptures(ids: string[]): Promise<void> {
     return this.delete(Capture, 'capture', ids);

@@ -1,8 +1,11 @@
 import type { EntityDictionary } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { TenderError } from '@tender/core';
 import type { SqlExecutor } from '../database/prepared-sql.js';
-import { Capture, type Payment, Refund } from '../models/index.js';
+import { selectEntity } from '../database/select-entities.js';
+import { Capture, Payment, Refund } from '../models/index.js';
 import { MOVEMENTS_OF_PAYMENTS_SQL } from '../sql/capture-refund.js';
+import { PAYMENT_BY_ID_SQL } from '../sql/payment.js';
 import { type PaymentDTO, toPaymentDTO } from './dto.js';
 
 type MovementRow = EntityDictionary<Capture & Refund> & { kind: 'capture' | 'refund' };
@@ -28,4 +31,22 @@ export async function loadPayments(db: SqlExecutor, em: EntityManager, payments:
       refunds.filter((r) => r.payment === p.id),
     ),
   );
+}
+
+/** A payment's entity, read by id; `not_found` when there is none. */
+export async function paymentOrFail(orm: MikroORM, id: string): Promise<Payment> {
+  const payment = await selectEntity(orm.em.fork(), Payment, PAYMENT_BY_ID_SQL, [id]);
+  if (!payment) throw new TenderError('not_found', `Payment ${id} was not found.`);
+  return payment;
+}
+
+/** The payment's DTO, its captures and refunds read through `db` (the caller's transaction, when it holds one). */
+export async function paymentDTO(orm: MikroORM, db: SqlExecutor, payment: Payment): Promise<PaymentDTO> {
+  const [dto] = await loadPayments(db, orm.em.fork(), [payment]);
+  return dto!;
+}
+
+/** A payment's DTO by id, read outside any transaction. */
+export async function retrievePayment(orm: MikroORM, id: string): Promise<PaymentDTO> {
+  return paymentDTO(orm, orm.em.fork(), await paymentOrFail(orm, id));
 }
