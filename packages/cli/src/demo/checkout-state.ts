@@ -1,5 +1,4 @@
 import type { PaymentModule } from '@tender/payment-module';
-import { internalsOf } from '@tender/payment-module/internal';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import type { Checkout } from './scenario.js';
 
@@ -32,25 +31,14 @@ export async function readCheckoutState(
   };
 }
 
-/** Rows the demo's checkouts left in the payment tables (scoped, so a shared database does not skew them). */
+/**
+ * Rows the demo's checkouts left in the payment tables, asked of the module by the checkouts' own ids (so a
+ * shared database does not skew them).
+ */
 export async function countRows(payments: PaymentModule, checkouts: Checkout[]) {
-  const collections = checkouts.map((c) => c.collection_id);
-  const sessions = checkouts.map((c) => c.session_id);
-  const em = internalsOf(payments).orm.em.fork();
-  const count = async (sql: string, params: unknown[]) => Number((await em.execute<{ n: string }[]>(sql, params))[0]!.n);
-  const inList = (values: unknown[]) => values.map(() => '?').join(', ');
-  return {
-    webhook_events: await count(
-      `select count(*) as n from webhook_event where data->>'session_id' in (${inList(sessions)})`,
-      sessions,
-    ),
-    payments: await count(
-      `select count(*) as n from payment where payment_collection_id in (${inList(collections)})`,
-      collections,
-    ),
-    captures: await count(
-      `select count(*) as n from capture c join payment p on p.id = c.payment_id where p.payment_collection_id in (${inList(collections)})`,
-      collections,
-    ),
-  };
+  const take = { take: 10_000 };
+  const events = await payments.webhooks.list({ session_id: checkouts.map((c) => c.session_id), ...take });
+  const found = await payments.service.listPayments({ payment_collection_id: checkouts.map((c) => c.collection_id) }, take);
+  const captures = found.length === 0 ? [] : await payments.service.listCaptures({ payment_id: found.map((p) => p.id) }, take);
+  return { webhook_events: events.length, payments: found.length, captures: captures.length };
 }

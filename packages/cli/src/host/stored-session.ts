@@ -1,5 +1,6 @@
 import { normalizeAmount } from '@tender/core';
 import { openDatabase } from '@tender/payment-module';
+import { storedSession as readStoredSession } from '@tender/payment-module/internal';
 
 /**
  * A session's amount, currency and gateway payment id (what its provider's initiatePayment returned) as
@@ -11,14 +12,14 @@ export async function storedSession(
 ): Promise<{ amount: string; currency_code: string; payment_id?: string } | undefined> {
   const orm = await openDatabase({ url: databaseUrl, poolSize: 1 });
   try {
-    const [row] = await orm.em
-      .fork()
-      .execute<{ amount: string; currency_code: string; payment_id: string | null }[]>(
-        "select amount::text as amount, currency_code, data->>'id' as payment_id from payment_session where id = ?",
-        [sessionId],
-      );
-    if (!row) return undefined;
-    return { amount: normalizeAmount(row.amount), currency_code: row.currency_code, payment_id: row.payment_id ?? undefined };
+    const session = await readStoredSession(orm, sessionId);
+    if (!session) return undefined;
+    const paymentId = session.data.id;
+    return {
+      amount: normalizeAmount(session.amount),
+      currency_code: session.currency_code,
+      payment_id: typeof paymentId === 'string' ? paymentId : undefined,
+    };
   } finally {
     await orm.close(true);
   }

@@ -1,2 +1,3 @@
 /** Not part of the public API: what this repository's CLI reads from a module (see ModuleInternals). */
 export { internalsOf, type ModuleInternals } from '../module/internals.js';
+export { storedSession } from './stored-session.js';

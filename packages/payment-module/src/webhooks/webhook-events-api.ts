@@ -57,9 +57,20 @@ export class WebhookEventsApi {
   ) {}
 
   async list(
-    filter: { status?: string; provider?: string; tenant?: string; take?: number; skip?: number } = {},
+    filter: {
+      status?: string;
+      provider?: string;
+      tenant?: string;
+      /** Events about these payment sessions (the `session_id` their provider reported). */
+      session_id?: string | string[];
+      take?: number;
+      skip?: number;
+    } = {},
   ): Promise<WebhookEventDTO[]> {
     const where: Record<string, unknown> = {};
+    if (filter.session_id !== undefined) {
+      where.data = { session_id: { $in: Array.isArray(filter.session_id) ? filter.session_id : [filter.session_id] } };
+    }
     if (filter.status) where.status = filter.status;
     if (filter.provider) where.provider_id = filter.provider.startsWith('pp_') ? filter.provider : `pp_${filter.provider}`;
     if (filter.tenant) where.tenant = filter.tenant;
