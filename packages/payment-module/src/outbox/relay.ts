@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { settleWithLimit } from '../concurrency/settle-with-limit.js';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import type { Subscribers } from '../events/subscribers.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
@@ -98,7 +99,7 @@ export class OutboxRelay {
     this.databaseUrl = setup.databaseUrl;
     this.options = { ...DEFAULTS, ...setup.options };
     this.heartbeat = new LeaseHeartbeat(
-      () => this.orm.em.fork().execute(RENEW_OUTBOX_LEASES_SQL, [this.options.leaseMs, this.id]),
+      () => preparedSqlFor(this.orm).execute(RENEW_OUTBOX_LEASES_SQL, [this.options.leaseMs, this.id]),
       () => this.inFlight > 0,
       Math.max(50, Math.floor(this.options.leaseMs / 4)),
       (error) => this.logger.warn({ err: error, relay: this.id }, 'could not renew outbox leases'),
@@ -189,15 +190,15 @@ export class OutboxRelay {
     if (this.subscribers.size === 0 || this.stopping) return 0;
     this.inFlight++;
     try {
-      const em = this.orm.em.fork();
+      const db = preparedSqlFor(this.orm);
       const { batchSize, leaseMs } = this.options;
-      const claimed = await em.execute<ClaimedOutboxEvent[]>(CLAIM_OUTBOX_SQL, claimOutboxParams(batchSize, this.id, leaseMs));
+      const claimed = await db.execute<ClaimedOutboxEvent[]>(CLAIM_OUTBOX_SQL, claimOutboxParams(batchSize, this.id, leaseMs));
       if (claimed.length === 0) return 0;
       const outcomes: DeliveryOutcome[] = [];
       const unstarted: string[] = [];
       await settleWithLimit(chains(claimed), this.options.concurrency, (chain) => this.deliverChain(chain, outcomes, unstarted));
       await this.record(outcomes);
-      if (unstarted.length > 0) await em.execute(RELEASE_OUTBOX_SQL, [unstarted, this.id]);
+      if (unstarted.length > 0) await db.execute(RELEASE_OUTBOX_SQL, [unstarted, this.id]);
       return claimed.length;
     } finally {
       this.inFlight--;
@@ -236,9 +237,10 @@ export class OutboxRelay {
   private async record(outcomes: DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     const params = outcomes.flatMap((o) => [o.id, o.status, JSON.stringify(o.deliveries), o.error, o.delayMs]);
-    const recorded = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(recordOutboxOutcomesSql(outcomes.length), [...params, this.id]);
+    const recorded = await preparedSqlFor(this.orm).execute<{ id: string }[]>(recordOutboxOutcomesSql(outcomes.length), [
+      ...params,
+      this.id,
+    ]);
     if (recorded.length < outcomes.length) {
       this.logger.warn(
         { relay: this.id, lost: outcomes.length - recorded.length },
