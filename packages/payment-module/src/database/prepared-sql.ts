@@ -11,11 +11,21 @@ export interface SqlExecutor {
 }
 
 interface Prepared {
-  name: string;
+  /** Absent once the cache is full: the statement is then sent unnamed, parsed and planned each time. */
+  name?: string;
   text: string;
 }
 
+/**
+ * How many distinct statements get a name. Each named one stays prepared on every connection that ran it, for
+ * the connection's life; batch statements differ by their row counts, so without a bound a long-lived pool
+ * could hold thousands of plans per backend. The fixed statements of the hot paths are named long before
+ * the bound is reached.
+ */
+export const MAX_NAMED_STATEMENTS = 256;
+
 const prepared = new Map<string, Prepared>();
+let named = 0;
 
 /**
  * The statement as the server prepares it: `?` numbered (`$1`, `$2`, …) and named by a digest of its text,
@@ -27,7 +37,10 @@ function prepare(sql: string): Prepared {
   if (!statement) {
     let n = 0;
     const text = sql.replace(/\?/g, () => `$${++n}`);
-    statement = { name: `tender_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
+    const name =
+      named < MAX_NAMED_STATEMENTS ? `tender_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` : undefined;
+    if (name) named++;
+    statement = { name, text };
     prepared.set(sql, statement);
   }
   return statement;
@@ -65,7 +78,10 @@ export class PreparedSql implements SqlExecutor {
     const client = await (await this.connection()).connect();
     let broken: unknown;
     try {
-      await client.query('begin');
+      await client.query('begin').catch((error: unknown) => {
+        broken = error;
+        throw error;
+      });
       const tx: SqlExecutor = {
         execute: <R>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') =>
           run<R>(client, sql, params, method),
@@ -81,7 +97,7 @@ export class PreparedSql implements SqlExecutor {
         throw error;
       }
     } finally {
-      // A connection whose rollback failed is in an unknown state: the pool drops it instead of reusing it.
+      // A connection whose BEGIN or ROLLBACK failed is in an unknown state: the pool drops it instead of reusing it.
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
