@@ -168,8 +168,12 @@ function statusFrom(amount: string, authorized: string, captured: string): strin
   return undefined;
 }
 
-/** The domain events about a session: name and amount, in emission order. */
-function eventsOf(sessionId: string): { name: string; amount: unknown; id: unknown }[] {
+/**
+ * The domain events about a session: name and amount, in emission order. The outbox delivers after the commit,
+ * so everything due is delivered first.
+ */
+async function eventsOf(sessionId: string): Promise<{ name: string; amount: unknown; id: unknown }[]> {
+  await payments.events.drain();
   return events
     .filter((e) => e.data.session_id === sessionId)
     .map((e) => ({ name: e.name, amount: e.data.amount, id: e.data.id }));
@@ -227,7 +231,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
         status: c.full ? 'completed' : 'partially_captured',
         completed: c.full,
       });
-      expect(eventsOf(c.session.id)).toEqual([
+      expect(await eventsOf(c.session.id)).toEqual([
         { name: 'payment.authorized', amount: captured, id: answer.payment.id },
         { name: 'payment.captured', amount: captured, id: answer.payment.id },
       ]);
@@ -269,7 +273,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
     expect(list).toHaveLength(1);
     expect(list[0]!.captures.map((c) => c.amount)).toEqual(['30']);
     expect(await storedAndRecomputed(twice.payment_collection_id)).toMatchObject({ captured_amount: '30', status: 'completed' });
-    expect(eventsOf(twice.id).map((e) => e.name)).toEqual(['payment.authorized', 'payment.captured']);
+    expect((await eventsOf(twice.id)).map((e) => e.name)).toEqual(['payment.authorized', 'payment.captured']);
   });
 
   it.each([
@@ -357,11 +361,11 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
         captured_amount: '0',
         status: 'awaiting',
       });
-      expect(eventsOf(bad.id)).toEqual([]);
+      expect(await eventsOf(bad.id)).toEqual([]);
     }
 
     expect(await payments.service.listPayments({ payment_session_id: paid.id })).toHaveLength(1);
-    expect(eventsOf(paid.id)).toEqual([]);
+    expect(await eventsOf(paid.id)).toEqual([]);
     expect(await storedAndRecomputed(valid.payment_collection_id)).toMatchObject({ captured_amount: '10', status: 'completed' });
     expect(await storedAndRecomputed(alsoValid.payment_collection_id)).toMatchObject({ status: 'authorized' });
     expect(events.map((e) => e.name).sort()).toEqual(['payment.authorized', 'payment.authorized', 'payment.captured']);
@@ -381,7 +385,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
     expect(await payments.service.listPayments({ payment_session_id: down.id })).toEqual([]);
     expect(await sessionStatus(down.id)).toBe('pending');
     expect((await storedAndRecomputed(down.payment_collection_id)).status).toBe('awaiting');
-    expect(eventsOf(down.id)).toEqual([]);
+    expect(await eventsOf(down.id)).toEqual([]);
 
     const first = fulfilled(answers[0]);
     const last = fulfilled(answers[2]);
@@ -418,7 +422,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
       expect(await payments.service.listPayments({ payment_session_id: refused.id })).toEqual([]);
       expect(await sessionStatus(refused.id)).toBe('pending');
       expect((await storedAndRecomputed(refused.payment_collection_id)).status).toBe('awaiting');
-      expect(eventsOf(refused.id)).toEqual([]);
+      expect(await eventsOf(refused.id)).toEqual([]);
 
       const a = fulfilled(answers[0]);
       const b = fulfilled(answers[2]);
@@ -428,7 +432,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
         expect(await payments.service.listPayments({ payment_session_id: s.id })).toHaveLength(1);
         expect(await sessionStatus(s.id)).toBe('captured');
         expect((await storedAndRecomputed(s.payment_collection_id)).status).toBe('completed');
-        expect(eventsOf(s.id).map((e) => e.name)).toEqual(['payment.authorized', 'payment.captured']);
+        expect((await eventsOf(s.id)).map((e) => e.name)).toEqual(['payment.authorized', 'payment.captured']);
       }
       // Written alone: two transactions.
       expect(new Set(await writers('payment', [a.payment.id, b.payment.id])).size).toBe(2);
@@ -471,7 +475,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
         const mine = answers.get(s.id)!;
         expect(mine.filter((r) => r.created)).toHaveLength(1);
         expect(new Set(mine.map((r) => r.payment.id))).toEqual(new Set([list[0]!.id]));
-        expect(eventsOf(s.id).map((ev) => ev.name)).toEqual(['payment.authorized', 'payment.captured']);
+        expect((await eventsOf(s.id)).map((ev) => ev.name)).toEqual(['payment.authorized', 'payment.captured']);
         expect(await sessionStatus(s.id)).toBe('captured');
         if (s.payment_collection_id !== split.id) {
           expect((await storedAndRecomputed(s.payment_collection_id)).status).toBe('completed');
@@ -562,7 +566,7 @@ describe('applyWebhookAuthorization, many at the same moment', () => {
             payments: await Promise.all(
               (await payments.service.listPayments({ payment_session_id: id })).map((p) => payment(p.id)),
             ),
-            events: eventsOf(id).map(({ name, amount }) => ({ name, amount })),
+            events: (await eventsOf(id)).map(({ name, amount }) => ({ name, amount })),
           })),
         ),
       };
