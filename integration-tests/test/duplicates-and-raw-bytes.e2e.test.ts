@@ -33,6 +33,7 @@ describe('duplicates over HTTP', () => {
     const rows = await app.payments.webhooks.list({ provider: 'system_default' });
     expect(rows.filter((r) => r.event_id === webhook.id)).toHaveLength(1);
     expect(app.payments.metrics.snapshot().processed - processedBefore).toBe(1);
+    await app.payments.events.drain();
     expect(app.events.filter((e) => e.name === 'cart.completed' && e.data.cart_id === cartId)).toHaveLength(1);
   });
 });
