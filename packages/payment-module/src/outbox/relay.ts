@@ -98,12 +98,12 @@ export class OutboxRelay {
     this.logger = setup.logger;
     this.databaseUrl = setup.databaseUrl;
     this.options = { ...DEFAULTS, ...setup.options };
-    this.heartbeat = new LeaseHeartbeat(
-      () => preparedSqlFor(this.orm).execute(RENEW_OUTBOX_LEASES_SQL, [this.options.leaseMs, this.id]),
-      () => this.inFlight > 0,
-      Math.max(50, Math.floor(this.options.leaseMs / 4)),
-      (error) => this.logger.warn({ err: error, relay: this.id }, 'could not renew outbox leases'),
-    );
+    this.heartbeat = new LeaseHeartbeat({
+      renew: () => preparedSqlFor(this.orm).execute(RENEW_OUTBOX_LEASES_SQL, [this.options.leaseMs, this.id]),
+      holding: () => this.inFlight > 0,
+      leaseMs: this.options.leaseMs,
+      onError: (error) => this.logger.warn({ err: error, relay: this.id }, 'could not renew outbox leases'),
+    });
   }
 
   get started(): boolean {

@@ -60,12 +60,12 @@ export class WebhookWorker {
     this.databaseUrl = setup.databaseUrl;
     this.options = { ...WORKER_DEFAULTS, ...checkWorkerOptions(setup.options ?? {}) };
     this.outcomes = new OutcomeWriter(this.orm);
-    this.heartbeat = new LeaseHeartbeat(
-      () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
-      () => this.busy > 0,
-      Math.max(50, Math.floor(this.options.leaseMs / 4)),
-      (error) => this.logger.warn({ err: error, worker: this.id }, 'could not renew webhook leases'),
-    );
+    this.heartbeat = new LeaseHeartbeat({
+      renew: () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
+      holding: () => this.busy > 0,
+      leaseMs: this.options.leaseMs,
+      onError: (error) => this.logger.warn({ err: error, worker: this.id }, 'could not renew webhook leases'),
+    });
   }
 
   start(): void {
