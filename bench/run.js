@@ -16,7 +16,7 @@ import { forEachLimit, sleep } from './lib/pool.js';
 import { createCommitTables, seedHistory, seedPending } from './lib/seed.js';
 import { measureService } from './lib/service.js';
 import { measureSignatures } from './lib/signatures.js';
-import { enableStatementCounts, resetStatementCounts, statementCounts } from './lib/statement-counts.js';
+import { statementCountsOf } from './lib/statement-counts.js';
 import { fmt, medianOf, percentile } from './lib/stats.js';
 
 const env = process.env;
@@ -29,7 +29,7 @@ const config = {
   repeats: int(env.BENCH_REPEATS, 3),
   ingressRequests: int(env.BENCH_INGRESS_REQUESTS, 5000),
   ingressConcurrency: [1, 16, 64],
-  e2eWebhooks: int(env.BENCH_E2E_WEBHOOKS, 400),
+  e2eWebhooks: int(env.BENCH_E2E_WEBHOOKS, 1000),
   e2eConcurrency: 16,
   e2eOneAtATime: int(env.BENCH_E2E_ONE_AT_A_TIME, 30),
   scale: env.BENCH_SCALE === 'full' ? [10_000, 1_000_000] : [10_000],
@@ -52,8 +52,6 @@ if (!env.DATABASE_URL) {
   embedded = await startEmbeddedPostgres();
   env.DATABASE_URL = embedded.url;
 }
-const countsStatements = config.sections.has('e2e') && (await enableStatementCounts(embedded, env.DATABASE_URL));
-if (!countsStatements) log('pg_stat_statements is not loaded: outbox statements per webhook are not counted');
 const databases = [];
 
 async function freshDatabase() {
@@ -71,7 +69,6 @@ async function freshDatabase() {
   await carts.close();
   const pool = new pg.Pool({ connectionString: database.url, max: config.e2eConcurrency + 4 });
   pool.on('error', () => {});
-  if (countsStatements) await pool.query('create extension if not exists pg_stat_statements');
   return { url: database.url, pool };
 }
 
@@ -168,17 +165,23 @@ async function currentXid(pool) {
 
 let runSerial = 0;
 
-/** One run: `n` fresh checkouts, one signed `payment.captured` each, until every cart is completed. */
-async function e2eRun(db, url, n) {
+/**
+ * One run: `n` fresh checkouts, one signed `payment.captured` each, until every cart is completed. `children` are
+ * the app and worker processes, whose statements are counted.
+ */
+async function e2eRun(db, url, n, children) {
   const prefix = `b${runSerial++}`;
   await seedPending(db.pool, n, prefix);
   const requests = Array.from({ length: n }, (_, i) =>
     signedWebhook(`evt_${prefix}_${i}`, 'payment.captured', `payses_${prefix}_${i}`),
   );
   const cartIds = Array.from({ length: n }, (_, i) => `cart_${prefix}_${i}`);
+  // The database's commit rate is measured right before the run and right after it, and the two averaged: on a
+  // shared machine it drifts within a minute, and one reading on one side of the run would carry all of that.
+  const dbBefore = await measureCommits(db.pool, n, config.e2eConcurrency);
+  const statementsBefore = await statementCountsOf(children);
   // Write transactions are counted by the transaction ids they take (txid_current() takes one itself).
   const xidBefore = await currentXid(db.pool);
-  if (countsStatements) await resetStatementCounts(db.pool);
   const ack = await sendAll(url, requests, config.e2eConcurrency);
   if (ack.failures) throw new Error(`end to end: ${ack.failures} webhooks were not acknowledged with 200`);
   const deadline = Date.now() + 120_000 + n * 200;
@@ -205,10 +208,11 @@ async function e2eRun(db, url, n) {
   );
   if (rows.length !== n) throw new Error(`end to end: ${rows.length} inbox rows for ${n} webhooks`);
   const writeTxPerWebhook = (Number((await currentXid(db.pool)) - xidBefore) - 1) / n;
-  const outboxStatementsPerWebhook = countsStatements ? await outboxStatements(db.pool, n) : null;
+  const statements = await statementsOfRun(db.pool, children, statementsBefore, n);
   const latencies = rows.map((r) => Number(r.ms));
   const span = Math.max(...rows.map((r) => Number(r.completed))) - Math.min(...rows.map((r) => Number(r.received)));
-  const dbTps = await measureCommits(db.pool, n, config.e2eConcurrency);
+  const dbAfter = await measureCommits(db.pool, n, config.e2eConcurrency);
+  const dbTps = (dbBefore + dbAfter) / 2;
   const throughput = n / span;
   return {
     throughput,
@@ -217,33 +221,31 @@ async function e2eRun(db, url, n) {
     ackP50: ack.p50,
     ackP99: ack.p99,
     dbTps,
+    dbBefore,
+    dbAfter,
     ratio: throughput / dbTps,
     writeTxPerWebhook,
-    outboxStatementsPerWebhook,
+    statementsPerWebhook: statements.total,
+    outboxStatementsPerWebhook: statements.outbox,
     dbShare: (throughput * writeTxPerWebhook) / dbTps,
   };
 }
 
 /**
- * The statements the run sent to the outbox per webhook, counted once its events are delivered (the relay runs
- * after the carts complete): the inserts in the payment and cart transactions, and the relay's claims, delivery
- * records and lease renewals.
+ * The statements the app and workers sent during the run, per webhook, read once the run's domain events are
+ * delivered (the relay delivers after the carts complete): in all, and those on the outbox (its rows written in
+ * the payment and cart statements, the relay's claims, delivery records and lease renewals).
  */
-async function outboxStatements(pool, n) {
+async function statementsOfRun(pool, children, before, n) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { rows } = await pool.query(`select count(*)::int as open from outbox_event where status <> 'delivered'`);
-    if (rows[0].open === 0 || Date.now() > deadline) break;
+    if (rows[0].open === 0) break;
+    if (Date.now() > deadline) throw new Error(`end to end: ${rows[0].open} outbox events still undelivered after 60 s`);
     await sleep(50);
   }
-  const counts = await statementCounts(pool);
-  // The harness's own wait above reads outbox_event too: those calls are not the pipeline's.
-  const { rows } = await pool.query(
-    `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
-      where query ilike '%count(*)::int as open from outbox_event%'
-        and dbid = (select oid from pg_database where datname = current_database())`,
-  );
-  return (counts.outbox - rows[0].calls) / n;
+  const after = await statementCountsOf(children);
+  return { total: (after.total - before.total) / n, outbox: (after.outbox - before.outbox) / n };
 }
 
 /**
@@ -297,16 +299,17 @@ async function measureE2e(db, label, workerProcesses, sessions) {
       );
     }
     const url = `${server.ready}${WEBHOOK_PATH}`;
-    await e2eRun(db, url, Math.min(100, config.e2eWebhooks)); // warm-up
+    const children = [server, ...workers];
+    await e2eRun(db, url, Math.min(100, config.e2eWebhooks), children); // warm-up
     const runs = [];
     for (let r = 0; r < config.repeats; r++) {
-      const run = await e2eRun(db, url, config.e2eWebhooks);
+      const run = await e2eRun(db, url, config.e2eWebhooks, children);
       const single = await e2eOneAtATime(db, url, config.e2eOneAtATime);
       run.singleP50 = single.p50;
       run.singleP99 = single.p99;
       runs.push(run);
       log(
-        `e2e ${label} run ${r + 1}: ${fmt(run.throughput)}/s p50 ${fmt(run.p50)} ms p99 ${fmt(run.p99)} ms; DB ${fmt(run.dbTps)} tx/s; ` +
+        `e2e ${label} run ${r + 1}: ${fmt(run.throughput)}/s p50 ${fmt(run.p50)} ms p99 ${fmt(run.p99)} ms; DB ${fmt(run.dbTps)} tx/s (${fmt(run.dbBefore)} before, ${fmt(run.dbAfter)} after), e2e/DB ${fmt(run.ratio * 100)}%; ` +
           `one at a time p50 ${fmt(run.singleP50)} ms p99 ${fmt(run.singleP99)} ms`,
       );
     }
@@ -325,6 +328,7 @@ async function measureE2e(db, label, workerProcesses, sessions) {
         'dbTps',
         'ratio',
         'writeTxPerWebhook',
+        'statementsPerWebhook',
         'outboxStatementsPerWebhook',
         'dbShare',
         'singleP50',
@@ -477,6 +481,7 @@ async function main() {
         'DB commits/s',
         'e2e/DB',
         'write tx/webhook',
+        'stmts/webhook',
         'outbox stmts/webhook',
         'DB share',
       ],
@@ -491,6 +496,7 @@ async function main() {
         fmt(r.dbTps),
         `${fmt(r.ratio * 100)}%`,
         fmt(r.writeTxPerWebhook, 2),
+        fmt(r.statementsPerWebhook, 2),
         fmt(r.outboxStatementsPerWebhook, 2),
         `${fmt(r.dbShare * 100)}%`,
       ]),
@@ -499,10 +505,11 @@ async function main() {
   out.push(
     `burst: ${config.e2eWebhooks} webhooks sent at concurrency ${config.e2eConcurrency}, latency includes the queue; ` +
       `single: ${config.e2eOneAtATime} webhooks one at a time (no queue). DB commits/s: the same number of ` +
-      `pgbench-style transactions, raw pg, same concurrency. e2e/DB: webhooks/s ÷ DB commits/s (the target). ` +
+      `pgbench-style transactions, raw pg, same concurrency, right before and right after the run, averaged. e2e/DB: webhooks/s ÷ DB commits/s (the target). ` +
       `write tx/webhook: transaction ids taken per webhook (inbox insert, claim, payment, cart, outcome). ` +
-      `outbox stmts/webhook: statements on outbox_event per webhook (pg_stat_statements), counted once the run's events ` +
-      `are delivered: the inserts in the pipeline's transactions, the relay's claims, delivery records and lease renewals. ` +
+      `stmts/webhook: statements the app and workers sent per webhook (counted in their pg driver, BEGIN and COMMIT ` +
+      `included), read once the run's events are delivered; outbox stmts/webhook: those that name outbox_event (the ` +
+      `statements that write the events with the payments and totals, the relay's claims, delivery records and lease renewals). ` +
       `DB share: webhooks/s × write tx/webhook ÷ DB commits/s, the part of the database's commit rate the pipeline used.`,
   );
   if (config.scale.length === 1) out.push('(1M sessions: opt-in, BENCH_SCALE=full — seeding a million checkouts takes minutes)');

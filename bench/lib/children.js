@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export async function startChild(script, env) {
   const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
@@ -24,6 +24,19 @@ export async function startChild(script, env) {
   return {
     ready,
     child,
+    /** What the child's `countStatements()` has counted so far. */
+    async statementCounts() {
+      const answer = new Promise((resolve) => {
+        const listener = (message) => {
+          if (!message?.statementCounts) return;
+          child.off('message', listener);
+          resolve(message.statementCounts);
+        };
+        child.on('message', listener);
+      });
+      child.send('statement-counts');
+      return answer;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

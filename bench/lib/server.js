@@ -6,7 +6,10 @@ import { createLogger, createPaymentModule } from '@tender/payment-module';
 import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
+import { countStatements } from './statement-counts.js';
 import { workerOptions } from './worker-options.js';
+
+countStatements();
 
 const env = process.env;
 const databaseUrl = env.DATABASE_URL;

@@ -1,40 +1,30 @@
 import pg from 'pg';
 
 /**
- * Statement counts from pg_stat_statements, where the server has it loaded: how many statements the pipeline
- * sent to the outbox per webhook (its inserts, the relay's claims, deliveries, lease renewals and pruning).
- * The embedded database is restarted once with the library preloaded; a DATABASE_URL server counts only if
- * its operator loaded it.
+ * Counts, in this process, the statements every `pg` client sends (the module's pool, the cart store's, the
+ * relay's and the inbox listener's): in all, and those that name `outbox_event` (the outbox rows written in the
+ * pipeline's own statements, the relay's claims, delivery records, lease renewals and pruning). The driver is
+ * counted rather than the server so the figure needs nothing loaded on the database. A parent process reads the
+ * counts by sending `statement-counts` over IPC.
  */
-export async function enableStatementCounts(embedded, url) {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    if (embedded) {
-      await pool.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-      await pool.end();
-      await embedded.restart();
-      return enableStatementCounts(undefined, url);
+export function countStatements() {
+  const counts = { total: 0, outbox: 0 };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function countedQuery(config, ...rest) {
+    const text = typeof config === 'string' ? config : config?.text;
+    if (typeof text === 'string') {
+      counts.total++;
+      if (text.includes('outbox_event')) counts.outbox++;
     }
-    await pool.query('create extension if not exists pg_stat_statements');
-    await pool.query('select pg_stat_statements_reset()');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await pool.end().catch(() => {});
-  }
+    return query.call(this, config, ...rest);
+  };
+  process.on('message', (message) => {
+    if (message === 'statement-counts') process.send?.({ statementCounts: { ...counts } });
+  });
 }
 
-/** Statements counted since the last reset in the database `pool` is connected to: in all, and those on the outbox. */
-export async function statementCounts(pool) {
-  const { rows } = await pool.query(
-    `select coalesce(sum(calls), 0)::bigint as total,
-            coalesce(sum(calls) filter (where query ilike '%outbox_event%'), 0)::bigint as outbox
-       from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())`,
-  );
-  return { total: Number(rows[0].total), outbox: Number(rows[0].outbox) };
-}
-
-export async function resetStatementCounts(pool) {
-  await pool.query('select pg_stat_statements_reset()');
+/** The counts of every child (from `startChild`) added up. */
+export async function statementCountsOf(children) {
+  const counts = await Promise.all(children.map((child) => child.statementCounts()));
+  return counts.reduce((sum, c) => ({ total: sum.total + c.total, outbox: sum.outbox + c.outbox }), { total: 0, outbox: 0 });
 }
