@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenderError } from '@tender/core';
+import { until } from '@tender/core/testing';
 import { createLogger, openDatabase } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import pg from 'pg';
 import { isConnectionError, unavailableIfDisconnected } from '../src/database/connection-errors.js';
-import { INBOX_CHANNEL } from '../src/webhooks/inbox-notifications.js';
+import { INBOX_CHANNEL, InboxListener } from '../src/webhooks/inbox-notifications.js';
 import { type InboxRow, InboxWriter } from '../src/webhooks/inbox-writer.js';
 
 let payments: TestPaymentModule;
@@ -145,6 +146,34 @@ describe('the inbox writer (group commit)', () => {
     const duplicate = row();
     await w.write(duplicate);
     expect(await notificationsDuring(() => w.write({ ...duplicate }))).toBe(0);
+  });
+
+  it("carries its sender in its notifications: a listener skips its own process's and wakes for another's", async () => {
+    const channel = 'tender_test_own_notifications';
+    let woken = 0;
+    const listener = new InboxListener({
+      databaseUrl: payments.databaseUrl,
+      onEvent: () => void woken++,
+      logger: payments.logger,
+      channel,
+      own: 'this-process',
+    });
+    await listener.start();
+    const own = new InboxWriter({ orm: payments.orm, logger: payments.logger, channel, sender: 'this-process' });
+    const other = new InboxWriter({ orm: payments.orm, logger: payments.logger, channel, sender: 'another-process' });
+    try {
+      await until(() => woken === 1); // the round after connecting, for what came before it listened
+      await own.write(row());
+      await own.close();
+      await other.write(row());
+      await other.close();
+      await until(() => woken === 2);
+      // The own notification was sent first: had it been taken, the other's would make three.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(woken).toBe(2);
+    } finally {
+      await listener.stop();
+    }
   });
 
   it('stores and acknowledges the webhook even when waking the workers fails', async () => {

@@ -4,6 +4,7 @@ import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
 import type { DomainEventsApi } from '../events/domain-events-api.js';
+import { generateId } from '../ids.js';
 import { createLogger, type Logger } from '../logger.js';
 import { startOutbox } from '../outbox/start-outbox.js';
 import { OutboxWriter } from '../outbox/write-outbox-events.js';
@@ -90,9 +91,11 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     afterPaymentHook: options.afterPaymentHook ?? null,
   };
   const processor = options.workflow && workflowProcessor(options.workflow, workflowDependencies);
+  // This module's inbox notifications carry it, so its own worker (told of its rows directly) skips them.
+  const sender = generateId('ibx');
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
-    return new WebhookWorker({ orm, processor, metrics, logger, options: workerOptions, databaseUrl });
+    return new WebhookWorker({ orm, processor, metrics, logger, options: workerOptions, databaseUrl, ownNotifications: sender });
   };
   let worker: WebhookWorker | undefined;
   if (processor && options.worker !== false) {
@@ -102,7 +105,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     logger.warn('no workflow configured: webhooks are stored but not processed');
   }
   const notify = () => worker?.notify();
-  const inboxWriter = new InboxWriter({ orm, logger });
+  const inboxWriter = new InboxWriter({ orm, logger, sender });
   const inbox = new WebhookInbox({ ctx, service, metrics, tenants, writer: inboxWriter, onStored: notify });
   const webhooks = new WebhookEventsApi(ctx, notify);
   const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> =>

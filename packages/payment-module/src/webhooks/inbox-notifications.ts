@@ -12,6 +12,11 @@ export interface InboxListenerSetup {
   logger: Logger;
   /** The channel to LISTEN on (default the inbox's). */
   channel?: string;
+  /**
+   * The payload of this process's own notifications (its inbox writer's `sender`): they are skipped, as the
+   * process's worker is already told of its rows directly, and a second wake-up would only claim nothing.
+   */
+  own?: string;
 }
 
 /**
@@ -28,12 +33,14 @@ export class InboxListener {
   private readonly onEvent: () => void;
   private readonly logger: Logger;
   private readonly channel: string;
+  private readonly own: string | undefined;
 
   constructor(setup: InboxListenerSetup) {
     this.databaseUrl = setup.databaseUrl;
     this.onEvent = setup.onEvent;
     this.logger = setup.logger;
     this.channel = setup.channel ?? INBOX_CHANNEL;
+    this.own = setup.own || undefined;
   }
 
   async start(): Promise<void> {
@@ -44,7 +51,9 @@ export class InboxListener {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.onEvent());
+    client.on('notification', (message) => {
+      if (this.own === undefined || message.payload !== this.own) this.onEvent();
+    });
     client.on('error', (error) => this.reconnect(client, error));
     client.on('end', () => this.reconnect(client));
     try {

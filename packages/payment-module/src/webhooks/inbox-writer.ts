@@ -42,6 +42,11 @@ export interface InboxWriterSetup {
   maxBatch?: number;
   /** The channel that wakes the workers (default the inbox's). */
   channel?: string;
+  /**
+   * The payload of its notifications: this process's worker, told of its rows directly, skips those that
+   * carry it (see `InboxListener`'s `own`). Default empty.
+   */
+  sender?: string;
 }
 
 /**
@@ -55,15 +60,19 @@ export class InboxWriter {
   statements = 0;
   private readonly group: GroupCommit<InboxRow, Outcome>;
   private closed = false;
-  private readonly announcing = new Set<Promise<void>>();
+  private announcing: Promise<void> | undefined;
+  /** Rows committed while a notification was in flight: one more goes once it is done. */
+  private announceAgain = false;
   private readonly orm: MikroORM;
   private readonly logger: Logger;
   private readonly channel: string;
+  private readonly sender: string;
 
   constructor(setup: InboxWriterSetup) {
     this.orm = setup.orm;
     this.logger = setup.logger;
     this.channel = setup.channel ?? INBOX_CHANNEL;
+    this.sender = setup.sender ?? '';
     this.group = new GroupCommit((rows) => this.writeBatch(rows), setup.maxBatch ?? 64);
   }
 
@@ -79,25 +88,36 @@ export class InboxWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.group.flushed();
-    await Promise.all(this.announcing);
+    while (this.announcing) await this.announcing;
   }
 
   /**
    * Wakes worker processes listening on the inbox channel. A separate statement after the rows have
    * committed, and not awaited by the callers: a failing NOTIFY (its queue full, say) must not cost a
-   * stored webhook its 2xx. Workers then find the rows at their next poll.
+   * stored webhook its 2xx. Workers then find the rows at their next poll. One notification at a time: rows
+   * committed while one is in flight are announced by a single next one, sent after it (so after their
+   * commit); a listener claims every due row when woken, so one notification covers them all.
    */
   private announce(): void {
-    const announced = preparedSqlFor(this.orm)
-      .execute(NOTIFY_INBOX_SQL, [this.channel, ''])
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = preparedSqlFor(this.orm)
+      .execute(NOTIFY_INBOX_SQL, [this.channel, this.sender])
       .then(
         () => undefined,
         (error: unknown) => {
           this.logger.warn({ err: error }, 'could not notify workers; they will find the events by polling');
         },
-      );
-    this.announcing.add(announced);
-    void announced.finally(() => this.announcing.delete(announced));
+      )
+      .finally(() => {
+        this.announcing = undefined;
+        if (this.announceAgain) {
+          this.announceAgain = false;
+          this.announce();
+        }
+      });
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */

@@ -24,6 +24,8 @@ export interface WebhookWorkerSetup {
   options?: WorkerOptions;
   /** Where to LISTEN for events stored by any process; without it the worker only polls (and is notified in-process). */
   databaseUrl?: string;
+  /** The `sender` of this process's inbox writer, whose notifications the worker skips (it is told directly). */
+  ownNotifications?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export class WebhookWorker {
   private readonly metrics: WebhookMetrics;
   private readonly logger: Logger;
   private readonly databaseUrl: string | undefined;
+  private readonly ownNotifications: string | undefined;
 
   constructor(setup: WebhookWorkerSetup) {
     this.orm = setup.orm;
@@ -58,6 +61,7 @@ export class WebhookWorker {
     this.metrics = setup.metrics;
     this.logger = setup.logger;
     this.databaseUrl = setup.databaseUrl;
+    this.ownNotifications = setup.ownNotifications;
     this.options = { ...WORKER_DEFAULTS, ...checkWorkerOptions(setup.options ?? {}) };
     this.outcomes = new OutcomeWriter(this.orm);
     this.heartbeat = new LeaseHeartbeat({
@@ -75,7 +79,12 @@ export class WebhookWorker {
     this.heartbeat.start();
     this.loop = Promise.all(Array.from({ length: this.options.batchesInFlight }, () => this.run())).then(() => undefined);
     if (this.options.listen && this.databaseUrl) {
-      this.listener = new InboxListener({ databaseUrl: this.databaseUrl, onEvent: () => this.notify(), logger: this.logger });
+      this.listener = new InboxListener({
+        databaseUrl: this.databaseUrl,
+        onEvent: () => this.notify(),
+        logger: this.logger,
+        own: this.ownNotifications,
+      });
       void this.listener.start();
     }
   }
@@ -99,19 +108,23 @@ export class WebhookWorker {
     await this.heartbeat.stop();
   }
 
-  /** Called after an event is stored: process it now rather than at the next poll. */
+  /**
+   * Called after an event is stored: process it now rather than at the next poll. A sleeping loop wakes and
+   * claims; when every loop is busy, the first to finish its batch claims again. (Doing both made each
+   * notification cost an extra claim that found the rows already taken.)
+   */
   notify(): void {
-    this.pending = true;
-    this.wakeOne();
+    if (!this.wakeOne()) this.pending = true;
   }
 
   /**
    * One sleeping loop starts; it wakes another when it claims a full batch (more may be due). A trickle of
    * events thus costs one claim each, and a burst still gets every loop.
    */
-  private wakeOne(): void {
+  private wakeOne(): boolean {
     const [wake] = this.wakers;
     wake?.();
+    return wake !== undefined;
   }
 
   private wakeAll(): void {
@@ -139,7 +152,9 @@ export class WebhookWorker {
       } finally {
         this.busy--;
       }
-      if (processed > 0 || this.pending) {
+      // A batch short of full took every due event: later ones come with a notification, or at the poll
+      // (whenIdle() still gets one more claim, for events that fell due meanwhile).
+      if (processed >= this.options.batchSize || this.pending || (processed > 0 && this.idleWaiters.length > 0)) {
         this.pending = false;
         continue;
       }
