@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { OUTBOX_INDEXES } from '../outbox/outbox-indexes.js';
 import { tenantColumn } from './common.js';
 
 /** Per-subscriber delivery state of one outbox event, keyed by subscriber name. */
@@ -16,12 +17,7 @@ export const OutboxEvent = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
   uniques: [{ name: 'outbox_event_dedupe_key', properties: ['dedupe_key'] }],
-  indexes: [
-    { name: 'outbox_event_pending', properties: ['status', 'seq'] },
-    { name: 'outbox_event_due', properties: ['status', 'next_attempt_at'] },
-    { name: 'outbox_event_collection', properties: ['payment_collection_id', 'seq'] },
-    { name: 'outbox_event_delivered', properties: ['status', 'delivered_at'] },
-  ],
+  indexes: [{ name: 'outbox_event_collection', properties: ['payment_collection_id', 'seq'] }, ...OUTBOX_INDEXES],
   properties: {
     id: p.string().primary(),
     seq: p.bigint('number').autoincrement(),

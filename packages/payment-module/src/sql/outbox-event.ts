@@ -50,11 +50,13 @@ function dueRows(where: string, order: string): string {
 }
 
 // A collection's event is claimed only when every earlier open event of that collection is claimed with it:
-// so a collection's events reach each subscriber in commit order, whichever relay holds them.
+// so a collection's events reach each subscriber in commit order, whichever relay holds them. The pending rows'
+// lower bound changes no result: it makes the plan an index scan from the oldest pending row (a min() is one
+// index probe), where a bitmap scan would read every dead entry of the pending index before the LIMIT.
 /** Claims a batch of undelivered events, oldest first, in commit order per collection; parameters: claimOutboxParams. */
 export const CLAIM_OUTBOX_SQL = `
 with pending as (
-  ${dueRows("e.status = 'pending'", 'e.seq')}
+  ${dueRows("e.status = 'pending' and e.seq >= (select min(m.seq) from outbox_event m where m.status = 'pending')", 'e.seq')}
 ), failed as (
   ${dueRows("e.status = 'failed' and e.next_attempt_at <= now()", 'e.next_attempt_at')}
 ), expired as (
@@ -101,6 +103,27 @@ update outbox_event
    set status = case when deliveries = '{}'::jsonb then 'pending' else 'failed' end, attempts = attempts - 1,
        locked_by = null, locked_until = null, next_attempt_at = now()
  where id = any(?::text[]) and locked_by = ? and status = 'processing'`;
+
+/**
+ * Queues one event again, unless a relay holds it under a live lease (then `busy` and nothing changes): its
+ * deliveries keep only those delivered, or, with a subscriber named, all but that subscriber's; parameters: the
+ * id, then the subscriber twice (null for none). One row (`busy` and the event's columns) or none when absent.
+ */
+export const REPLAY_OUTBOX_EVENT_SQL = `
+with target as (
+  select id, coalesce(status = 'processing' and locked_until > now(), false) as busy from outbox_event where id = ? for update
+), replayed as (
+  update outbox_event e
+     set status = 'pending', next_attempt_at = now(), locked_by = null, locked_until = null, delivered_at = null,
+         deliveries = case when ?::text is null
+           then coalesce((select jsonb_object_agg(d.key, d.value) from jsonb_each(e.deliveries) d
+                           where d.value->>'status' = 'delivered'), '{}'::jsonb)
+           else e.deliveries - ?::text end
+    from target t
+   where e.id = t.id and not t.busy
+  returning e.*
+)
+select t.busy, r.* from target t left join replayed r on r.id = t.id`;
 
 /** Extends the leases a live relay holds (its heartbeat); parameters: the lease in ms, the relay's id. */
 export const RENEW_OUTBOX_LEASES_SQL = `
