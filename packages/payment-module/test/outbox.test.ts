@@ -112,6 +112,22 @@ describe('the outbox', () => {
     expect(got).toEqual({ broken: FAST.maxAttempts + 1, fine: 1 });
   });
 
+  it('refuses to replay an event a relay holds under a live lease, and leaves it as it was', async () => {
+    const [id] = await writeEvents(payments, [{ name: 'test.replay-held', data: {} }]);
+    await payments.orm.em
+      .fork()
+      .execute(
+        `update outbox_event set status = 'processing', locked_by = 'another-relay', locked_until = now() + interval '1 minute' where id = ?`,
+        [id],
+      );
+    await expect(payments.events.replay(id!)).rejects.toMatchObject({ type: 'conflict' });
+    expect(await payments.events.retrieve(id!)).toMatchObject({ status: 'processing' });
+    await expect(payments.events.replay('evt_absent')).rejects.toMatchObject({ type: 'not_found' });
+    // Once the lease has run out, the replay goes through.
+    await payments.orm.em.fork().execute(`update outbox_event set locked_until = now() - interval '1 second' where id = ?`, [id]);
+    expect(await payments.events.replay(id!)).toMatchObject({ status: 'pending' });
+  });
+
   it('deletes delivered events older than the retention, and keeps the rest', async () => {
     const pruning = await createTestPaymentModule({ worker: false, outbox: { ...FAST, retentionMs: 0 } });
     try {

@@ -1,9 +1,11 @@
+import type { EntityDictionary } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
+import { preparedSqlFor } from '../database/prepared-sql.js';
 import { type OutboxDeliveries, OutboxEvent } from '../models/outbox-event.js';
 import type { OutboxRelay } from '../outbox/relay.js';
 import type { OutboxPruner } from '../outbox/retention.js';
-import { DEAD_BY_SUBSCRIBER_SQL, OUTBOX_STATS_SQL } from '../sql/outbox-event.js';
+import { DEAD_BY_SUBSCRIBER_SQL, OUTBOX_STATS_SQL, REPLAY_OUTBOX_EVENT_SQL } from '../sql/outbox-event.js';
 import type { OutboxGauges } from '../webhooks/metrics.js';
 import type { EventHandler, SubscribeOptions } from './event-bus.js';
 import type { Subscribers } from './subscribers.js';
@@ -103,26 +105,17 @@ export class DomainEventsApi {
    * attempts), or, with `subscriber`, to that one subscriber even if it took it.
    */
   async replay(id: string, options: { subscriber?: string } = {}): Promise<OutboxEventDTO> {
-    const em = this.orm.em.fork();
-    const row = await em.findOne(OutboxEvent, { id });
-    if (!row) throw new TenderError('not_found', `Event ${id} was not found.`);
-    if (row.status === 'processing' && row.locked_until && row.locked_until > new Date()) {
-      throw new TenderError('conflict', `Event ${id} is being delivered right now; replay it when that finishes.`);
-    }
-    const deliveries = Object.fromEntries(
-      Object.entries(row.deliveries).filter(([name, d]) =>
-        options.subscriber ? name !== options.subscriber : d.status === 'delivered',
-      ),
+    // One statement, so a relay claiming the event meanwhile either holds it (conflict) or claims it replayed.
+    const subscriber = options.subscriber ?? null;
+    const [row] = await preparedSqlFor(this.orm).execute<({ busy: boolean } & EntityDictionary<OutboxEvent>)[]>(
+      REPLAY_OUTBOX_EVENT_SQL,
+      [id, subscriber, subscriber],
     );
-    row.deliveries = deliveries;
-    row.status = 'pending';
-    row.next_attempt_at = new Date();
-    row.locked_by = null;
-    row.locked_until = null;
-    row.delivered_at = null;
-    await em.flush();
+    if (!row) throw new TenderError('not_found', `Event ${id} was not found.`);
+    if (row.busy) throw new TenderError('conflict', `Event ${id} is being delivered right now; replay it when that finishes.`);
     this.relay?.notify();
-    return toDTO(row);
+    const { busy: _, ...replayed } = row;
+    return toDTO(this.orm.em.fork().map(OutboxEvent, replayed));
   }
 
   /** The outbox's lag, undelivered and dead counts, read now. */
