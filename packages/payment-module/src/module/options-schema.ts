@@ -9,6 +9,7 @@ import {
   wholeNumberOption,
 } from '@tender/core';
 import { z } from 'zod';
+import { claimLoopFields, millisecondsOption } from '../leases/claim-loop-options.js';
 import { keyProblem } from '../tenants/keyring.js';
 import { checkWorkerOptions, type WorkerOptions } from '../webhooks/worker-options.js';
 import type { PaymentModuleOptions } from './options.js';
@@ -84,21 +85,13 @@ const encryptionKey = z
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-const ms = (what: string, min = 0) => wholeNumberOption(`a whole number of milliseconds (${what})`, min);
-
 /** `outbox`: the relay of this process (see OutboxOptions and RelayOptions). */
 const outboxOptions = strictOptions({
   relay: flag('false: this process delivers no events'),
-  retentionMs: ms('how long delivered events are kept'),
-  shutdownTimeoutMs: ms('how long close() waits for deliveries'),
-  batchSize: wholeNumberOption('a whole number of events claimed per round trip', 1, ' (0 would claim nothing)'),
+  retentionMs: millisecondsOption('how long delivered events are kept'),
+  shutdownTimeoutMs: millisecondsOption('how long close() waits for deliveries'),
+  ...claimLoopFields('events'),
   concurrency: wholeNumberOption('a whole number of collections delivered at once', 1),
-  leaseMs: ms('how long a claim lasts', 100),
-  maxAttempts: wholeNumberOption('a whole number of attempts per subscriber', 1),
-  baseDelayMs: ms('the first retry delay'),
-  maxDelayMs: ms('the longest retry delay'),
-  pollIntervalMs: ms('the fallback poll', 1),
-  listen: flag('listen for new events with LISTEN/NOTIFY'),
 }).optional();
 
 /** Every worker option, so a misspelt one is named with the valid ones (its values are the worker's schema's). */

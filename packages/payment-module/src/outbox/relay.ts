@@ -4,6 +4,7 @@ import { settleWithLimit } from '../concurrency/settle-with-limit.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
 import type { Subscribers } from '../events/subscribers.js';
 import { generateId } from '../ids.js';
+import type { ClaimLoopOptions } from '../leases/claim-loop-options.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
 import {
@@ -18,21 +19,10 @@ import { InboxListener } from '../webhooks/inbox-notifications.js';
 import type { WebhookMetrics } from '../webhooks/metrics.js';
 import { type ClaimedOutboxEvent, type DeliveryOutcome, deliverEvent } from './delivery.js';
 
-export interface RelayOptions {
-  /** Events claimed per round trip. */
-  batchSize?: number;
+/** How a relay claims and delivers events (ClaimLoopOptions: `maxAttempts` counts per subscriber). */
+export interface RelayOptions extends ClaimLoopOptions {
   /** Collections delivered at the same time (a collection's own events go one after another, in order). */
   concurrency?: number;
-  /** How long a claim lasts without a heartbeat; the heartbeat renews it every quarter of this. */
-  leaseMs?: number;
-  /** Attempts per subscriber before that subscriber is marked dead for the event. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Fallback poll for events due for retry, or missed while not listening. */
-  pollIntervalMs?: number;
-  /** Listen for commits that wrote events (PostgreSQL LISTEN/NOTIFY); default true. */
-  listen?: boolean;
 }
 
 /** What a relay is built from. */

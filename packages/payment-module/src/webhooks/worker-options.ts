@@ -1,8 +1,9 @@
-import { TenderError } from '@tender/core';
+import { TenderError, wholeNumberOption } from '@tender/core';
 import { z } from 'zod';
+import { type ClaimLoopOptions, claimLoopFields, millisecondsOption } from '../leases/claim-loop-options.js';
 
 /** How a webhook worker claims and runs events; every option has a default (WORKER_DEFAULTS). */
-export interface WorkerOptions {
+export interface WorkerOptions extends ClaimLoopOptions {
   /**
    * Events claimed per round trip; they run at the same moment, so their authorizations share one commit.
    * A worker that dies holds its claimed events until their lease runs out.
@@ -23,19 +24,6 @@ export interface WorkerOptions {
    * 0.75–0.80 at 32; batches of 64, two in flight: 0.70–0.75 and e2e/DB 40.7–42.3% in four runs).
    */
   concurrency?: number;
-  /**
-   * How long a claim lasts without renewal. A live worker renews its claims every quarter of this (its
-   * heartbeat), so a worker that dies loses them within `leaseMs` and another takes over.
-   */
-  leaseMs?: number;
-  /** Attempts before an event is marked dead. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Fallback poll for events due for retry, or missed while not listening. */
-  pollIntervalMs?: number;
-  /** Listen for new events stored by any process (PostgreSQL LISTEN/NOTIFY); default true. */
-  listen?: boolean;
   /** How long `stop()` (and SIGTERM in `startWorker()`) waits for the events in flight (default 30 s). */
   shutdownTimeoutMs?: number;
 }
@@ -54,22 +42,12 @@ export const WORKER_DEFAULTS: Required<WorkerOptions> = {
   shutdownTimeoutMs: 30_000,
 };
 
-const count = (what: string) => z.number().int(`${what}: a whole number`).min(1, `${what}: at least 1`).optional();
-const ms = (what: string, min = 0) =>
-  z.number().int(`${what}: a whole number of ms`).min(min, `${what}: at least ${min} ms`).optional();
-
 /** A worker's options as a host passes them: numbers that make sense, nothing misspelt. */
 const workerOptionsSchema = z.strictObject({
-  batchSize: count('events claimed per round trip (a batch of 0 would claim nothing)'),
-  batchesInFlight: count('batches running at once'),
-  concurrency: count('events of a batch run at once'),
-  leaseMs: ms('how long a claim lasts', 100),
-  maxAttempts: count('attempts before an event is dead'),
-  baseDelayMs: ms('the first retry delay'),
-  maxDelayMs: ms('the longest retry delay'),
-  pollIntervalMs: ms('the fallback poll', 1),
-  listen: z.boolean().optional(),
-  shutdownTimeoutMs: ms('how long stop() waits'),
+  ...claimLoopFields('events'),
+  batchesInFlight: wholeNumberOption('a whole number of batches running at once', 1),
+  concurrency: wholeNumberOption('a whole number of events of a batch run at once', 1),
+  shutdownTimeoutMs: millisecondsOption('how long stop() waits'),
 });
 
 /** The options checked, or a TenderError naming each bad one and what it must be. */
