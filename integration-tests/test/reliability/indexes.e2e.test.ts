@@ -3,6 +3,8 @@ import {
   claimParams,
   createTestPaymentModule,
   numberedPlaceholders,
+  type PlanNode,
+  planNodes,
   type TestPaymentModule,
   WEBHOOK_PATH_SQL,
 } from '@tender/payment-module/testing';
@@ -49,25 +51,14 @@ afterAll(async () => {
   await payments?.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
 async function plan(sql: string, params: unknown[] = []): Promise<PlanNode[]> {
   const { rows } = await db.query(`explain (format json) ${sql}`, params);
-  return nodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+  return planNodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
 }
 
 /** The query reads `table` through an index, and nowhere by a sequential scan. */
-function expectIndexed(planNodes: PlanNode[], table: string): string[] {
-  const onTable = planNodes.filter((n) => n['Relation Name'] === table || n['Index Name']?.startsWith(table));
+function expectIndexed(nodes: PlanNode[], table: string): string[] {
+  const onTable = nodes.filter((n) => n['Relation Name'] === table || n['Index Name']?.startsWith(table));
   expect(onTable.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
   const indexes = onTable.filter((n) => /Index/.test(n['Node Type'])).map((n) => n['Index Name']!);
   expect(indexes.length).toBeGreaterThan(0);
@@ -179,7 +170,7 @@ describe(`indexes with ${SEEDED.toLocaleString('en')} seeded sessions and inbox 
         claimParams(10, 'worker-1', 60_000),
       );
       await client.query('rollback');
-      const all = nodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan) as (PlanNode & { 'Actual Rows': number })[];
+      const all = planNodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan) as (PlanNode & { 'Actual Rows': number })[];
       const scans = all.filter((n) => n['Relation Name'] === 'webhook_event' && /Scan/.test(n['Node Type']));
       expect(scans.length).toBeGreaterThan(0);
       // The oldest 10 plus a sort group's worth per status, not the backlog.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { createTestPaymentModule, type PlanNode, planNodes, type TestPaymentModule } from '@tender/payment-module/testing';
 import { CLAIM_OUTBOX_SQL, claimOutboxParams } from '../src/sql/outbox-event.js';
 
 // A burst leaves thousands of dead row versions in the outbox's indexes until VACUUM runs. The claim must read
@@ -38,17 +38,6 @@ afterAll(async () => {
   await payments?.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
 describe('the outbox claim after a burst of deliveries', () => {
   it('reads the pending rows with an index scan from the oldest one, not a bitmap of every dead entry', async () => {
     const [row] = await payments.orm.em
@@ -57,7 +46,7 @@ describe('the outbox claim after a burst of deliveries', () => {
         `explain (format json) ${CLAIM_OUTBOX_SQL}`,
         claimOutboxParams(64, 'relay-plan-test', 5000),
       );
-    const plan = nodes(row!['QUERY PLAN'][0]!.Plan);
+    const plan = planNodes(row!['QUERY PLAN'][0]!.Plan);
     const onPendingIndex = plan.filter((n) => n['Index Name'] === 'outbox_event_pending');
     expect(onPendingIndex.length).toBeGreaterThan(0);
     expect(onPendingIndex.map((n) => n['Node Type'])).not.toContain('Bitmap Index Scan');
