@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MAX_NAMED_STATEMENTS, PreparedSql } from '../src/database/prepared-sql.js';
+import { MAX_NAMED_STATEMENTS, PreparedSql, planEachCall } from '../src/database/prepared-sql.js';
 import { createTestPaymentModule, type TestPaymentModule } from '../src/testing/index.js';
 
 let payments: TestPaymentModule;
@@ -25,6 +25,17 @@ describe('PreparedSql', () => {
     });
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((n) => /^tender_[0-9a-f]{20}$/.test(n))).toBe(true);
+  });
+
+  it('sends a statement marked planEachCall unnamed, so each call is planned with the table as it is', async () => {
+    const claim = planEachCall('select ?::int * 7 as n');
+    const names = await sql.transaction(async (tx) => {
+      const before = (await tx.execute<{ name: string }[]>(PREPARED_ON_THIS_CONNECTION)).map((r) => r.name);
+      for (let i = 0; i < 7; i++) expect(await tx.execute(claim, [i])).toEqual([{ n: 7 * i }]);
+      const after = (await tx.execute<{ name: string }[]>(PREPARED_ON_THIS_CONNECTION)).map((r) => r.name);
+      return after.filter((n) => !before.includes(n));
+    });
+    expect(names).toEqual([]);
   });
 
   it('commits what the transaction wrote, and rolls all of it back when the work throws', async () => {

@@ -1,4 +1,5 @@
 import { placeholders } from '../database/placeholders.js';
+import { planEachCall } from '../database/prepared-sql.js';
 
 // The statements of the outbox (`outbox_event`): the writers', the relays' (claim, outcome, release, lease)
 // and retention's, on an ORM transaction or a PreparedSql (`?` placeholders).
@@ -54,7 +55,7 @@ function dueRows(where: string, order: string): string {
 // lower bound changes no result: it makes the plan an index scan from the oldest pending row (a min() is one
 // index probe), where a bitmap scan would read every dead entry of the pending index before the LIMIT.
 /** Claims a batch of undelivered events, oldest first, in commit order per collection; parameters: claimOutboxParams. */
-export const CLAIM_OUTBOX_SQL = `
+export const CLAIM_OUTBOX_SQL = planEachCall(`
 with pending as (
   ${dueRows("e.status = 'pending' and e.seq >= (select min(m.seq) from outbox_event m where m.status = 'pending')", 'e.seq')}
 ), failed as (
@@ -77,7 +78,7 @@ update outbox_event e
   from picked
  where e.id = picked.id
 returning e.id, e.seq, e.name, e.schema_version, e.tenant, e.payment_collection_id, e.payload, e.deliveries,
-          e.attempts, e.created_at`;
+          e.attempts, e.created_at`);
 
 /** CLAIM_OUTBOX_SQL's parameters, in order: the batch size four times, the relay's id, the lease in ms. */
 export function claimOutboxParams(batchSize: number, relayId: string, leaseMs: number): unknown[] {
@@ -125,10 +126,14 @@ with target as (
 )
 select t.busy, r.* from target t left join replayed r on r.id = t.id`;
 
-/** Extends the leases a live relay holds (its heartbeat); parameters: the lease in ms, the relay's id. */
+/**
+ * Extends the leases a live relay holds (its heartbeat); parameters: the lease in ms, the relay's id. Rows
+ * locked right now (their delivery being recorded) are skipped: waiting for them, while the recording waits
+ * for rows this statement already locked, was a deadlock; their lease no longer matters once recorded.
+ */
 export const RENEW_OUTBOX_LEASES_SQL = `
 update outbox_event set locked_until = now() + (? * interval '1 millisecond')
- where locked_by = ? and status = 'processing'`;
+ where id in (select id from outbox_event where locked_by = ? and status = 'processing' for update skip locked)`;
 
 /** Deletes up to a batch of events delivered longer ago than the retention; parameters: the retention in ms, the batch size. */
 export const PRUNE_OUTBOX_SQL = `

@@ -1,4 +1,5 @@
 import { placeholders } from '../database/placeholders.js';
+import { planEachCall } from '../database/prepared-sql.js';
 
 // The statements of the inbox (`webhook_event`): every write to the table goes through one of these, on an
 // ORM transaction or a PreparedSql (`?` placeholders; an array parameter is one PostgreSQL array).
@@ -32,7 +33,7 @@ function dueRows(where: string): string {
 }
 
 /** Claims the oldest due events (new, failed and due, or lease expired), skipping locked rows; parameters: claimParams. */
-export const CLAIM_SQL = `
+export const CLAIM_SQL = planEachCall(`
 with pending as (
   ${dueRows("status = 'pending' and next_attempt_at <= now()")}
 ), failed as (
@@ -48,17 +49,20 @@ update webhook_event w
        locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
   from picked
  where w.id = picked.id
-returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`;
+returning w.id, w.tenant, w.provider_id, w.event_id, w.event_type, w.action, w.data, w.attempts`);
 
 /** CLAIM_SQL's parameters, in order: the batch size four times, the worker's id, the lease in ms. */
 export function claimParams(batchSize: number, workerId: string, leaseMs: number): unknown[] {
   return [batchSize, batchSize, batchSize, batchSize, workerId, leaseMs];
 }
 
-/** Extends the leases a live worker holds; parameters: the lease in ms, the worker's id. */
+/**
+ * Extends the leases a live worker holds; parameters: the lease in ms, the worker's id. Rows locked right now
+ * (their outcome being written) are skipped rather than waited for, as the relay's renewal does (see there).
+ */
 export const RENEW_LEASES_SQL = `
 update webhook_event set locked_until = now() + (? * interval '1 millisecond')
- where locked_by = ? and status = 'processing'`;
+ where id in (select id from webhook_event where locked_by = ? and status = 'processing' for update skip locked)`;
 
 /** Gives back claimed events a stopping worker did not start; parameters: the ids (an array), the worker's id. */
 export const RELEASE_SQL = `
