@@ -1,5 +1,6 @@
-import { describeValue, wholeNumberOption } from '@tender/core';
-import { z } from 'zod';
+import { wholeNumberOption } from '@tender/core';
+import type { z } from 'zod';
+import { flagOption, millisecondsOption } from '../module/option-fields.js';
 
 /**
  * What the webhook worker and the outbox relay share: each claims a batch of due rows under a lease (renewed
@@ -24,10 +25,6 @@ export interface ClaimLoopOptions {
   listen?: boolean;
 }
 
-/** A duration option, in whole milliseconds, at least `min`. */
-export const millisecondsOption = (what: string, min = 0) =>
-  wholeNumberOption(`a whole number of milliseconds (${what})`, min, ' ms');
-
 /** The checks of ClaimLoopOptions' fields, with `rows` naming what is claimed in the messages ("events"). */
 export function claimLoopFields(rows: string) {
   return {
@@ -37,8 +34,6 @@ export function claimLoopFields(rows: string) {
     baseDelayMs: millisecondsOption('the first retry delay'),
     maxDelayMs: millisecondsOption('the longest retry delay'),
     pollIntervalMs: millisecondsOption('the fallback poll', 1),
-    listen: z
-      .boolean({ error: (issue) => `must be true or false (listen with LISTEN/NOTIFY), got ${describeValue(issue.input)}` })
-      .optional(),
+    listen: flagOption('listen with LISTEN/NOTIFY'),
   } satisfies Record<keyof ClaimLoopOptions, z.ZodType>;
 }

@@ -9,9 +9,10 @@ import {
   wholeNumberOption,
 } from '@tender/core';
 import { z } from 'zod';
-import { claimLoopFields, millisecondsOption } from '../leases/claim-loop-options.js';
+import { claimLoopFields } from '../leases/claim-loop-options.js';
 import { keyProblem } from '../tenants/keyring.js';
 import { checkWorkerOptions, type WorkerOptions } from '../webhooks/worker-options.js';
+import { flagOption, millisecondsOption } from './option-fields.js';
 import type { PaymentModuleOptions } from './options.js';
 
 const POSTGRES_URL = 'a PostgreSQL URL such as postgresql://user:password@host:5432/database';
@@ -40,9 +41,6 @@ const postgresUrl = z
     const problem = postgresUrlProblem(value);
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
-
-const flag = (what: string) =>
-  z.boolean({ error: (issue) => `must be true or false (${what}), got ${describeValue(issue.input)}` }).optional();
 
 const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/i;
 
@@ -87,7 +85,7 @@ const encryptionKey = z
 
 /** `outbox`: the relay of this process (see OutboxOptions and RelayOptions). */
 const outboxOptions = strictOptions({
-  relay: flag('false: this process delivers no events'),
+  relay: flagOption('false: this process delivers no events'),
   retentionMs: millisecondsOption('how long delivered events are kept'),
   shutdownTimeoutMs: millisecondsOption('how long close() waits for deliveries'),
   ...claimLoopFields('events'),
@@ -148,7 +146,7 @@ const shape = {
       error: (issue) => `must be an array of { resolve, id, options } registrations, got ${describeValue(issue.input)}`,
     })
     .optional(),
-  migrate: flag('apply pending migrations on start'),
+  migrate: flagOption('apply pending migrations on start'),
   workflow: functionOption('a workflow factory such as processPaymentWorkflow'),
   cart: methodsOption('a CartPort', ['retrieveCartByPaymentCollection', 'completeCart']).optional(),
   afterPaymentHook: functionOption('an async function ({ input, session, payment }) the workflow runs after a payment'),

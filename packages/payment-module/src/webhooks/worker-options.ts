@@ -1,6 +1,7 @@
 import { TenderError, wholeNumberOption } from '@tender/core';
 import { z } from 'zod';
-import { type ClaimLoopOptions, claimLoopFields, millisecondsOption } from '../leases/claim-loop-options.js';
+import { type ClaimLoopOptions, claimLoopFields } from '../leases/claim-loop-options.js';
+import { millisecondsOption } from '../module/option-fields.js';
 
 /** How a webhook worker claims and runs events; every option has a default (WORKER_DEFAULTS). */
 export interface WorkerOptions extends ClaimLoopOptions {
