@@ -6,7 +6,7 @@ import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment
 import pg from 'pg';
 import { isConnectionError, unavailableIfDisconnected } from '../src/database/connection-errors.js';
 import { INBOX_CHANNEL, InboxListener } from '../src/webhooks/inbox-notifications.js';
-import { type InboxRow, InboxWriter } from '../src/webhooks/inbox-writer.js';
+import { InboxWriter, type NewWebhookEvent } from '../src/webhooks/inbox-writer.js';
 
 let payments: TestPaymentModule;
 let counter = 0;
@@ -18,7 +18,7 @@ afterAll(async () => {
   await payments?.close();
 });
 
-function row(overrides: Partial<InboxRow> = {}): InboxRow {
+function row(overrides: Partial<NewWebhookEvent> = {}): NewWebhookEvent {
   counter += 1;
   return {
     tenant: 'default',

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { DomainEvent, InboxEvent, ProcessingResult, WorkflowFactory } from '@tender/payment-module';
+import type { ClaimedWebhookEvent, DomainEvent, ProcessingResult, WorkflowFactory } from '@tender/payment-module';
 import { createLogger, createPaymentModule, retryDelayMs } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { createSystemWebhook } from '@tender/provider-system/testing';
 
 const secret = 'whsec_system_test_secret';
-let behaviour: (event: InboxEvent) => Promise<ProcessingResult>;
+let behaviour: (event: ClaimedWebhookEvent) => Promise<ProcessingResult>;
 const runs = new Map<string, number>();
 
 /** A stand-in workflow that records how often each event ran, so the worker's guarantees are visible. */

@@ -6,10 +6,10 @@ import type { OutboxWriter } from '../outbox/write-outbox-events.js';
 import type { ProviderRegistration } from '../providers/registry.js';
 import type { PaymentDTO, PaymentSessionDTO } from '../services/dto.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
-import type { InboxEvent, ProcessingResult } from '../webhooks/inbox-event.js';
+import type { ClaimedWebhookEvent, ProcessingResult } from '../webhooks/webhook-processor.js';
 import type { WorkerOptions } from '../webhooks/worker-options.js';
 
-export type WorkflowInput = InboxEvent & { webhook_event_id: string };
+export type WorkflowInput = ClaimedWebhookEvent & { webhook_event_id: string };
 
 /** The event a workflow run applies, as an after-payment hook sees it (an inbox row is one). */
 export interface PaymentWebhookInput {

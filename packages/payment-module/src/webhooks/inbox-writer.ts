@@ -9,8 +9,8 @@ import { existingEventsSql, insertWebhookEventsSql } from '../sql/webhook-event.
 import { INBOX_CHANNEL } from './inbox-notifications.js';
 import { storableJson, storableText } from './storable-values.js';
 
-/** One `webhook_event` row as the inbox stores it; the JSON columns are already serialized. */
-export interface InboxRow {
+/** A webhook event on its way into the inbox (`webhook_event`); the JSON columns are already serialized. */
+export interface NewWebhookEvent {
   tenant: string;
   providerId: string;
   eventId: string;
@@ -25,14 +25,15 @@ export interface InboxRow {
   status: 'pending' | 'ignored';
 }
 
-export interface InboxWriteResult {
+/** A webhook event once in the inbox. */
+export interface StoredWebhookEvent {
   id: string;
   /** False when the event was already stored: `id` is then the existing row's. */
   inserted: boolean;
 }
 
 /** What one row of a batch came to: a batch's rows succeed or fail separately. */
-type Outcome = { ok: true; result: InboxWriteResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; result: StoredWebhookEvent } | { ok: false; error: unknown };
 
 /** What an inbox writer is built from. */
 export interface InboxWriterSetup {
@@ -58,7 +59,7 @@ export interface InboxWriterSetup {
 export class InboxWriter {
   /** Insert statements sent so far (a batch retried row by row adds one per row). */
   statements = 0;
-  private readonly group: GroupCommit<InboxRow, Outcome>;
+  private readonly group: GroupCommit<NewWebhookEvent, Outcome>;
   private closed = false;
   private readonly orm: MikroORM;
   private readonly logger: Logger;
@@ -73,7 +74,7 @@ export class InboxWriter {
     this.group = new GroupCommit((rows) => this.writeBatch(rows), setup.maxBatch ?? 64);
   }
 
-  async write(row: InboxRow): Promise<InboxWriteResult> {
+  async write(row: NewWebhookEvent): Promise<StoredWebhookEvent> {
     if (this.closed) throw new TenderError('unavailable', 'The webhook inbox is closed; retry later.');
     assertStorable(row);
     const outcome = await this.group.submit(row);
@@ -88,7 +89,7 @@ export class InboxWriter {
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
-  private async writeBatch(rows: InboxRow[]): Promise<Outcome[]> {
+  private async writeBatch(rows: NewWebhookEvent[]): Promise<Outcome[]> {
     const outcomes: (Outcome | undefined)[] = new Array(rows.length);
     try {
       await this.store(rows, outcomes);
@@ -125,7 +126,7 @@ export class InboxWriter {
    * already stored get their ids from one follow-up select. Fills
    * `outcomes` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
    */
-  private async store(rows: InboxRow[], outcomes: (Outcome | undefined)[]): Promise<void> {
+  private async store(rows: NewWebhookEvent[], outcomes: (Outcome | undefined)[]): Promise<void> {
     // The same event twice in one batch: the later rows are duplicates of the first, not inserts.
     const byKey = new Map<string, number[]>();
     for (const [i, row] of rows.entries()) {
@@ -169,7 +170,7 @@ export class InboxWriter {
       db,
       stored.map(([first]) => rows[first!]!),
     );
-    let missing: InboxRow | undefined;
+    let missing: NewWebhookEvent | undefined;
     for (const group of stored) {
       const id = existing.get(dedupKey(rows[group[0]!]!));
       if (id === undefined) missing = rows[group[0]!];
@@ -196,7 +197,7 @@ export class InboxWriter {
     }
   }
 
-  private async existingIds(db: SqlExecutor, rows: InboxRow[]): Promise<Map<string, string>> {
+  private async existingIds(db: SqlExecutor, rows: NewWebhookEvent[]): Promise<Map<string, string>> {
     const found = await db.execute<{ id: string; tenant: string; provider_id: string; event_id: string }[]>(
       existingEventsSql(rows.length),
       rows.flatMap((row) => [row.tenant, row.providerId, row.eventId]),
@@ -205,7 +206,7 @@ export class InboxWriter {
   }
 }
 
-function dedupKey(row: Pick<InboxRow, 'tenant' | 'providerId' | 'eventId'>): string {
+function dedupKey(row: Pick<NewWebhookEvent, 'tenant' | 'providerId' | 'eventId'>): string {
   return JSON.stringify([row.tenant, row.providerId, row.eventId]);
 }
 
@@ -213,7 +214,7 @@ const TEXT_COLUMNS = ['tenant', 'providerId', 'eventId', 'eventType', 'action', 
 const JSON_COLUMNS = ['data', 'headers', 'query'] as const;
 
 /** Refuses, for its caller alone, a row PostgreSQL could not store (see storable-values.ts). */
-function assertStorable(row: InboxRow): void {
+function assertStorable(row: NewWebhookEvent): void {
   const bad = [
     ...TEXT_COLUMNS.filter((column) => !storableText(row[column])),
     ...JSON_COLUMNS.filter((column) => !storableJson(row[column])),

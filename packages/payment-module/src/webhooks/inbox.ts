@@ -13,7 +13,7 @@ import type { RegisteredProvider } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
 import { withoutCredentials } from './credentials.js';
-import type { InboxWriteResult, InboxWriter } from './inbox-writer.js';
+import type { InboxWriter, StoredWebhookEvent } from './inbox-writer.js';
 import type { WebhookMetrics } from './metrics.js';
 import { parseBodyForProvider } from './request-body.js';
 import { normalizeTenant, unverifiedForTenant } from './tenant.js';
@@ -91,7 +91,7 @@ export class WebhookInbox implements WebhookReceiver {
     // Without a provider event id, identical bytes are the same event: a hash keeps redeliveries idempotent.
     const eventId = storableEventId(verified.event_id, webhook.rawBody);
     const ignored = verified.action === PaymentActions.NOT_SUPPORTED;
-    let stored: InboxWriteResult;
+    let stored: StoredWebhookEvent;
     try {
       stored = await this.store(webhook, tenant, provider, eventId, verified, ignored);
     } catch (error) {
@@ -184,7 +184,7 @@ export class WebhookInbox implements WebhookReceiver {
     eventId: string,
     verified: WebhookActionAndData,
     ignored: boolean,
-  ): Promise<InboxWriteResult> {
+  ): Promise<StoredWebhookEvent> {
     // The signature was checked on the request as received; the credentials it carried stop here.
     const { headers, query } = withoutCredentials(provider.providerClass.credentialFields, webhook.headers, webhook.query);
     return this.writer.write({

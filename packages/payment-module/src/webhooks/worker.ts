@@ -8,10 +8,10 @@ import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
 import { CLAIM_SQL, claimParams, RELEASE_SQL, RENEW_LEASES_SQL } from '../sql/webhook-event.js';
 import { retryDelayMs } from './backoff.js';
-import type { InboxEvent, WebhookProcessor } from './inbox-event.js';
 import { InboxListener } from './inbox-notifications.js';
 import type { WebhookMetrics } from './metrics.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import type { ClaimedWebhookEvent, WebhookProcessor } from './webhook-processor.js';
 import { checkWorkerOptions, WORKER_DEFAULTS, type WorkerOptions } from './worker-options.js';
 
 /** What a worker is built from. */
@@ -183,7 +183,10 @@ export class WebhookWorker {
   async runOnce(): Promise<number> {
     if (this.stopping) return 0;
     const db = preparedSqlFor(this.orm);
-    const claimed = await db.execute<InboxEvent[]>(CLAIM_SQL, claimParams(this.options.batchSize, this.id, this.options.leaseMs));
+    const claimed = await db.execute<ClaimedWebhookEvent[]>(
+      CLAIM_SQL,
+      claimParams(this.options.batchSize, this.id, this.options.leaseMs),
+    );
     if (claimed.length === 0) return 0;
     if (claimed.length === this.options.batchSize) this.wakeOne();
     const unstarted: string[] = [];
@@ -195,7 +198,7 @@ export class WebhookWorker {
     return claimed.length;
   }
 
-  private async process(event: InboxEvent): Promise<void> {
+  private async process(event: ClaimedWebhookEvent): Promise<void> {
     const started = Date.now();
     const log = {
       webhook_event_id: event.id,
@@ -238,7 +241,7 @@ export class WebhookWorker {
   }
 
   private async finish(
-    event: InboxEvent,
+    event: ClaimedWebhookEvent,
     status: 'processed' | 'ignored' | 'rejected' | 'failed' | 'dead',
     outcome: { result?: unknown; error?: string; delayMs?: number; events?: NewDomainEvent[] },
   ): Promise<void> {

@@ -1,7 +1,8 @@
+// The contract between the worker and what processes its claimed webhook events (the workflow).
 import type { PaymentAction, WebhookActionData } from '@tender/core';
 
-/** An inbox row as the worker hands it to the processor. */
-export interface InboxEvent {
+/** A webhook event as the worker hands it to the processor, once claimed. */
+export interface ClaimedWebhookEvent {
   id: string;
   tenant: string;
   provider_id: string;
@@ -24,5 +25,5 @@ export interface ProcessingResult {
 
 /** What the worker runs for each claimed event (the events of a batch at the same moment, so their writes share commits). */
 export interface WebhookProcessor {
-  process(event: InboxEvent): Promise<ProcessingResult>;
+  process(event: ClaimedWebhookEvent): Promise<ProcessingResult>;
 }
