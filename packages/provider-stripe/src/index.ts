@@ -7,6 +7,7 @@ export * from './retry.js';
 export * from './status.js';
 export * from './stripe-calls.js';
 export * from './stripe-provider.js';
+export * from './variant-config.js';
 export * from './variants.js';
 export * from './webhook-events.js';
 export * from './webhook-handler.js';

@@ -26,18 +26,12 @@ import { createStripeClient } from './client.js';
 import { paymentIntentOfError, stripeErrorCode, toTenderError } from './errors.js';
 import { fromStripeAmount, toStripeAmount } from './money.js';
 import { type StripeProviderOptions, stripeOptionsSchema } from './options.js';
+import { asData, customerIdOf, intentIdOf } from './provider-data.js';
 import { sessionStatusFromPaymentIntent } from './status.js';
 import { StripeCalls } from './stripe-calls.js';
+import { paymentMethodParams, type StripeVariantConfig } from './variant-config.js';
 import { referencedId, SESSION_ID_METADATA_KEY } from './webhook-events.js';
 import { StripeWebhookHandler } from './webhook-handler.js';
-
-/** How a variant shapes the PaymentIntents it creates. */
-export interface StripeVariantConfig {
-  /** The one Stripe payment method type the variant offers; undefined for the card / automatic provider. */
-  paymentMethodType?: string;
-  /** Methods that cannot hold an authorization (iDEAL, BLIK, OXXO, …) always capture at once. */
-  captureAlways?: boolean;
-}
 
 /** Fields of `initiatePayment`'s `data` that are passed on to the PaymentIntent. */
 interface InitiateExtras {
@@ -49,8 +43,6 @@ interface InitiateExtras {
 }
 
 type Intent = Stripe.PaymentIntent;
-
-const asData = (value: object): ProviderData => value as unknown as ProviderData;
 
 /**
  * The Stripe provider on the official SDK. Each variant (card, iDEAL, BLIK, …) is a subclass with its own
@@ -93,7 +85,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
       // session_id last, so caller metadata can never hide which session a webhook is about.
       metadata: { ...extras.metadata, [SESSION_ID_METADATA_KEY]: input.session_id },
       capture_method: this.variant.captureAlways || this.options.capture ? 'automatic' : 'manual',
-      ...this.paymentMethodParams(),
+      ...paymentMethodParams(this.variant, this.options.automaticPaymentMethods),
       ...(description ? { description } : {}),
       ...(customer ? { customer } : {}),
       ...(extras.setup_future_usage ? { setup_future_usage: extras.setup_future_usage } : {}),
@@ -112,7 +104,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   override async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
-    const id = this.intentId(input.data);
+    const id = intentIdOf(input.data);
     const currency = input.currency_code.toLowerCase();
     const amount = toStripeAmount(input.amount, currency);
     if (input.data.amount === amount && input.data.currency === currency) return { data: input.data };
@@ -129,7 +121,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   async getPaymentStatus(input: PaymentDataInput): Promise<GetPaymentStatusOutput> {
-    const intent = await this.retrieveIntent(this.intentId(input.data));
+    const intent = await this.retrieveIntent(intentIdOf(input.data));
     return {
       status: sessionStatusFromPaymentIntent(intent),
       data: asData(intent),
@@ -139,11 +131,11 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   override async retrievePayment(input: PaymentDataInput): Promise<PaymentDataOutput> {
-    return { data: asData(await this.retrieveIntent(this.intentId(input.data))) };
+    return { data: asData(await this.retrieveIntent(intentIdOf(input.data))) };
   }
 
   async capturePayment(input: CapturePaymentInput): Promise<PaymentDataOutput> {
-    const id = this.intentId(input.data);
+    const id = intentIdOf(input.data);
     const params: Stripe.PaymentIntentCaptureParams = {};
     if (input.amount !== undefined) {
       const currency = input.currency_code ?? (input.data.currency as string | undefined);
@@ -164,7 +156,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   async refundPayment(input: RefundPaymentInput): Promise<PaymentDataOutput> {
-    const id = this.intentId(input.data);
+    const id = intentIdOf(input.data);
     const currency = input.currency_code ?? (input.data.currency as string | undefined);
     if (!currency) throw new TenderError('invalid_data', 'refundPayment needs currency_code (or data.currency).');
     const amount = toStripeAmount(input.amount, currency);
@@ -217,7 +209,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   async updateAccountHolder(input: AccountHolderInput & { data: ProviderData }): Promise<AccountHolderOutput> {
-    const id = this.customerId(input.data);
+    const id = customerIdOf(input.data);
     const { customer } = input.context;
     const updated = await this.calls.call(
       'update Customer',
@@ -231,7 +223,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   async deleteAccountHolder(input: { data: ProviderData; context?: ProviderContext }): Promise<void> {
-    const id = this.customerId(input.data);
+    const id = customerIdOf(input.data);
     try {
       await this.calls.request((options) => this.stripe.customers.del(id, {}, options), { context: input.context });
     } catch (error) {
@@ -244,7 +236,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     account_holder_data: ProviderData;
     context?: ProviderContext;
   }): Promise<PaymentMethodOutput[]> {
-    const id = this.customerId(input.account_holder_data);
+    const id = customerIdOf(input.account_holder_data);
     const list = await this.calls.call('list PaymentMethods', (options) =>
       this.stripe.customers.listPaymentMethods(id, { limit: 100 }, options),
     );
@@ -253,7 +245,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
 
   /** Detaches the method from the Customer; one already detached (or gone) is deleted already. */
   async deletePaymentMethod(input: { account_holder_data: ProviderData; id: string; context?: ProviderContext }): Promise<void> {
-    const customer = this.customerId(input.account_holder_data);
+    const customer = customerIdOf(input.account_holder_data);
     const method = await this.calls.lookup('retrieve PaymentMethod', (options) =>
       this.stripe.paymentMethods.retrieve(input.id, {}, options),
     );
@@ -274,7 +266,7 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
     data?: ProviderData;
     context?: ProviderContext;
   }): Promise<PaymentMethodOutput> {
-    const customer = this.customerId(input.account_holder_data);
+    const customer = customerIdOf(input.account_holder_data);
     const paymentMethod = typeof input.data?.payment_method === 'string' ? input.data.payment_method : undefined;
     const params: Stripe.SetupIntentCreateParams = {
       customer,
@@ -296,32 +288,6 @@ export abstract class StripeProviderBase extends AbstractPaymentProvider<StripeP
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------------
-
-  private paymentMethodParams(): Partial<Stripe.PaymentIntentCreateParams> {
-    if (this.variant.paymentMethodType) return { allowed_payment_method_types: [this.variant.paymentMethodType] };
-    return this.options.automaticPaymentMethods
-      ? { automatic_payment_methods: { enabled: true } }
-      : { allowed_payment_method_types: ['card'] };
-  }
-
-  private intentId(data: ProviderData | undefined): string {
-    const id = data?.id;
-    if (typeof id !== 'string' || !id.startsWith('pi_')) {
-      throw new TenderError(
-        'invalid_data',
-        'Payment data has no Stripe PaymentIntent id (data.id "pi_…"): was initiatePayment called?',
-      );
-    }
-    return id;
-  }
-
-  private customerId(data: ProviderData | undefined): string {
-    const id = data?.id;
-    if (typeof id !== 'string' || !id.startsWith('cus_')) {
-      throw new TenderError('invalid_data', 'Account holder data has no Stripe Customer id (data.id "cus_…").');
-    }
-    return id;
-  }
 
   private async retrieveIntent(id: string): Promise<Intent> {
     return this.calls.call('retrieve PaymentIntent', (options) => this.stripe.paymentIntents.retrieve(id, {}, options));

@@ -1,4 +1,5 @@
-import { StripeProviderBase, type StripeVariantConfig } from './stripe-provider.js';
+import { StripeProviderBase } from './stripe-provider.js';
+import type { StripeVariantConfig } from './variant-config.js';
 
 /**
  * One class per payment method, as in Medusa: registered with id "stripe" they become `pp_stripe_stripe`,
