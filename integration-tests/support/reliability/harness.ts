@@ -301,7 +301,14 @@ export interface Outcome {
   unsettledRows: number;
   /** Event ids a provider had acknowledged but the inbox does not hold. */
   lost: string[];
+  /** Outbox rows of each paid checkout's domain events, by name (written with the changes they describe). */
+  domainEvents: Record<(typeof CHECKOUT_EVENTS)[number], number>;
+  /** Collections without exactly one of each of those events. */
+  eventsWrong: { collection: string; name: string; n: number }[];
 }
+
+/** The domain events every paid, captured and completed checkout has exactly one of. */
+export const CHECKOUT_EVENTS = ['payment.authorized', 'payment.captured', 'cart.completed'] as const;
 
 /** Reads the final state straight from the tables. */
 export async function readOutcome(db: pg.Pool, sessions: CheckoutSession[], sentEventIds: Set<string>): Promise<Outcome> {
@@ -337,7 +344,24 @@ export async function readOutcome(db: pg.Pool, sessions: CheckoutSession[], sent
     inboxRows: stored.size,
     unsettledRows: await count("select count(*)::int as n from webhook_event where status not in ('processed', 'ignored')"),
     lost: [...sentEventIds].filter((id) => !stored.has(id)),
+    ...(await readDomainEvents(db, sessions)),
   };
+}
+
+async function readDomainEvents(
+  db: pg.Pool,
+  sessions: CheckoutSession[],
+): Promise<Pick<Outcome, 'domainEvents' | 'eventsWrong'>> {
+  const { rows } = await db.query<{ collection: string; name: string; n: number }>(
+    `select c.id as collection, e.name, count(o.id)::int as n
+       from unnest($1::text[]) as c(id) cross join unnest($2::text[]) as e(name)
+       left join outbox_event o on o.payment_collection_id = c.id and o.name = e.name
+      group by c.id, e.name`,
+    [sessions.map((s) => s.collectionId), [...CHECKOUT_EVENTS]],
+  );
+  const domainEvents = Object.fromEntries(CHECKOUT_EVENTS.map((name) => [name, 0])) as Outcome['domainEvents'];
+  for (const row of rows) domainEvents[row.name as (typeof CHECKOUT_EVENTS)[number]] += row.n;
+  return { domainEvents, eventsWrong: rows.filter((r) => r.n !== 1) };
 }
 
 export function openPool(url: string): pg.Pool {

@@ -77,6 +77,7 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
       'succeeded captures': outcome.captures,
       orders: outcome.orders,
       lost: outcome.lost.length,
+      ...outcome.domainEvents,
       'set-up seconds': ((setUpDone - started) / 1000).toFixed(1),
       'sending seconds': ((sendDone - setUpDone) / 1000).toFixed(1),
       'settled after (s)': ((settled - setUpDone) / 1000).toFixed(1),
@@ -97,6 +98,8 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
     expect(outcome.captures).toBe(SESSIONS);
     expect(outcome.orders).toBe(SESSIONS);
     expect(outcome.completedCollections).toBe(SESSIONS);
+    // Each change's domain events committed with it: a worker killed after its commit loses none of them.
+    expect(outcome.eventsWrong).toEqual([]);
   }, 420_000);
 
   it(`survives ${KILLS} SIGKILLs of a worker process at random points (${CRASH_SESSIONS} sessions × 5), with the same result`, async () => {
@@ -150,6 +153,7 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
       'succeeded captures': outcome.captures,
       orders: outcome.orders,
       lost: outcome.lost.length,
+      ...outcome.domainEvents,
       seconds: ((Date.now() - started) / 1000).toFixed(1),
     });
 
@@ -168,5 +172,7 @@ describe('reliability: 1,000 sessions × 5 deliveries over HTTP, two worker proc
     expect(outcome.captures).toBe(CRASH_SESSIONS);
     expect(outcome.orders).toBe(CRASH_SESSIONS);
     expect(outcome.completedCollections).toBe(CRASH_SESSIONS);
+    // Each change's domain events committed with it: a worker killed after its commit loses none of them.
+    expect(outcome.eventsWrong).toEqual([]);
   }, 420_000);
 });
