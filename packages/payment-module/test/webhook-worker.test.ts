@@ -59,6 +59,10 @@ async function row(id: string) {
   return r!;
 }
 
+async function outboxRows(dedupeKey: string) {
+  return payments.orm.em.fork().execute<{ name: string }[]>('select name from outbox_event where dedupe_key = ?', [dedupeKey]);
+}
+
 /**
  * A second module on the same database whose in-process worker polls only once a minute: anything that
  * wakes it sooner is the inbox's in-process notify or PostgreSQL LISTEN/NOTIFY.
@@ -206,6 +210,42 @@ describe('the webhook worker', () => {
     const worker = payments.createWorker();
     await worker.drain();
     expect(await row(receipt.webhook_event_id)).toMatchObject({ status: 'processed', attempts: 2 });
+  });
+
+  it("writes the events a run returns with the event's outcome, and keeps them out of the stored result", async () => {
+    const receipt = await store();
+    const key = `cart.completed:${receipt.webhook_event_id}`;
+    behaviour = async () => ({
+      outcome: 'processed',
+      events: [{ name: 'cart.completed', dedupe_key: key, data: { cart_id: 'cart_1' } }],
+    });
+    await payments.createWorker().drain();
+    const [stored] = await payments.orm.em
+      .fork()
+      .execute<{ status: string; result: Record<string, unknown> }[]>('select status, result from webhook_event where id = ?', [
+        receipt.webhook_event_id,
+      ]);
+    expect(stored).toEqual({ status: 'processed', result: { outcome: 'processed' } });
+    const written = await outboxRows(key);
+    expect(written).toEqual([expect.objectContaining({ name: 'cart.completed' })]);
+  });
+
+  it('writes no event of a run whose lease was taken over before its outcome was recorded', async () => {
+    const receipt = await store();
+    const key = `cart.completed:${receipt.webhook_event_id}`;
+    behaviour = async () => {
+      // Another worker takes the event over while this run is still going (its lease ran out).
+      await payments.orm.em
+        .fork()
+        .execute(`update webhook_event set locked_by = 'other-worker' where id = ?`, [receipt.webhook_event_id]);
+      return { outcome: 'processed', events: [{ name: 'cart.completed', dedupe_key: key, data: {} }] };
+    };
+    await payments.createWorker().runOnce();
+    expect((await row(receipt.webhook_event_id)).status).toBe('processing');
+    expect(await outboxRows(key)).toEqual([]);
+    await payments.orm.em
+      .fork()
+      .execute(`update webhook_event set status = 'processed' where id = ?`, [receipt.webhook_event_id]);
   });
 
   it('a live lease is not taken over', async () => {

@@ -8,7 +8,7 @@ import {
 import { runSteps, type Step, StepFailedError } from './step-runner.js';
 import { afterPaymentHookStep } from './steps/after-payment-hook-step.js';
 import { type Authorized, authorizeStep } from './steps/authorize-step.js';
-import { completeCartIfPaid } from './steps/complete-cart.js';
+import { type CartStep, completeCartIfPaid } from './steps/complete-cart.js';
 import { type CaptureRecord, recordCaptureStep } from './steps/record-capture-step.js';
 import { recordRefundStep } from './steps/record-refund-step.js';
 import { STATUS_FOR_ACTION, sessionStatusStep } from './steps/session-status-step.js';
@@ -108,11 +108,12 @@ export function processPaymentWorkflow(deps: WorkflowDependencies) {
       collectionId ??= authorized!.payment.payment_collection_id;
       // The status the authorization committed says enough unless something changed the collection since.
       const known = !deps.afterPaymentHook && (capture?.recorded ?? '0') === '0' ? authorized?.collection_status : undefined;
-      const cart = authorizes
+      const cart: CartStep = authorizes
         ? await completeCartIfPaid(deps, collectionId, known)
         : { collection_status: (await deps.paymentModuleService.retrievePaymentCollection(collectionId)).status };
-      // The authorization stands (and its paid cart is completed); the capture the gateway has not confirmed yet waits.
-      if (capture?.unconfirmed) return contradicted(deps, input, capture.unconfirmed, base);
+      // The authorization stands (and its paid cart is completed, whose event goes with the outcome); the capture
+      // the gateway has not confirmed yet waits.
+      if (capture?.unconfirmed) return { ...contradicted(deps, input, capture.unconfirmed, base), events: cart.events };
       return {
         outcome: 'processed',
         ...base,

@@ -1,5 +1,11 @@
 import type { PaymentAction } from '@tender/core';
-import type { AfterPaymentHook, PaymentDTO, PaymentWebhookInput, WorkflowDependencies } from '@tender/payment-module';
+import type {
+  AfterPaymentHook,
+  NewDomainEvent,
+  PaymentDTO,
+  PaymentWebhookInput,
+  WorkflowDependencies,
+} from '@tender/payment-module';
 
 /** The event a run applies (an inbox row is one). */
 export type ProcessPaymentInput = PaymentWebhookInput;
@@ -14,6 +20,8 @@ export interface ProcessPaymentResult {
   payment_collection_id?: string;
   collection_status?: string;
   order_id?: string;
+  /** The cart's `cart.completed`, which the worker writes with this event's outcome. */
+  events?: NewDomainEvent[];
   [key: string]: unknown;
 }
 

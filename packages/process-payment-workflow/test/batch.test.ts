@@ -2,15 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { normalizeAmount, type PaymentAction, TenderError } from '@tender/core';
 import type { DomainEvent, WorkflowDependencies } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
-import {
-  type ProcessPaymentInput,
-  type ProcessPaymentResult,
-  processPaymentWorkflow,
-  StepFailedError,
-} from '@tender/process-payment-workflow';
+import { type ProcessPaymentInput, type ProcessPaymentResult, StepFailedError } from '@tender/process-payment-workflow';
 import { createSystemWebhook, UnreachableGatewayProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
-import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
+import {
+  COUNTING,
+  CountingProvider,
+  checkout as newCheckout,
+  startWorkflowModule,
+  workflowAsTheWorkerRunsIt,
+} from './support/workflow-fixture.js';
 
 const FAILING = 'pp_failing_default';
 const SECRET = 'whsec_prepare_test_secret';
@@ -62,7 +63,7 @@ function input(
 
 /** What a test swaps in for its own runs (a hook); reset by the test that sets it. */
 let overrides: Partial<WorkflowDependencies> = {};
-const configuredWorkflow = () => processPaymentWorkflow({ ...payments.workflowDependencies, ...overrides });
+const configuredWorkflow = () => workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, ...overrides });
 
 /** What the worker does with a claimed batch: every input run at the same moment. */
 async function runTogether(inputs: ProcessPaymentInput[]) {

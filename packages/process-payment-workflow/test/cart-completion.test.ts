@@ -2,10 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { CartPort } from '@tender/core';
 import type { DomainEvent } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
-import { processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
-import { checkout, startWorkflowModule } from './support/workflow-fixture.js';
+import { checkout, startWorkflowModule, workflowAsTheWorkerRunsIt } from './support/workflow-fixture.js';
 
 /** The reference cart, counting its batch calls. */
 class CountingCartStore extends PostgresCartStore {
@@ -48,7 +47,7 @@ function useCart(port: CartPort) {
 
 let seq = 0;
 const captured = (session_id: string) =>
-  processPaymentWorkflow({ ...payments.workflowDependencies, cartPort }).run({
+  workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, cartPort }).run({
     input: {
       action: 'captured',
       provider_id: 'pp_system_default',

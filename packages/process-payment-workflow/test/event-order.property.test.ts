@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PaymentAction, PaymentDataInput } from '@tender/core';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
-import { type ProcessPaymentInput, processPaymentWorkflow } from '@tender/process-payment-workflow';
+import type { ProcessPaymentInput } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import type { PostgresCartStore } from '@tender/reference-cart';
 import fc from 'fast-check';
-import { checkout, startWorkflowModule } from './support/workflow-fixture.js';
+import { checkout, startWorkflowModule, workflowAsTheWorkerRunsIt } from './support/workflow-fixture.js';
 
 // Whatever order and however often one session's events arrive, the amounts and statuses recorded are the
 // same: for a gateway with no status call (the webhooks' amounts decide) and for one whose status decides.
@@ -58,7 +58,7 @@ const deliveries = fc.tuple(...EVENTS.map(() => fc.integer({ min: 1, max: 3 })))
 
 async function finalState(provider: string, events: typeof EVENTS) {
   const { collection, session, cart } = await checkout(payments, carts, '50.00', { provider });
-  const workflow = processPaymentWorkflow(payments.workflowDependencies);
+  const workflow = workflowAsTheWorkerRunsIt(payments.workflowDependencies);
   for (const event of events) {
     const input: ProcessPaymentInput = {
       action: event.action,

@@ -2,10 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { PaymentAction } from '@tender/core';
 import type { DomainEvent, WorkflowDependencies } from '@tender/payment-module';
 import type { TestPaymentModule } from '@tender/payment-module/testing';
-import { type ProcessPaymentInput, processPaymentWorkflow, StepFailedError } from '@tender/process-payment-workflow';
+import { type ProcessPaymentInput, StepFailedError } from '@tender/process-payment-workflow';
 import { CallbackOnlyProvider } from '@tender/provider-system/testing';
 import type { PostgresCartStore } from '@tender/reference-cart';
-import { COUNTING, CountingProvider, checkout as newCheckout, startWorkflowModule } from './support/workflow-fixture.js';
+import {
+  COUNTING,
+  CountingProvider,
+  checkout as newCheckout,
+  startWorkflowModule,
+  workflowAsTheWorkerRunsIt,
+} from './support/workflow-fixture.js';
 
 let payments: TestPaymentModule;
 let carts: PostgresCartStore;
@@ -32,7 +38,7 @@ beforeEach(async () => {
 
 /** What a test swaps in for its own runs (a failing cart, a hook); reset by the test that sets it. */
 let overrides: Partial<WorkflowDependencies> = {};
-const workflow = () => processPaymentWorkflow({ ...payments.workflowDependencies, ...overrides });
+const workflow = () => workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, ...overrides });
 
 let eventSeq = 0;
 function run(action: PaymentAction, session_id: string | undefined, amount = '25.00', extra: Partial<ProcessPaymentInput> = {}) {

@@ -17,6 +17,20 @@ export interface OutboxChange {
   params: unknown[];
 }
 
+/** One event's parameters in `insertOutboxEventsSql`'s order (`ord`: its place in the statement). */
+function eventParams(event: NewDomainEvent, id: string, ord: number): unknown[] {
+  return [
+    id,
+    event.name,
+    event.schema_version ?? 1,
+    event.tenant ?? null,
+    collectionOf(event),
+    JSON.stringify(event.data),
+    event.dedupe_key ?? null,
+    ord,
+  ];
+}
+
 /** Inserts `events` under the given `ids`, after `change`; resolves with the ids written (a repeated dedupe key is not). */
 async function insertEvents(
   em: SqlExecutor,
@@ -28,18 +42,11 @@ async function insertEvents(
     if (change) await em.execute(changeOnlySql(change.ctes), change.params, 'run');
     return new Set();
   }
-  const eventParams = events.flatMap((event, i) => [
-    ids[i],
-    event.name,
-    event.schema_version ?? 1,
-    event.tenant ?? null,
-    collectionOf(event),
-    JSON.stringify(event.data),
-    event.dedupe_key ?? null,
-    i,
-  ]);
-  const params = change ? [...change.params, ...eventParams] : eventParams;
-  const [row] = await em.execute<{ ids: string[] | null }[]>(insertOutboxEventsSql(events.length, change?.ctes), params);
+  const params = events.flatMap((event, i) => eventParams(event, ids[i]!, i));
+  const [row] = await em.execute<{ ids: string[] | null }[]>(
+    insertOutboxEventsSql(events.length, change?.ctes),
+    change ? [...change.params, ...params] : params,
+  );
   return new Set(row?.ids ?? []);
 }
 
@@ -59,6 +66,32 @@ export async function writeOutboxEvents(
   const ids = newIds(events);
   const written = await insertEvents(em, events, ids, change);
   return ids.filter((id) => written.has(id));
+}
+
+/** An event caused by one row a change records (a webhook event's outcome): written only if that row is. */
+export interface CausedEvent {
+  cause: string;
+  event: NewDomainEvent;
+}
+
+/**
+ * Runs `change`, whose CTE named `recorded` returns the `id`s it recorded, and appends in the same statement
+ * the events whose cause is among them: a change made outside Tender's transactions (the host's order)
+ * commits its event with the next write that records it. Resolves with the ids recorded.
+ */
+export async function writeRecordedWithEvents(
+  em: SqlExecutor,
+  change: OutboxChange,
+  recorded: string,
+  events: readonly CausedEvent[],
+): Promise<Set<string>> {
+  const ids = events.map(() => generateId(IdPrefix.outboxEvent));
+  const params = events.flatMap(({ cause, event }, i) => [...eventParams(event, ids[i]!, i), cause]);
+  const [row] = await em.execute<{ recorded: string[] | null }[]>(insertOutboxEventsSql(events.length, change.ctes, recorded), [
+    ...change.params,
+    ...params,
+  ]);
+  return new Set(row?.recorded ?? []);
 }
 
 /**

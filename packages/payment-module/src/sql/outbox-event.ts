@@ -14,8 +14,12 @@ const OPEN = `('pending', 'processing', 'failed')`;
  * Appends `count` events in order (`seq` follows it) and NOTIFYs at commit, after `change` (data-modifying CTEs
  * `name as (update …)`, whose parameters come first); per event: id, name, schema version, tenant (default: the
  * collection's), collection, payload, dedupe key, ordinal; returns `ids`, those written (a repeated dedupe key is not).
+ * With `recorded`, the name of a CTE of `change` that returns `id`s, each event has one more parameter, its
+ * cause: it is written only if its cause is among those ids, which the statement returns as `recorded`.
  */
-export function insertOutboxEventsSql(count: number, change?: string): string {
+export function insertOutboxEventsSql(count: number, change?: string, recorded?: string): string {
+  const columns = `id, name, schema_version, tenant, collection, payload, dedupe_key, ord${recorded ? ', cause' : ''}`;
+  const row = `(?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::text, ?::int${recorded ? ', ?::text' : ''})`;
   return `
 with ${
     change
@@ -25,14 +29,20 @@ with ${
   }written as (
   insert into outbox_event (id, name, schema_version, tenant, payment_collection_id, payload, dedupe_key)
   select v.id, v.name, v.schema_version, coalesce(v.tenant, c.tenant, 'default'), v.collection, v.payload, v.dedupe_key
-    from (values ${placeholders(count, '(?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::text, ?::int)')})
-         as v(id, name, schema_version, tenant, collection, payload, dedupe_key, ord)
-    left join payment_collection c on c.id = v.collection
+    from (values ${placeholders(count, row)}) as v(${columns})
+    left join payment_collection c on c.id = v.collection${
+      recorded
+        ? `
+   where v.cause in (select id from ${recorded})`
+        : ''
+    }
    order by v.ord
   on conflict (dedupe_key) do nothing
   returning id
 )
-select w.ids, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', '')::text end as notified
+select w.ids, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', '')::text end as notified${
+    recorded ? `, (select array_agg(id) from ${recorded}) as recorded` : ''
+  }
   from (select array_agg(id) as ids from written) w`;
 }
 

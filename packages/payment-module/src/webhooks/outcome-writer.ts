@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../concurrency/group-commit.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
-import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { writeRecordedWithEvents } from '../outbox/write-outbox-events.js';
 import { recordOutcomesSql } from '../sql/webhook-event.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
@@ -15,13 +15,16 @@ export interface EventOutcome {
   error: string | null;
   /** Until the next attempt, for `failed`. */
   delayMs: number;
-  /** Domain events the outcome causes (webhook.dead), written in its transaction if it is recorded. */
+  /**
+   * Domain events the outcome causes, written by its statement if it is recorded: `webhook.dead`, and those the
+   * processing returned (the order the host's cart port committed, which no transaction of the module holds).
+   */
   events?: NewDomainEvent[];
 }
 
 /**
- * Records outcomes of inbox rows, the outcomes of concurrently processed events in one statement
- * (group commit). Resolves with whether the row was still this worker's to record.
+ * Records outcomes of webhook events, and the domain events they cause, the outcomes of concurrently processed
+ * events in one statement (group commit). Resolves with whether the row was still this worker's to record.
  */
 export class OutcomeWriter {
   private readonly group: GroupCommit<EventOutcome, boolean>;
@@ -36,18 +39,18 @@ export class OutcomeWriter {
         o.error,
         o.delayMs,
       ]);
-      const withEvents = outcomes.some((o) => o.events?.length);
-      // Only an outcome with events (rare: a dead event) costs a transaction; the rest is one statement.
-      const recorded = withEvents
-        ? await preparedSqlFor(orm).transaction(async (em) => {
-            const ids = await this.update(em, outcomes, params);
-            await writeOutboxEvents(
-              em,
-              outcomes.flatMap((o) => (ids.has(o.id) ? (o.events ?? []) : [])),
-            );
-            return ids;
-          })
-        : await this.update(preparedSqlFor(orm), outcomes, params);
+      const events = outcomes.flatMap((o) => (o.events ?? []).map((event) => ({ cause: o.id, event })));
+      // The outcomes and their events in one statement: an event is written only if its outcome is recorded.
+      const db = preparedSqlFor(orm);
+      const recorded =
+        events.length > 0
+          ? await writeRecordedWithEvents(
+              db,
+              { ctes: `recorded as (${recordOutcomesSql(outcomes.length)})`, params },
+              'recorded',
+              events,
+            )
+          : await this.update(db, outcomes, params);
       return outcomes.map((o) => recorded.has(o.id));
     });
   }

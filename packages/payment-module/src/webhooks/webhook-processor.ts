@@ -1,5 +1,6 @@
 // The contract between the worker and what processes its claimed webhook events (the workflow).
 import type { PaymentAction, WebhookActionData } from '@tender/core';
+import type { NewDomainEvent } from '../events/event-bus.js';
 
 /** A webhook event as the worker hands it to the processor, once claimed. */
 export interface ClaimedWebhookEvent {
@@ -20,6 +21,13 @@ export interface ProcessingResult {
    */
   outcome: 'processed' | 'ignored' | 'rejected';
   reason?: string;
+  /**
+   * Domain events of a change the processing made outside the module's transactions (the order a host's
+   * cart port commits): the worker writes them with the event's outcome, in its statement, and only if it
+   * still holds the event. A retry returns them again; a `dedupe_key` makes them one event whichever try
+   * writes them. They are not kept in the stored result.
+   */
+  events?: NewDomainEvent[];
   [key: string]: unknown;
 }
 

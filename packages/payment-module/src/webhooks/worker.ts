@@ -208,8 +208,8 @@ export class WebhookWorker {
       action: event.action,
     };
     try {
-      const result = await this.processor.process(event);
-      await this.finish(event, result.outcome, { result });
+      const { events, ...result } = await this.processor.process(event);
+      await this.finish(event, result.outcome, { result, events });
       this.metrics.increment(result.outcome === 'rejected' ? 'contradicted' : result.outcome);
       if (result.foreign) this.metrics.increment('foreign');
       this.logger.info(

@@ -1,5 +1,5 @@
 import { type CartCompletion, type CartPort, compareAmounts } from '@tender/core';
-import { PaymentEvents } from '@tender/payment-module';
+import { type NewDomainEvent, PaymentEvents } from '@tender/payment-module';
 import type { WorkflowDependencies } from '../types.js';
 import { completeCartTogether, completesCartsTogether } from './cart-completions.js';
 
@@ -15,6 +15,14 @@ function paidInFull(collection: { status: string; amount?: string; authorized_am
   return compareAmounts(collection.authorized_amount, collection.amount) >= 0;
 }
 
+/** What the cart step came to; `events` (the cart's `cart.completed`) are for the worker to write with the outcome. */
+export interface CartStep {
+  collection_status: string;
+  order_id?: string;
+  completed_now?: boolean;
+  events?: NewDomainEvent[];
+}
+
 /**
  * Completes the collection's cart once it is paid in full (`knownStatus`: the status the payment steps just
  * committed, which saves reading it again when it says enough). Runs after the payment steps have committed
@@ -25,7 +33,7 @@ export async function completeCartIfPaid(
   deps: WorkflowDependencies,
   paymentCollectionId: string,
   knownStatus?: string,
-): Promise<{ order_id?: string; collection_status: string; completed_now: boolean }> {
+): Promise<CartStep> {
   const collection =
     knownStatus && !MAYBE_PAID_IN_FULL.has(knownStatus)
       ? { status: knownStatus }
@@ -36,17 +44,17 @@ export async function completeCartIfPaid(
   const completion = await completeCartOf(deps.cartPort, paymentCollectionId);
   if (!completion) return { collection_status: collection.status, completed_now: false };
   const { cart_id, order_id, created } = completion;
-  // The order is committed by the host's cart port, in a transaction Tender cannot join, so the event is
-  // written right after it. A crash in between leaves the inbox event unprocessed: its retry finds the cart
-  // completed (created: false) and writes the event then. The dedupe key makes it one event per cart
-  // whichever try, or whichever racing completion, writes it.
-  await deps.outbox.write({
+  // The order is committed by the host's cart port, in a transaction Tender cannot join, so its event goes
+  // with the webhook event's outcome, in the worker's statement that records it. A crash in between leaves
+  // the webhook event unprocessed: its retry finds the cart completed (created: false) and returns the event
+  // again. The dedupe key makes it one event per cart whichever try, or whichever racing completion, writes it.
+  const event: NewDomainEvent = {
     name: PaymentEvents.CART_COMPLETED,
     payment_collection_id: paymentCollectionId,
     dedupe_key: `${PaymentEvents.CART_COMPLETED}:${cart_id}`,
     data: { cart_id, order_id, payment_collection_id: paymentCollectionId },
-  });
-  return { order_id, collection_status: collection.status, completed_now: created };
+  };
+  return { order_id, collection_status: collection.status, completed_now: created, events: [event] };
 }
 
 /** The collection's cart completed (null: it has none), with the port's batch call when it has one. */

@@ -1,7 +1,7 @@
 import type { CapturePaymentInput, PaymentDataInput, RefundPaymentInput } from '@tender/core';
-import type { ProviderRegistration } from '@tender/payment-module';
+import type { ProviderRegistration, WorkflowDependencies } from '@tender/payment-module';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
-import { processPaymentWorkflow } from '@tender/process-payment-workflow';
+import { type ProcessPaymentInput, type ProcessPaymentResult, processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
 
@@ -67,4 +67,20 @@ export async function checkout(
   });
   const cart = await carts.createCart(collection.id);
   return { collection, session, cart };
+}
+
+/**
+ * The workflow run as the module's worker runs it, for tests that call `run` themselves: the domain events a
+ * run returns (its cart's `cart.completed`) are written once it ends, as the worker writes them with the
+ * event's outcome.
+ */
+export function workflowAsTheWorkerRunsIt(deps: WorkflowDependencies) {
+  const workflow = processPaymentWorkflow(deps);
+  return {
+    async run(args: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
+      const result = await workflow.run(args);
+      if (result.events?.length) await deps.outbox.write(result.events);
+      return result;
+    },
+  };
 }
