@@ -112,6 +112,7 @@ describe('reliability: PostgreSQL restarted during a run', () => {
       'succeeded captures': outcome.captures,
       orders: outcome.orders,
       lost: outcome.lost.length,
+      ...outcome.domainEvents,
       seconds: ((Date.now() - started) / 1000).toFixed(1),
     });
 
@@ -132,5 +133,6 @@ describe('reliability: PostgreSQL restarted during a run', () => {
     expect(outcome.captures).toBe(SESSIONS);
     expect(outcome.orders).toBe(SESSIONS);
     expect(outcome.completedCollections).toBe(SESSIONS);
+    expect(outcome.eventsWrong).toEqual([]);
   }, 240_000);
 });
