@@ -8,23 +8,12 @@ import { planEachCall } from '../database/prepared-sql.js';
 const INSERT_COLUMNS =
   'id, tenant, provider_id, event_id, event_type, action, data, method, raw_body, headers, query, status, processed_at';
 
-/**
- * Inserts `count` inbox rows, skipping any already stored (dedup key); 13 parameters a row, as INSERT_COLUMNS;
- * returns id, status of each new one. With `notify`, two more parameters (the channel, the payload): the same
- * statement NOTIFYs when a new row is pending, so the notification goes at the rows' commit and costs no
- * statement of its own (the uncorrelated subquery runs once).
- */
-export function insertWebhookEventsSql(count: number, notify: boolean): string {
-  const insert = `insert into webhook_event (${INSERT_COLUMNS})
+/** Inserts `count` inbox rows, skipping any already stored (dedup key); 13 parameters a row, as INSERT_COLUMNS; returns id, status of each new one. */
+export function insertWebhookEventsSql(count: number): string {
+  return `insert into webhook_event (${INSERT_COLUMNS})
        values ${placeholders(count, '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')}
        on conflict (tenant, provider_id, event_id) do nothing
        returning id, status`;
-  if (!notify) return insert;
-  return `with inserted as (
-  ${insert}
-)
-select id, status, (select pg_notify(?, ?) where exists (select 1 from inserted where status = 'pending')) is not null as notified
-  from inserted`;
 }
 
 /** The ids of `count` stored events by their dedup key; parameters: tenant, provider id, event id for each. */
@@ -32,6 +21,9 @@ export function existingEventsSql(count: number): string {
   return `select id, tenant, provider_id, event_id from webhook_event
            where (tenant, provider_id, event_id) in (${placeholders(count, '(?, ?, ?)')})`;
 }
+
+/** Wakes the workers listening for new inbox rows; parameters: the channel, the payload. */
+export const NOTIFY_INBOX_SQL = 'select pg_notify(?, ?)';
 
 // Each status is read apart, oldest first along `webhook_event_due`, so a claim reads about a batch of rows
 // however many are waiting (one scan for all three statuses sorted the whole backlog on every claim).

@@ -5,7 +5,7 @@ import { isConnectionError } from '../database/connection-errors.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
-import { existingEventsSql, insertWebhookEventsSql } from '../sql/webhook-event.js';
+import { existingEventsSql, insertWebhookEventsSql, NOTIFY_INBOX_SQL } from '../sql/webhook-event.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
 import { storableJson, storableText } from './storable-values.js';
 
@@ -61,6 +61,9 @@ export class InboxWriter {
   statements = 0;
   private readonly group: GroupCommit<NewWebhookEvent, Outcome>;
   private closed = false;
+  private announcing: Promise<void> | undefined;
+  /** Rows committed while a notification was in flight: one more goes once it is done. */
+  private announceAgain = false;
   private readonly orm: MikroORM;
   private readonly logger: Logger;
   private readonly channel: string;
@@ -86,6 +89,39 @@ export class InboxWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.group.flushed();
+    while (this.announcing) await this.announcing;
+  }
+
+  /**
+   * Wakes worker processes listening on the inbox channel. A separate statement after the rows have
+   * committed, and not awaited by the callers: a failing NOTIFY (its queue full, say) must not cost a
+   * stored webhook its 2xx. Workers then find the rows at their next poll. One notification at a time: rows
+   * committed while one is in flight are announced by a single next one, sent after it (so after their
+   * commit); a listener claims every due row when woken, so one notification covers them all. Not in the
+   * insert's own statement: a transaction that NOTIFYs holds PostgreSQL's notify lock from its commit until
+   * the commit is flushed, so every notifying commit of the cluster (the payment writes' outbox rows among
+   * them) would wait behind the inbox's fsyncs.
+   */
+  private announce(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = preparedSqlFor(this.orm)
+      .execute(NOTIFY_INBOX_SQL, [this.channel, this.sender])
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.logger.warn({ err: error }, 'could not notify workers; they will find the events by polling');
+        },
+      )
+      .finally(() => {
+        this.announcing = undefined;
+        if (this.announceAgain) {
+          this.announceAgain = false;
+          this.announce();
+        }
+      });
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
@@ -122,8 +158,8 @@ export class InboxWriter {
   }
 
   /**
-   * One statement inserts the rows (and, when one of them is pending, wakes the workers: see `insert`); rows
-   * already stored get their ids from one follow-up select. Fills
+   * One statement inserts the rows (a new pending row among them then wakes the workers, see `announce`);
+   * rows already stored get their ids from one follow-up select. Fills
    * `outcomes` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
    */
   private async store(rows: NewWebhookEvent[], outcomes: (Outcome | undefined)[]): Promise<void> {
@@ -156,8 +192,10 @@ export class InboxWriter {
         row.status === 'ignored' ? new Date() : null,
       );
     }
+    this.statements++;
     const db = preparedSqlFor(this.orm);
-    const returned = await this.insert(db, groups.length, params);
+    const returned = await db.execute<{ id: string; status: string }[]>(insertWebhookEventsSql(groups.length), params);
+    if (returned.some((r) => r.status === 'pending')) this.announce();
     const inserted = new Set(returned.map((r) => r.id));
     const stored: number[][] = [];
     for (const [g, group] of groups.entries()) {
@@ -177,24 +215,6 @@ export class InboxWriter {
       else for (const i of group) outcomes[i] = { ok: true, result: { id, inserted: false } };
     }
     if (missing) throw new Error(`Inbox event ${missing.eventId} conflicted on insert but was not found.`);
-  }
-
-  /**
-   * The insert NOTIFYs the listening workers in the same statement, so the notification is sent at the rows'
-   * commit. Waking them is best effort: on an error the notification can raise (an invalid channel, or its
-   * queue full: SQLSTATE 22023 or 54000), the rows are stored again without it and keep their 2xx; workers
-   * find them at their next poll. Should that insert fail too, the rows were the cause, and its error stands.
-   */
-  private async insert(db: SqlExecutor, count: number, params: unknown[]): Promise<{ id: string; status: string }[]> {
-    this.statements++;
-    try {
-      return await db.execute(insertWebhookEventsSql(count, true), [...params, this.channel, this.sender]);
-    } catch (error) {
-      if (!hasSqlState(error, '22023') && !hasSqlState(error, '54000')) throw error;
-      this.logger.warn({ err: error }, 'could not notify workers; they will find the events by polling');
-      this.statements++;
-      return db.execute(insertWebhookEventsSql(count, false), params);
-    }
   }
 
   private async existingIds(db: SqlExecutor, rows: NewWebhookEvent[]): Promise<Map<string, string>> {
