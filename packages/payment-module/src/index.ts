@@ -20,7 +20,7 @@ export { checkPaymentModuleOptions, paymentModuleOptionsSchema, postgresUrlProbl
 export { startWorker, type WorkerProcess } from './module/start-worker.js';
 export type { RelayOptions } from './outbox/relay.js';
 export type { OutboxOptions } from './outbox/start-outbox.js';
-export { OutboxWriter, writeOutboxEvents } from './outbox/write-outbox-events.js';
+export { writeOutboxEvents } from './outbox/write-outbox-events.js';
 export * from './providers/registry.js';
 export type * from './services/account-holders.js';
 export type * from './services/authorization.js';

@@ -55,7 +55,7 @@ async function findSession(deps: WorkflowDependencies, id: string): Promise<Paym
  * session, so retries, duplicates, reordering and a racing storefront converge on one payment, one capture
  * and one order. Runs of the same moment (a worker's batch) share their commits inside the service.
  *
- * `deps` is what `createPaymentModule` hands it (its service, outbox, logger, and the `cart` and
+ * `deps` is what `createPaymentModule` hands it (its service, logger, and the `cart` and
  * `afterPaymentHook` options); a test may call it with its own.
  */
 export function processPaymentWorkflow(deps: WorkflowDependencies) {

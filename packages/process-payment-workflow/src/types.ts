@@ -25,7 +25,7 @@ export interface ProcessPaymentResult {
   [key: string]: unknown;
 }
 
-/** What the module hands the workflow: its service, outbox and logger, and the `cart` and `afterPaymentHook` options. */
+/** What the module hands the workflow: its service and logger, and the `cart` and `afterPaymentHook` options. */
 export type { AfterPaymentHook, WorkflowDependencies };
 
 /** What the payment steps of one run share: the event, its session's id, and the payment once a step has it. */

@@ -63,7 +63,7 @@ function input(
 
 /** What a test swaps in for its own runs (a hook); reset by the test that sets it. */
 let overrides: Partial<WorkflowDependencies> = {};
-const configuredWorkflow = () => workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, ...overrides });
+const configuredWorkflow = () => workflowAsTheWorkerRunsIt(payments, overrides);
 
 /** What the worker does with a claimed batch: every input run at the same moment. */
 async function runTogether(inputs: ProcessPaymentInput[]) {

@@ -47,7 +47,7 @@ function useCart(port: CartPort) {
 
 let seq = 0;
 const captured = (session_id: string) =>
-  workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, cartPort }).run({
+  workflowAsTheWorkerRunsIt(payments, { cartPort }).run({
     input: {
       action: 'captured',
       provider_id: 'pp_system_default',

@@ -58,7 +58,7 @@ const deliveries = fc.tuple(...EVENTS.map(() => fc.integer({ min: 1, max: 3 })))
 
 async function finalState(provider: string, events: typeof EVENTS) {
   const { collection, session, cart } = await checkout(payments, carts, '50.00', { provider });
-  const workflow = workflowAsTheWorkerRunsIt(payments.workflowDependencies);
+  const workflow = workflowAsTheWorkerRunsIt(payments);
   for (const event of events) {
     const input: ProcessPaymentInput = {
       action: event.action,

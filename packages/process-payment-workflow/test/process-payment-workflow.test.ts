@@ -38,7 +38,7 @@ beforeEach(async () => {
 
 /** What a test swaps in for its own runs (a failing cart, a hook); reset by the test that sets it. */
 let overrides: Partial<WorkflowDependencies> = {};
-const workflow = () => workflowAsTheWorkerRunsIt({ ...payments.workflowDependencies, ...overrides });
+const workflow = () => workflowAsTheWorkerRunsIt(payments, overrides);
 
 let eventSeq = 0;
 function run(action: PaymentAction, session_id: string | undefined, amount = '25.00', extra: Partial<ProcessPaymentInput> = {}) {

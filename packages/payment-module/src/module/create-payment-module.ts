@@ -7,7 +7,6 @@ import type { DomainEventsApi } from '../events/domain-events-api.js';
 import { generateId } from '../ids.js';
 import { createLogger, type Logger } from '../logger.js';
 import { startOutbox } from '../outbox/start-outbox.js';
-import { OutboxWriter } from '../outbox/write-outbox-events.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
@@ -73,8 +72,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     throw error;
   }
 
-  const outboxWriter = new OutboxWriter(orm);
-  const ctx: ServiceContext = { orm, registry, events: outboxWriter, logger };
+  const ctx: ServiceContext = { orm, registry, logger };
   const service = new PaymentModuleService(ctx);
   const tenants = new TenantConfigStore(ctx, keyring);
   registry.setTenantOptionsLoader((tenant, providerId) => tenants.optionsFor(tenant, providerId));
@@ -85,7 +83,6 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
 
   const workflowDependencies: WorkflowDependencies = {
     paymentModuleService: service,
-    outbox: outboxWriter,
     logger,
     cartPort: options.cart ?? null,
     afterPaymentHook: options.afterPaymentHook ?? null,

@@ -2,7 +2,6 @@ import type { CartPort, PaymentAction, WebhookActionData } from '@tender/core';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { OutboxOptions } from '../outbox/start-outbox.js';
-import type { OutboxWriter } from '../outbox/write-outbox-events.js';
 import type { ProviderRegistration } from '../providers/registry.js';
 import type { PaymentDTO, PaymentSessionDTO } from '../services/dto.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
@@ -37,11 +36,13 @@ export type AfterPaymentHook = (args: {
   payment: PaymentDTO;
 }) => Promise<void>;
 
-/** What the module hands the workflow, once, when it starts: plain values, no container. */
+/**
+ * What the module hands the workflow, once, when it starts: plain values, no container. A run's own domain
+ * events (a change made outside the service, such as the host's order) go in its result's `events`, which the
+ * worker writes with the event's outcome.
+ */
 export interface WorkflowDependencies {
   paymentModuleService: PaymentModuleService;
-  /** Writes domain events in the transaction of the change they describe (the outbox). */
-  outbox: OutboxWriter;
   logger: Logger;
   /** The `cart` option, or null. */
   cartPort: CartPort | null;

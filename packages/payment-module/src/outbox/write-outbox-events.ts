@@ -1,6 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { GroupCommit } from '../concurrency/group-commit.js';
-import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
+import type { SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
 import { generateId, IdPrefix } from '../ids.js';
 import { changeOnlySql, insertOutboxEventsSql } from '../sql/outbox-event.js';
@@ -50,8 +48,6 @@ async function insertEvents(
   return new Set(row?.ids ?? []);
 }
 
-const newIds = (events: readonly NewDomainEvent[]) => events.map(() => generateId(IdPrefix.outboxEvent));
-
 /**
  * Appends `events` to the outbox inside `em`'s transaction, in one statement: they commit, or vanish, with
  * the change they describe. Call it where that change is written (under the collection's lock, so `seq`
@@ -63,7 +59,7 @@ export async function writeOutboxEvents(
   events: readonly NewDomainEvent[],
   change?: OutboxChange,
 ): Promise<string[]> {
-  const ids = newIds(events);
+  const ids = events.map(() => generateId(IdPrefix.outboxEvent));
   const written = await insertEvents(em, events, ids, change);
   return ids.filter((id) => written.has(id));
 }
@@ -92,26 +88,4 @@ export async function writeRecordedWithEvents(
     ...params,
   ]);
   return new Set(row?.recorded ?? []);
-}
-
-/**
- * Appends events in a transaction of their own: for a change the host's code committed (the cart port's
- * order), where Tender has no transaction to share. A crash between the host's commit and this one loses
- * the row unless the caller writes it again on its retry (with a `dedupe_key`, so the retry adds no second).
- * Concurrent callers share one statement and one commit (group commit).
- */
-export class OutboxWriter {
-  private readonly group: GroupCommit<readonly NewDomainEvent[], string[]>;
-
-  constructor(orm: MikroORM) {
-    this.group = new GroupCommit(async (batches) => {
-      const ids = batches.map(newIds);
-      const written = await insertEvents(preparedSqlFor(orm), batches.flat(), ids.flat());
-      return ids.map((batch) => batch.filter((id) => written.has(id)));
-    });
-  }
-
-  write(events: NewDomainEvent | readonly NewDomainEvent[]): Promise<string[]> {
-    return this.group.submit(Array.isArray(events) ? events : [events as NewDomainEvent]);
-  }
 }

@@ -1,6 +1,6 @@
 import type { CapturePaymentInput, PaymentDataInput, RefundPaymentInput } from '@tender/core';
 import type { ProviderRegistration, WorkflowDependencies } from '@tender/payment-module';
-import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { createTestPaymentModule, type TestPaymentModule, writeEvents } from '@tender/payment-module/testing';
 import { type ProcessPaymentInput, type ProcessPaymentResult, processPaymentWorkflow } from '@tender/process-payment-workflow';
 import { SystemPaymentProvider } from '@tender/provider-system';
 import { PostgresCartStore } from '@tender/reference-cart';
@@ -74,12 +74,12 @@ export async function checkout(
  * run returns (its cart's `cart.completed`) are written once it ends, as the worker writes them with the
  * event's outcome.
  */
-export function workflowAsTheWorkerRunsIt(deps: WorkflowDependencies) {
-  const workflow = processPaymentWorkflow(deps);
+export function workflowAsTheWorkerRunsIt(payments: TestPaymentModule, overrides: Partial<WorkflowDependencies> = {}) {
+  const workflow = processPaymentWorkflow({ ...payments.workflowDependencies, ...overrides });
   return {
     async run(args: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
       const result = await workflow.run(args);
-      if (result.events?.length) await deps.outbox.write(result.events);
+      if (result.events?.length) await writeEvents(payments, result.events);
       return result;
     },
   };
