@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
-import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
 import type { DomainEventsApi } from '../events/domain-events-api.js';
@@ -105,10 +104,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const inboxWriter = new InboxWriter({ orm, logger, sender });
   const inbox = new WebhookInbox({ ctx, service, metrics, tenants, writer: inboxWriter, onStored: notify });
   const webhooks = new WebhookEventsApi(ctx, notify);
-  const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> =>
-    inbox.receiveWebhook(webhook).catch((error: unknown) => {
-      throw unavailableIfDisconnected(error);
-    });
+  const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> => inbox.receiveWebhook(webhook);
   service.attachEventPipeline({
     receive: receiveWebhook,
     worker: eventApplier(

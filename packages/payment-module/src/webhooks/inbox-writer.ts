@@ -54,7 +54,7 @@ export interface InboxWriterSetup {
  * Stores inbox rows by group commit: a lone webhook's row is inserted at once, and the rows of webhooks
  * that arrive while an insert is in flight go together in the next statement. Each statement is
  * autocommit, so a caller is answered only once its row is committed. A lost database reaches the caller as
- * the driver's error; the module's `receiveWebhook` turns it into a 503 (`unavailableIfDisconnected`).
+ * the driver's error; `WebhookInbox.receiveWebhook` turns it into a 503 (`unavailableIfDisconnected`).
  */
 export class InboxWriter {
   /** Insert statements sent so far (a batch retried row by row adds one per row). */

@@ -8,6 +8,7 @@ import {
   type WebhookReceipt,
   type WebhookReceiver,
 } from '@tender/core';
+import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { PaymentSession } from '../models/index.js';
 import type { RegisteredProvider } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
@@ -72,7 +73,19 @@ export class WebhookInbox implements WebhookReceiver {
     this.onStored = setup.onStored;
   }
 
+  /**
+   * Verifies and stores one webhook. A lost database, on any of its reads or its insert, leaves here as
+   * `TenderError('unavailable')` (a 503, so the provider retries): the one place that translation happens.
+   */
   async receiveWebhook(webhook: IncomingWebhook): Promise<WebhookReceipt> {
+    try {
+      return await this.receive(webhook);
+    } catch (error) {
+      throw unavailableIfDisconnected(error);
+    }
+  }
+
+  private async receive(webhook: IncomingWebhook): Promise<WebhookReceipt> {
     this.metrics.increment('received');
     const started = Date.now();
     const tenant = normalizeTenant(webhook.tenant);
