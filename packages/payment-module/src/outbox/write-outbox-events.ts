@@ -73,7 +73,8 @@ export interface CausedEvent {
 /**
  * Runs `change`, whose CTE named `recorded` returns the `id`s it recorded, and appends in the same statement
  * the events whose cause is among them: a change made outside Tender's transactions (the host's order)
- * commits its event with the next write that records it. Resolves with the ids recorded.
+ * commits its event with the next write that records it. Resolves with the ids recorded. `events` must not
+ * be empty (the statement would have no VALUES row): with none, run the change's own statement.
  */
 export async function writeRecordedWithEvents(
   em: SqlExecutor,
