@@ -1,5 +1,6 @@
 import type { PaymentProvider, PaymentProviderClass, ProviderDependencies } from '@tender/core';
 import { TenderError } from '@tender/core';
+import { DEFAULT_TENANT } from '../models/common.js';
 
 /** One entry of `providers: [...]` in the module options. */
 export interface ProviderRegistration {
@@ -86,8 +87,9 @@ export class ProviderRegistry {
     return [...this.byId.values()];
   }
 
-  has(id: string): boolean {
-    return this.byId.has(id);
+  /** The provider registered as `id`, or undefined: for callers whose answer must not list the registered ones. */
+  find(id: string): RegisteredProvider | undefined {
+    return this.byId.get(id);
   }
 
   get(id: string): RegisteredProvider {
@@ -99,18 +101,16 @@ export class ProviderRegistry {
     return provider;
   }
 
-  /** The provider for a webhook route segment (`stripe_stripe`), or not_found. */
-  byRouteKey(routeKey: string): RegisteredProvider {
-    return this.get(`pp_${routeKey}`);
-  }
-
   /**
    * The provider instance to use for a tenant: built from the tenant's stored options merged over the
-   * module options when the tenant has any, otherwise the module-level instance.
+   * module options when the tenant has any, otherwise the module-level instance. A caller that has already
+   * resolved the provider passes it, so that one webhook looks its provider up once.
    */
-  async instanceFor(id: string, tenant?: string): Promise<PaymentProvider> {
-    const provider = this.get(id);
-    if (!tenant || !this.tenantOptions) return provider.instance;
+  async instanceFor(provider: string | RegisteredProvider, tenant?: string): Promise<PaymentProvider> {
+    if (typeof provider === 'string') provider = this.get(provider);
+    // The default tenant's options are the module's: its stored configuration is never consulted.
+    if (!tenant || tenant === DEFAULT_TENANT || !this.tenantOptions) return provider.instance;
+    const id = provider.id;
     const overrides = await this.tenantOptions(tenant, id);
     if (!overrides) return provider.instance;
     const fingerprint = JSON.stringify(overrides);

@@ -12,7 +12,7 @@ import { unavailableIfDisconnected } from '../database/connection-errors.js';
 import { PaymentSession } from '../models/index.js';
 import type { RegisteredProvider } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
-import type { PaymentModuleService } from '../services/payment-module-service.js';
+import { callProvider } from '../services/provider-call.js';
 import { withoutCredentials } from './credentials.js';
 import type { InboxWriter, StoredWebhookEvent } from './inbox-writer.js';
 import type { WebhookMetrics } from './metrics.js';
@@ -43,8 +43,6 @@ export interface TenantDirectory {
 /** What an inbox is built from. */
 export interface WebhookInboxSetup {
   ctx: ServiceContext;
-  /** Verifies a webhook (its provider's signature check). */
-  service: PaymentModuleService;
   metrics: WebhookMetrics;
   tenants: TenantDirectory;
   writer: InboxWriter;
@@ -58,7 +56,6 @@ export interface WebhookInboxSetup {
  */
 export class WebhookInbox implements WebhookReceiver {
   private readonly ctx: ServiceContext;
-  private readonly service: PaymentModuleService;
   private readonly metrics: WebhookMetrics;
   private readonly tenants: TenantDirectory;
   private readonly writer: InboxWriter;
@@ -66,7 +63,6 @@ export class WebhookInbox implements WebhookReceiver {
 
   constructor(setup: WebhookInboxSetup) {
     this.ctx = setup.ctx;
-    this.service = setup.service;
     this.metrics = setup.metrics;
     this.tenants = setup.tenants;
     this.writer = setup.writer;
@@ -94,8 +90,8 @@ export class WebhookInbox implements WebhookReceiver {
     let provider: RegisteredProvider;
     try {
       provider = this.providerAt(webhook.provider);
-      verified = await this.verify(webhook, tenant, provider.id);
-      await this.checkSessionAmount(provider.id, tenant, verified);
+      verified = await this.verify(webhook, tenant, provider);
+      await this.checkSessionAmount(provider, tenant, verified);
     } catch (error) {
       throw this.rejected(log, error, started);
     }
@@ -138,34 +134,35 @@ export class WebhookInbox implements WebhookReceiver {
     return error;
   }
 
-  /** The provider of a route segment. The 404 names none of the configured ones: the caller is unauthenticated. */
+  /**
+   * The provider of a route segment, looked up once for the whole request. The 404 names none of the
+   * configured ones: the caller is unauthenticated.
+   */
   private providerAt(routeKey: string): RegisteredProvider {
-    const id = `pp_${routeKey}`;
-    if (!this.ctx.registry.has(id)) throw new TenderError('not_found', 'No payment provider at this webhook route.');
-    return this.ctx.registry.get(id);
+    const provider = this.ctx.registry.find(`pp_${routeKey}`);
+    if (!provider) throw new TenderError('not_found', 'No payment provider at this webhook route.');
+    return provider;
   }
 
   /**
    * Checks the tenant (one indexed read), then the signature on the request exactly as received. On a
    * tenant's route an unknown tenant and a failed verification answer alike (see `unverifiedForTenant`).
    */
-  private async verify(webhook: IncomingWebhook, tenant: string, providerId: string): Promise<WebhookActionAndData> {
+  private async verify(webhook: IncomingWebhook, tenant: string, provider: RegisteredProvider): Promise<WebhookActionAndData> {
     const onTenantRoute = tenant !== normalizeTenant(undefined);
-    if (onTenantRoute && !(await this.tenants.exists(tenant, providerId))) {
+    if (onTenantRoute && !(await this.tenants.exists(tenant, provider.id))) {
       throw unverifiedForTenant(new TenderError('not_found', `Unknown tenant "${tenant}".`));
     }
     try {
-      return await this.service.getWebhookActionAndData({
-        provider: providerId,
-        tenant,
-        payload: {
-          data: parseBodyForProvider(webhook.rawBody, webhook.headers),
-          rawData: webhook.rawBody,
-          headers: webhook.headers,
-          query: webhook.query,
-          method: webhook.method,
-        },
-      });
+      const instance = await this.ctx.registry.instanceFor(provider, tenant);
+      const payload = {
+        data: parseBodyForProvider(webhook.rawBody, webhook.headers),
+        rawData: webhook.rawBody,
+        headers: webhook.headers,
+        query: webhook.query,
+        method: webhook.method,
+      };
+      return await callProvider(provider.id, 'read a webhook', () => instance.getWebhookActionAndData(payload));
     } catch (error) {
       if (onTenantRoute && TenderError.is(error, 'unauthorized')) throw unverifiedForTenant(error);
       throw error;
@@ -173,14 +170,14 @@ export class WebhookInbox implements WebhookReceiver {
   }
 
   /** Providers whose callbacks carry an unsigned amount (Ifthenpay) must match the session's amount. */
-  private async checkSessionAmount(providerId: string, tenant: string, verified: WebhookActionAndData): Promise<void> {
-    const providerClass = this.ctx.registry.get(providerId).providerClass as { verifiesSessionAmount?: boolean };
+  private async checkSessionAmount(provider: RegisteredProvider, tenant: string, verified: WebhookActionAndData): Promise<void> {
+    const providerClass = provider.providerClass as { verifiesSessionAmount?: boolean };
     if (!providerClass.verifiesSessionAmount || !verified.data) return;
     const session = await this.ctx.orm.em.fork().findOne(PaymentSession, { id: verified.data.session_id, tenant });
     if (!session) throw new TenderError('invalid_data', `Webhook names an unknown payment session.`);
     if (compareAmounts(session.amount, verified.data.amount) !== 0) {
       this.ctx.logger.warn(
-        { provider: providerId, tenant, session_id: session.id, expected: session.amount, received: verified.data.amount },
+        { provider: provider.id, tenant, session_id: session.id, expected: session.amount, received: verified.data.amount },
         'webhook amount does not match the session',
       );
       throw new TenderError(
