@@ -14,7 +14,6 @@ export type {
   PaymentWebhookInput,
   WorkflowDependencies,
   WorkflowFactory,
-  WorkflowInput,
 } from './module/options.js';
 export { checkPaymentModuleOptions, paymentModuleOptionsSchema, postgresUrlProblem } from './module/options-schema.js';
 export { startWorker, type WorkerProcess } from './module/start-worker.js';

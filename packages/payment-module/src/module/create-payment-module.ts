@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { IncomingWebhook, WebhookReceipt, WebhookReceiver } from '@tender/core';
+import type { WebhookReceiver } from '@tender/core';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../database/embedded.js';
 import { migrateDatabase, openDatabase } from '../database/orm.js';
 import type { DomainEventsApi } from '../events/domain-events-api.js';
@@ -16,11 +16,10 @@ import { WebhookInbox } from '../webhooks/inbox.js';
 import { InboxWriter } from '../webhooks/inbox-writer.js';
 import { WebhookMetrics } from '../webhooks/metrics.js';
 import { WebhookEventsApi } from '../webhooks/webhook-events-api.js';
-import type { WebhookProcessor } from '../webhooks/webhook-processor.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import type { WorkerOptions } from '../webhooks/worker-options.js';
 import { attachInternals } from './internals.js';
-import type { PaymentModuleOptions, WorkflowDependencies, WorkflowFactory } from './options.js';
+import type { PaymentModuleOptions, WorkflowDependencies } from './options.js';
 import { checkDatabaseUrlVariable, checkPaymentModuleOptions } from './options-schema.js';
 
 export interface PaymentModule extends WebhookReceiver {
@@ -86,7 +85,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     cartPort: options.cart ?? null,
     afterPaymentHook: options.afterPaymentHook ?? null,
   };
-  const processor = options.workflow && workflowProcessor(options.workflow, workflowDependencies);
+  const processor = options.workflow?.(workflowDependencies);
   // This module's inbox notifications carry it, so its own worker (told of its rows directly) skips them.
   const sender = generateId('ibx');
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
@@ -100,11 +99,11 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   } else if (!processor) {
     logger.warn('no workflow configured: webhooks are stored but not processed');
   }
-  const notify = () => worker?.notify();
+  const notify = worker ? worker.notify.bind(worker) : () => {};
   const inboxWriter = new InboxWriter({ orm, logger, sender });
-  const inbox = new WebhookInbox({ ctx, service, metrics, tenants, writer: inboxWriter, onStored: notify });
+  const inbox = new WebhookInbox({ ctx, metrics, tenants, writer: inboxWriter, onStored: notify });
   const webhooks = new WebhookEventsApi(ctx, notify);
-  const receiveWebhook = (webhook: IncomingWebhook): Promise<WebhookReceipt> => inbox.receiveWebhook(webhook);
+  const receiveWebhook: WebhookReceiver['receiveWebhook'] = inbox.receiveWebhook.bind(inbox);
   service.attachEventPipeline({
     receive: receiveWebhook,
     worker: eventApplier(
@@ -135,13 +134,4 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
     },
   };
   return attachInternals(module, { orm, registry, workflowDependencies });
-}
-
-/**
- * The worker's view of the host's workflow, made once: its input is the inbox row, under the name the
- * workflow knows.
- */
-function workflowProcessor(workflow: WorkflowFactory, dependencies: WorkflowDependencies): WebhookProcessor {
-  const run = workflow(dependencies);
-  return { process: (event) => run.run({ input: { ...event, webhook_event_id: event.id } }) };
 }

@@ -5,10 +5,8 @@ import type { OutboxOptions } from '../outbox/start-outbox.js';
 import type { ProviderRegistration } from '../providers/registry.js';
 import type { PaymentDTO, PaymentSessionDTO } from '../services/dto.js';
 import type { PaymentModuleService } from '../services/payment-module-service.js';
-import type { ClaimedWebhookEvent, ProcessingResult } from '../webhooks/webhook-processor.js';
+import type { WebhookProcessor } from '../webhooks/webhook-processor.js';
 import type { WorkerOptions } from '../webhooks/worker-options.js';
-
-export type WorkflowInput = ClaimedWebhookEvent & { webhook_event_id: string };
 
 /** The event a workflow run applies, as an after-payment hook sees it (an inbox row is one). */
 export interface PaymentWebhookInput {
@@ -51,10 +49,7 @@ export interface WorkflowDependencies {
 }
 
 /** What `processPaymentWorkflow` looks like to the module: `workflow(dependencies).run({ input })`. */
-export type WorkflowFactory = (dependencies: WorkflowDependencies) => {
-  /** Runs one event. */
-  run(args: { input: WorkflowInput }): Promise<ProcessingResult>;
-};
+export type WorkflowFactory = (dependencies: WorkflowDependencies) => WebhookProcessor;
 
 export interface PaymentModuleOptions {
   /** PostgreSQL URL. When absent (and DATABASE_URL is unset) an embedded PostgreSQL is started. */

@@ -31,7 +31,14 @@ export interface ProcessingResult {
   [key: string]: unknown;
 }
 
-/** What the worker runs for each claimed event (the events of a batch at the same moment, so their writes share commits). */
+/** A claimed event as the workflow receives it: the inbox row's id under the name the workflow knows. */
+export type WorkflowInput = ClaimedWebhookEvent & { webhook_event_id: string };
+
+/**
+ * What the worker runs for each claimed event: the host's workflow, made once (`workflow(dependencies)`).
+ * The events of a batch run at the same moment, so their writes share commits.
+ */
 export interface WebhookProcessor {
-  process(event: ClaimedWebhookEvent): Promise<ProcessingResult>;
+  /** Runs one event. */
+  run(args: { input: WorkflowInput }): Promise<ProcessingResult>;
 }

@@ -208,7 +208,7 @@ export class WebhookWorker {
       action: event.action,
     };
     try {
-      const { events, ...result } = await this.processor.process(event);
+      const { events, ...result } = await this.processor.run({ input: { ...event, webhook_event_id: event.id } });
       await this.finish(event, result.outcome, { result, events });
       this.metrics.increment(result.outcome === 'rejected' ? 'contradicted' : result.outcome);
       if (result.foreign) this.metrics.increment('foreign');
