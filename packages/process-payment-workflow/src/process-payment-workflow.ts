@@ -60,69 +60,93 @@ async function findSession(deps: WorkflowDependencies, id: string): Promise<Paym
  */
 export function processPaymentWorkflow(deps: WorkflowDependencies) {
   return {
-    async run({ input }: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
-      const base = { action: input.action, session_id: input.data?.session_id };
-      const ignore = (reason: string): ProcessPaymentResult => {
-        deps.logger.info({ ...base, event_id: input.event_id, reason }, 'payment webhook ignored');
-        return { outcome: 'ignored', reason, ...base };
-      };
-      // A verified webhook aimed at a session that is not its own: worth an operator's attention.
-      const refuse = (reason: string): ProcessPaymentResult => {
-        deps.logger.warn(
-          { ...base, provider: input.provider_id, tenant: input.tenant, event_id: input.event_id, reason },
-          'payment webhook ignored: not its own session',
-        );
-        return { outcome: 'ignored', reason, foreign: true, ...base };
-      };
-
-      const steps = stepsFor(input.action);
-      if (!steps) return ignore(`action "${input.action}" needs no change`);
-      const sessionId = input.data?.session_id;
-      if (!sessionId) return ignore('the event names no payment session');
-      const authorizes = AUTHORIZES.has(input.action);
-      // An authorizing event reads nothing here: the service reads, checks and writes the session together
-      // with the other events of the moment. The others are checked against their session first.
-      let collectionId: string | undefined;
-      if (!authorizes) {
-        const session = await findSession(deps, sessionId);
-        if (!session) return ignore(`payment session ${sessionId} does not exist`);
-        const foreign = foreignReason(session, webhookClaim(input));
-        if (foreign) return refuse(foreign);
-        collectionId = session.payment_collection_id;
-      }
-
-      const state: RunState = { input, sessionId, deps };
-      let outputs: unknown[];
-      try {
-        outputs = await runSteps(state, steps);
-      } catch (error) {
-        const cause = error instanceof StepFailedError ? error.cause : error;
-        if (TenderError.is(cause, 'not_found') && authorizes) return ignore(`payment session ${sessionId} does not exist`);
-        // Checked again under the collection's lock, where the change is made.
-        if (ForeignWebhookError.matches(cause)) return refuse(cause.reason);
-        if (ProviderContradictsWebhookError.matches(cause)) return contradicted(deps, input, cause, base);
-        throw error;
-      }
-      const authorized = authorizes ? (outputs[0] as Authorized) : undefined;
-      const capture = input.action === PaymentActions.CAPTURED ? (outputs[1] as CaptureRecord) : undefined;
-      collectionId ??= authorized!.payment.payment_collection_id;
-      // The status the authorization committed says enough unless something changed the collection since.
-      const known = !deps.afterPaymentHook && (capture?.recorded ?? '0') === '0' ? authorized?.collection_status : undefined;
-      const cart: CartStep = authorizes
-        ? await completeCartIfPaid(deps, collectionId, known)
-        : { collection_status: (await deps.paymentModuleService.retrievePaymentCollection(collectionId)).status };
-      // The authorization stands (and its paid cart is completed, whose event goes with the outcome); the capture
-      // the gateway has not confirmed yet waits.
-      if (capture?.unconfirmed) return { ...contradicted(deps, input, capture.unconfirmed, base), events: cart.events };
-      return {
-        outcome: 'processed',
-        ...base,
-        payment_id: state.payment?.id,
-        payment_collection_id: collectionId,
-        ...cart,
-      };
+    run({ input }: { input: ProcessPaymentInput }): Promise<ProcessPaymentResult> {
+      return runWorkflow(deps, input);
     },
   };
+}
+
+/** What every result of a run repeats. */
+interface RunBase {
+  action: PaymentAction;
+  session_id?: string;
+}
+
+async function runWorkflow(deps: WorkflowDependencies, input: ProcessPaymentInput): Promise<ProcessPaymentResult> {
+  const base: RunBase = { action: input.action, session_id: input.data?.session_id };
+  const steps = stepsFor(input.action);
+  if (!steps) return ignored(deps, input, base, `action "${input.action}" needs no change`);
+  const sessionId = input.data?.session_id;
+  if (!sessionId) return ignored(deps, input, base, 'the event names no payment session');
+  const authorizes = AUTHORIZES.has(input.action);
+  // An authorizing event reads nothing here: the service reads, checks and writes the session together
+  // with the other events of the moment. The others are checked against their session first.
+  let collectionId: string | undefined;
+  if (!authorizes) {
+    const session = await findSession(deps, sessionId);
+    if (!session) return ignored(deps, input, base, `payment session ${sessionId} does not exist`);
+    const foreign = foreignReason(session, webhookClaim(input));
+    if (foreign) return refused(deps, input, base, foreign);
+    collectionId = session.payment_collection_id;
+  }
+
+  const state: RunState = { input, sessionId, deps };
+  let outputs: unknown[];
+  try {
+    outputs = await runSteps(state, steps);
+  } catch (error) {
+    const cause = error instanceof StepFailedError ? error.cause : error;
+    if (TenderError.is(cause, 'not_found') && authorizes) {
+      return ignored(deps, input, base, `payment session ${sessionId} does not exist`);
+    }
+    // Checked again under the collection's lock, where the change is made.
+    if (ForeignWebhookError.matches(cause)) return refused(deps, input, base, cause.reason);
+    if (ProviderContradictsWebhookError.matches(cause)) return contradicted(deps, input, cause, base);
+    throw error;
+  }
+  return afterSteps(state, base, outputs, collectionId);
+}
+
+/** The steps went through: the cart, once the collection is paid in full, and the run's result. */
+async function afterSteps(
+  state: RunState,
+  base: RunBase,
+  outputs: unknown[],
+  checkedCollectionId: string | undefined,
+): Promise<ProcessPaymentResult> {
+  const { deps, input } = state;
+  const authorized = AUTHORIZES.has(input.action) ? (outputs[0] as Authorized) : undefined;
+  const capture = input.action === PaymentActions.CAPTURED ? (outputs[1] as CaptureRecord) : undefined;
+  const collectionId = checkedCollectionId ?? authorized!.payment.payment_collection_id;
+  // The status the authorization committed says enough unless something changed the collection since.
+  const known = !deps.afterPaymentHook && (capture?.recorded ?? '0') === '0' ? authorized?.collection_status : undefined;
+  const cart: CartStep = authorized
+    ? await completeCartIfPaid(deps, collectionId, known)
+    : { collection_status: (await deps.paymentModuleService.retrievePaymentCollection(collectionId)).status };
+  // The authorization stands (and its paid cart is completed, whose event goes with the outcome); the capture
+  // the gateway has not confirmed yet waits.
+  if (capture?.unconfirmed) return { ...contradicted(deps, input, capture.unconfirmed, base), events: cart.events };
+  return {
+    outcome: 'processed',
+    ...base,
+    payment_id: state.payment?.id,
+    payment_collection_id: collectionId,
+    ...cart,
+  };
+}
+
+function ignored(deps: WorkflowDependencies, input: ProcessPaymentInput, base: RunBase, reason: string): ProcessPaymentResult {
+  deps.logger.info({ ...base, event_id: input.event_id, reason }, 'payment webhook ignored');
+  return { outcome: 'ignored', reason, ...base };
+}
+
+/** A verified webhook aimed at a session that is not its own: worth an operator's attention. */
+function refused(deps: WorkflowDependencies, input: ProcessPaymentInput, base: RunBase, reason: string): ProcessPaymentResult {
+  deps.logger.warn(
+    { ...base, provider: input.provider_id, tenant: input.tenant, event_id: input.event_id, reason },
+    'payment webhook ignored: not its own session',
+  );
+  return { outcome: 'ignored', reason, foreign: true, ...base };
 }
 
 /**
@@ -133,7 +157,7 @@ function contradicted(
   deps: WorkflowDependencies,
   input: ProcessPaymentInput,
   error: ProviderContradictsWebhookError,
-  base: { action: PaymentAction; session_id?: string },
+  base: RunBase,
 ): ProcessPaymentResult {
   if ((input.attempts ?? 1) < CONTRADICTED_ATTEMPTS) throw error;
   deps.logger.warn(
