@@ -49,26 +49,11 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   // Every option is checked first: a bad value or a misspelt name fails here, naming it, with nothing started.
   checkPaymentModuleOptions(options);
   const logger = options.logger ?? createLogger();
-  const requestedUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  if (options.databaseUrl === undefined && requestedUrl) checkDatabaseUrlVariable(requestedUrl);
-  let embedded: EmbeddedDatabase | undefined;
   // Validate providers before touching the database, so a bad option fails fast and leaves nothing running.
   const registry = new ProviderRegistry(options.providers ?? [], { logger, fetch: options.fetch });
   // So is a missing or weak encryption key.
   const keyring = createKeyring(options);
-  if (!requestedUrl) {
-    embedded = await startEmbeddedDatabase();
-    logger.info({ url: embedded.url.replace(/:[^:@/]+@/, ':***@') }, 'started embedded PostgreSQL');
-  }
-  const databaseUrl = requestedUrl ?? embedded!.url;
-  let orm: MikroORM;
-  try {
-    orm = await openDatabase({ url: databaseUrl, poolSize: options.poolSize });
-    if (options.migrate ?? Boolean(embedded)) await migrateDatabase(orm);
-  } catch (error) {
-    await embedded?.stop();
-    throw error;
-  }
+  const { orm, databaseUrl, embedded } = await openModuleDatabase(options, logger);
 
   const ctx: ServiceContext = { orm, registry, logger };
   const service = new PaymentModuleService(ctx);
@@ -77,15 +62,76 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const metrics = new WebhookMetrics();
   const buses = options.eventBus === undefined ? [] : [options.eventBus].flat();
   const outbox = startOutbox(orm, { metrics, logger, databaseUrl, buses }, options.outbox);
-  const events = outbox.events;
-
   const workflowDependencies: WorkflowDependencies = {
     paymentModuleService: service,
     logger,
     cartPort: options.cart ?? null,
     afterPaymentHook: options.afterPaymentHook ?? null,
   };
-  const processor = options.workflow?.(workflowDependencies);
+  const pipeline = startWebhookPipeline({ ctx, options, databaseUrl, service, tenants, metrics, workflowDependencies });
+
+  const module: PaymentModule = {
+    service,
+    webhooks: pipeline.webhooks,
+    metrics,
+    events: outbox.events,
+    logger,
+    tenants,
+    worker: pipeline.worker,
+    databaseUrl,
+    receiveWebhook: pipeline.receiveWebhook,
+    migrate: () => migrateDatabase(orm),
+    createWorker: pipeline.createWorker,
+    async close() {
+      // Webhooks already waiting for their insert are stored (and answered) before the pool goes away.
+      await pipeline.inboxWriter.close();
+      await pipeline.worker?.stop();
+      await outbox.close();
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+  return attachInternals(module, { orm, registry, workflowDependencies });
+}
+
+/** The module's database: the URL given (or DATABASE_URL), or an embedded PostgreSQL; migrated if asked. */
+async function openModuleDatabase(
+  options: PaymentModuleOptions,
+  logger: Logger,
+): Promise<{ orm: MikroORM; databaseUrl: string; embedded: EmbeddedDatabase | undefined }> {
+  const requestedUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (options.databaseUrl === undefined && requestedUrl) checkDatabaseUrlVariable(requestedUrl);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!requestedUrl) {
+    embedded = await startEmbeddedDatabase();
+    logger.info({ url: embedded.url.replace(/:[^:@/]+@/, ':***@') }, 'started embedded PostgreSQL');
+  }
+  const databaseUrl = requestedUrl ?? embedded!.url;
+  try {
+    const orm = await openDatabase({ url: databaseUrl, poolSize: options.poolSize });
+    if (options.migrate ?? Boolean(embedded)) await migrateDatabase(orm);
+    return { orm, databaseUrl, embedded };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+interface WebhookPipelineSetup {
+  ctx: ServiceContext;
+  options: PaymentModuleOptions;
+  databaseUrl: string;
+  service: PaymentModuleService;
+  tenants: TenantConfigStore;
+  metrics: WebhookMetrics;
+  workflowDependencies: WorkflowDependencies;
+}
+
+/** The webhook route's receiver, the inbox's writer and the worker that applies what it stores. */
+function startWebhookPipeline(setup: WebhookPipelineSetup) {
+  const { ctx, options, databaseUrl, metrics } = setup;
+  const { orm, logger } = ctx;
+  const processor = options.workflow?.(setup.workflowDependencies);
   // This module's inbox notifications carry it, so its own worker (told of its rows directly) skips them.
   const sender = generateId('ibx');
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
@@ -101,37 +147,14 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   }
   const notify = worker ? worker.notify.bind(worker) : () => {};
   const inboxWriter = new InboxWriter({ orm, logger, sender });
-  const inbox = new WebhookInbox({ ctx, metrics, tenants, writer: inboxWriter, onStored: notify });
-  const webhooks = new WebhookEventsApi(ctx, notify);
+  const inbox = new WebhookInbox({ ctx, metrics, tenants: setup.tenants, writer: inboxWriter, onStored: notify });
   const receiveWebhook: WebhookReceiver['receiveWebhook'] = inbox.receiveWebhook.bind(inbox);
-  service.attachEventPipeline({
+  setup.service.attachEventPipeline({
     receive: receiveWebhook,
     worker: eventApplier(
       () => (processor ? worker : null),
       () => createWorker({ listen: false }),
     ),
   });
-
-  const module: PaymentModule = {
-    service,
-    webhooks,
-    metrics,
-    events,
-    logger,
-    tenants,
-    worker,
-    databaseUrl,
-    receiveWebhook,
-    migrate: () => migrateDatabase(orm),
-    createWorker,
-    async close() {
-      // Webhooks already waiting for their insert are stored (and answered) before the pool goes away.
-      await inboxWriter.close();
-      await worker?.stop();
-      await outbox.close();
-      await orm.close(true);
-      await embedded?.stop();
-    },
-  };
-  return attachInternals(module, { orm, registry, workflowDependencies });
+  return { worker, createWorker, inboxWriter, receiveWebhook, webhooks: new WebhookEventsApi(ctx, notify) };
 }
