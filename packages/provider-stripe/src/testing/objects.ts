@@ -13,6 +13,17 @@ export function stripeId(prefix: string): string {
   return `${prefix}_${id}`;
 }
 
+/** The `last_payment_error` Stripe reports for a generic card decline. */
+export const CARD_DECLINED = {
+  type: 'card_error',
+  code: 'card_declined',
+  decline_code: 'generic_decline',
+  message: 'Your card was declined.',
+} as const;
+
+/** The current time as Stripe writes it: unix seconds. */
+export const unixNow = (): number => Math.floor(Date.now() / 1000);
+
 /**
  * A copy of Stripe's example object of that kind with `overrides` applied on top (shallow: an override of
  * `metadata` replaces the whole metadata). Build test objects from this so they keep Stripe's real shape.

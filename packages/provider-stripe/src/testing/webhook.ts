@@ -1,7 +1,7 @@
 import type { ProviderWebhookPayload } from '@tender/core';
 import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '../api-version.js';
-import { buildStripeObject, fixtureKindForEvent, type StripeObject, stripeId } from './objects.js';
+import { buildStripeObject, CARD_DECLINED, fixtureKindForEvent, type StripeObject, stripeId, unixNow } from './objects.js';
 
 export interface CreateStripeWebhookInput {
   /** The endpoint signing secret to sign with (`whsec_…`). */
@@ -29,81 +29,46 @@ export interface StripeWebhookDelivery {
   event: StripeObject & { id: string; type: string; data: { object: StripeObject } };
 }
 
+/** What a PaymentIntent event leaves unset unless its status sets it: no money held or received, no error, nothing pending. */
+const QUIET_INTENT = { amount_received: 0, amount_capturable: 0, last_payment_error: null, next_action: null, processing: null };
+
+const intentIn = (status: string, fields: StripeObject = {}): StripeObject => ({ status, ...QUIET_INTENT, ...fields });
+
+const checkoutSession = (status: string, paymentStatus: string, amount: number): StripeObject => ({
+  status,
+  payment_status: paymentStatus,
+  amount_total: amount,
+  amount_subtotal: amount,
+  currency: 'usd',
+});
+
 /** Fields Stripe sets on an event's object for each event type, given the object's amount. */
 function impliedFields(type: string, amount: number): StripeObject {
   switch (type) {
     case 'payment_intent.succeeded':
-      return {
-        status: 'succeeded',
-        amount_received: amount,
-        amount_capturable: 0,
-        last_payment_error: null,
-        next_action: null,
-        processing: null,
-      };
+      return intentIn('succeeded', { amount_received: amount });
     case 'payment_intent.amount_capturable_updated':
-      return {
-        status: 'requires_capture',
-        capture_method: 'manual',
-        amount_capturable: amount,
-        amount_received: 0,
-        last_payment_error: null,
-        next_action: null,
-        processing: null,
-      };
+      return intentIn('requires_capture', { capture_method: 'manual', amount_capturable: amount });
     case 'payment_intent.payment_failed':
-      return {
-        status: 'requires_payment_method',
-        amount_received: 0,
-        amount_capturable: 0,
-        next_action: null,
-        processing: null,
-        last_payment_error: {
-          type: 'card_error',
-          code: 'card_declined',
-          decline_code: 'generic_decline',
-          message: 'Your card was declined.',
-        },
-      };
+      return intentIn('requires_payment_method', { last_payment_error: { ...CARD_DECLINED } });
     case 'payment_intent.canceled':
-      return {
-        status: 'canceled',
-        cancellation_reason: 'requested_by_customer',
-        canceled_at: Math.floor(Date.now() / 1000),
-        amount_received: 0,
-        amount_capturable: 0,
-        last_payment_error: null,
-        next_action: null,
-        processing: null,
-      };
+      return intentIn('canceled', { cancellation_reason: 'requested_by_customer', canceled_at: unixNow() });
     case 'payment_intent.processing':
-      return {
-        status: 'processing',
-        processing: { type: 'card', card: { customer_notification: null } },
-        amount_received: 0,
-        amount_capturable: 0,
-        last_payment_error: null,
-        next_action: null,
-      };
+      return intentIn('processing', { processing: { type: 'card', card: { customer_notification: null } } });
     case 'payment_intent.requires_action':
-      return {
-        status: 'requires_action',
+      return intentIn('requires_action', {
         next_action: {
           type: 'redirect_to_url',
           redirect_to_url: { return_url: 'https://example.com/return', url: 'https://hooks.stripe.com/redirect' },
         },
-        amount_received: 0,
-        amount_capturable: 0,
-        last_payment_error: null,
-        processing: null,
-      };
+      });
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      return { status: 'complete', payment_status: 'paid', amount_total: amount, amount_subtotal: amount, currency: 'usd' };
+      return checkoutSession('complete', 'paid', amount);
     case 'checkout.session.async_payment_failed':
-      return { status: 'complete', payment_status: 'unpaid', amount_total: amount, amount_subtotal: amount, currency: 'usd' };
+      return checkoutSession('complete', 'unpaid', amount);
     case 'checkout.session.expired':
-      return { status: 'expired', payment_status: 'unpaid', amount_total: amount, amount_subtotal: amount, currency: 'usd' };
+      return checkoutSession('expired', 'unpaid', amount);
     case 'charge.refunded':
       return { refunded: true, captured: true, amount_captured: amount, amount_refunded: amount, status: 'succeeded' };
     case 'refund.created':
@@ -130,7 +95,7 @@ export function buildEventObject(type: string, object: StripeObject): StripeObje
  * `/hooks/payment/stripe_stripe`, or hand it to a provider with `toProviderWebhookPayload`.
  */
 export function createStripeWebhook(input: CreateStripeWebhookInput): StripeWebhookDelivery {
-  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  const timestamp = input.timestamp ?? unixNow();
   const event = {
     ...buildStripeObject('event'),
     id: input.id ?? stripeId('evt'),
