@@ -33,7 +33,7 @@ export interface StoredWebhookEvent {
 }
 
 /** What one row of a batch came to: a batch's rows succeed or fail separately. */
-type Outcome = { ok: true; result: StoredWebhookEvent } | { ok: false; error: unknown };
+type RowAnswer = { ok: true; result: StoredWebhookEvent } | { ok: false; error: unknown };
 
 /** What an inbox writer is built from. */
 export interface InboxWriterSetup {
@@ -59,7 +59,7 @@ export interface InboxWriterSetup {
 export class InboxWriter {
   /** Insert statements sent so far (a batch retried row by row adds one per row). */
   statements = 0;
-  private readonly group: GroupCommit<NewWebhookEvent, Outcome>;
+  private readonly group: GroupCommit<NewWebhookEvent, RowAnswer>;
   private closed = false;
   private announcing: Promise<void> | undefined;
   /** Rows committed while a notification was in flight: one more goes once it is done. */
@@ -125,44 +125,44 @@ export class InboxWriter {
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
-  private async writeBatch(rows: NewWebhookEvent[]): Promise<Outcome[]> {
-    const outcomes: (Outcome | undefined)[] = new Array(rows.length);
+  private async writeBatch(rows: NewWebhookEvent[]): Promise<RowAnswer[]> {
+    const answers: (RowAnswer | undefined)[] = new Array(rows.length);
     try {
-      await this.store(rows, outcomes);
-      return outcomes as Outcome[];
+      await this.store(rows, answers);
+      return answers as RowAnswer[];
     } catch (error) {
-      const unanswered = rows.flatMap((_, i) => (outcomes[i] ? [] : [i]));
+      const unanswered = rows.flatMap((_, i) => (answers[i] ? [] : [i]));
       if (rows.length === 1 || linkDown(error)) {
-        for (const i of unanswered) outcomes[i] = { ok: false, error };
-        return outcomes as Outcome[];
+        for (const i of unanswered) answers[i] = { ok: false, error };
+        return answers as RowAnswer[];
       }
       this.logger.warn({ err: error, rows: unanswered.length }, 'inbox batch failed; storing its rows one by one');
       let down: unknown;
       for (const i of unanswered) {
         // Once the database is gone, the rest would only wait for their own connection timeouts.
         if (down) {
-          outcomes[i] = { ok: false, error: down };
+          answers[i] = { ok: false, error: down };
           continue;
         }
-        const single: (Outcome | undefined)[] = [undefined];
+        const single: (RowAnswer | undefined)[] = [undefined];
         try {
           await this.store([rows[i]!], single);
-          outcomes[i] = single[0];
+          answers[i] = single[0];
         } catch (retryError) {
           if (linkDown(retryError)) down = retryError;
-          outcomes[i] = { ok: false, error: retryError };
+          answers[i] = { ok: false, error: retryError };
         }
       }
-      return outcomes as Outcome[];
+      return answers as RowAnswer[];
     }
   }
 
   /**
    * One statement inserts the rows (a new pending row among them then wakes the workers, see `announce`);
    * rows already stored get their ids from one follow-up select. Fills
-   * `outcomes` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
+   * `answers` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
    */
-  private async store(rows: NewWebhookEvent[], outcomes: (Outcome | undefined)[]): Promise<void> {
+  private async store(rows: NewWebhookEvent[], answers: (RowAnswer | undefined)[]): Promise<void> {
     // The same event twice in one batch: the later rows are duplicates of the first, not inserts.
     const byKey = new Map<string, number[]>();
     for (const [i, row] of rows.entries()) {
@@ -200,7 +200,7 @@ export class InboxWriter {
     const stored: number[][] = [];
     for (const [g, group] of groups.entries()) {
       if (!inserted.has(ids[g]!)) stored.push(group);
-      else for (const [j, i] of group.entries()) outcomes[i] = { ok: true, result: { id: ids[g]!, inserted: j === 0 } };
+      else for (const [j, i] of group.entries()) answers[i] = { ok: true, result: { id: ids[g]!, inserted: j === 0 } };
     }
     if (stored.length === 0) return;
 
@@ -212,7 +212,7 @@ export class InboxWriter {
     for (const group of stored) {
       const id = existing.get(dedupKey(rows[group[0]!]!));
       if (id === undefined) missing = rows[group[0]!];
-      else for (const i of group) outcomes[i] = { ok: true, result: { id, inserted: false } };
+      else for (const i of group) answers[i] = { ok: true, result: { id, inserted: false } };
     }
     if (missing) throw new Error(`Inbox event ${missing.eventId} conflicted on insert but was not found.`);
   }
