@@ -25,100 +25,131 @@ import type { ConformanceSkips, ProviderConformanceFixtures, ProviderFactory } f
  * failure names exactly what to fix.
  */
 export function runProviderConformance(factory: ProviderFactory, fixtures: ProviderConformanceFixtures): void {
-  const { providerClass } = fixtures;
-  const title = fixtures.name ?? `${String(providerClass.identifier)} provider conformance`;
-  const normalize = fixtures.normalizeResult;
-  const payment = () => newConformancePayment(providerClass.identifier, fixtures.payment);
-  const skipped = (check: keyof ConformanceSkips, name: string, test: () => Promise<void>) => {
-    const reason = fixtures.skip?.[check];
-    if (reason) it.skip(`${name} (skipped: ${reason})`, () => {});
-    else it(name, test);
-  };
-
+  const title = fixtures.name ?? `${String(fixtures.providerClass.identifier)} provider conformance`;
   describe(title, () => {
-    describe('interface', () => {
-      it('declares a static identifier and validateOptions', () => {
-        checkProviderClass(providerClass);
-      });
-      it('implements every PaymentProvider method', async () => {
-        checkProviderInterface(await factory());
-      });
-    });
+    describeInterface(factory, fixtures);
+    describeOptions(fixtures);
+    describePaymentOperations(factory, fixtures);
+    describeWebhookTrust(factory, fixtures);
+    describeWebhooks(factory, fixtures);
+  });
+}
 
-    describe('options', () => {
-      it('accepts fixtures.validOptions', () => {
-        checkAcceptsValidOptions(providerClass, fixtures.validOptions);
-      });
-      it('is given at least one invalid options case', () => {
-        if (fixtures.invalidOptions.length === 0) {
-          throw new ConformanceFailure('Add at least one entry to fixtures.invalidOptions (e.g. the options without a secret).');
-        }
-      });
-      for (const invalid of fixtures.invalidOptions) {
-        it(`rejects invalid options naming "${invalid.description ?? invalid.mentions}"`, () => {
-          checkRejectsInvalidOptions(providerClass, invalid);
-        });
+/**
+ * A check the fixtures may skip is still registered, as a skipped test with the reason in its title, so the
+ * report shows what was not verified and why.
+ */
+function itUnlessSkipped(
+  fixtures: ProviderConformanceFixtures,
+  check: keyof ConformanceSkips,
+  name: string,
+  test: () => Promise<void>,
+): void {
+  const reason = fixtures.skip?.[check];
+  if (reason) it.skip(`${name} (skipped: ${reason})`, () => {});
+  else it(name, test);
+}
+
+function describeInterface(factory: ProviderFactory, { providerClass }: ProviderConformanceFixtures): void {
+  describe('interface', () => {
+    it('declares a static identifier and validateOptions', () => {
+      checkProviderClass(providerClass);
+    });
+    it('implements every PaymentProvider method', async () => {
+      checkProviderInterface(await factory());
+    });
+  });
+}
+
+function describeOptions(fixtures: ProviderConformanceFixtures): void {
+  const { providerClass } = fixtures;
+  describe('options', () => {
+    it('accepts fixtures.validOptions', () => {
+      checkAcceptsValidOptions(providerClass, fixtures.validOptions);
+    });
+    it('is given at least one invalid options case', () => {
+      if (fixtures.invalidOptions.length === 0) {
+        throw new ConformanceFailure('Add at least one entry to fixtures.invalidOptions (e.g. the options without a secret).');
       }
     });
+    for (const invalid of fixtures.invalidOptions) {
+      it(`rejects invalid options naming "${invalid.description ?? invalid.mentions}"`, () => {
+        checkRejectsInvalidOptions(providerClass, invalid);
+      });
+    }
+  });
+}
 
-    describe('payment operations', () => {
-      it('initiatePayment returns the gateway payment id and JSON data', async () => {
-        await initiate(await factory(), payment());
-      });
-      it('authorizePayment is idempotent', async () => {
-        await authorize(await factory(), payment(), normalize, fixtures.customerPays);
-      });
-      it('capturePayment is idempotent', async () => {
-        await capture(await factory(), payment(), normalize, fixtures.customerPays);
-      });
-      skipped('refund', 'refundPayment is idempotent', async () => {
-        await refund(await factory(), payment(), normalize, fixtures.customerPays);
-      });
-      skipped('cancel', 'cancelPayment is idempotent', async () => {
-        await cancel(await factory(), payment(), normalize);
-      });
+function describePaymentOperations(factory: ProviderFactory, fixtures: ProviderConformanceFixtures): void {
+  const normalize = fixtures.normalizeResult;
+  const payment = () => newConformancePayment(fixtures.providerClass.identifier, fixtures.payment);
+  describe('payment operations', () => {
+    it('initiatePayment returns the gateway payment id and JSON data', async () => {
+      await initiate(await factory(), payment());
     });
+    it('authorizePayment is idempotent', async () => {
+      await authorize(await factory(), payment(), normalize, fixtures.customerPays);
+    });
+    it('capturePayment is idempotent', async () => {
+      await capture(await factory(), payment(), normalize, fixtures.customerPays);
+    });
+    itUnlessSkipped(fixtures, 'refund', 'refundPayment is idempotent', async () => {
+      await refund(await factory(), payment(), normalize, fixtures.customerPays);
+    });
+    itUnlessSkipped(fixtures, 'cancel', 'cancelPayment is idempotent', async () => {
+      await cancel(await factory(), payment(), normalize);
+    });
+  });
+}
 
-    describe('webhook trust', () => {
-      it('declares the request fields that carry a credential (credentialFields)', () => {
-        checkDeclaresCredentialFields(providerClass, fixtures);
-      });
-      skipped('statusDeniesUnpaid', 'never reports an unpaid payment as authorized when it can ask its gateway', async () => {
+function describeWebhookTrust(factory: ProviderFactory, fixtures: ProviderConformanceFixtures): void {
+  const { providerClass } = fixtures;
+  describe('webhook trust', () => {
+    it('declares the request fields that carry a credential (credentialFields)', () => {
+      checkDeclaresCredentialFields(providerClass, fixtures);
+    });
+    itUnlessSkipped(
+      fixtures,
+      'statusDeniesUnpaid',
+      'never reports an unpaid payment as authorized when it can ask its gateway',
+      async () => {
         await checkStatusDeniesUnpaid(
           await factory(),
           newConformancePayment(providerClass.identifier, fixtures.unpaidPayment ?? fixtures.payment),
         );
-      });
-      skipped('zeroAmount', 'refuses a webhook that reports 0.00 (invalid_data)', async () => {
-        await checkRefusesZeroAmount(await factory(), fixtures);
-      });
+      },
+    );
+    itUnlessSkipped(fixtures, 'zeroAmount', 'refuses a webhook that reports 0.00 (invalid_data)', async () => {
+      await checkRefusesZeroAmount(await factory(), fixtures);
     });
+  });
+}
 
-    describe('webhooks', () => {
-      for (const action of fixtures.webhookActions ?? ['captured']) {
-        const expectation =
-          action === 'not_supported' ? 'as not_supported, with its event id' : 'with its event id and a decimal-string amount';
-        it(`reads a signed "${action}" webhook ${expectation}`, async () => {
-          await checkWebhookRoundTrip(await factory(), fixtures, newConformanceEvent(action, fixtures.payment));
-        });
-      }
-      it('keeps the event id of a redelivery and gives different events different ids', async () => {
-        await checkEventIds(await factory(), fixtures, primaryAction(fixtures));
+function describeWebhooks(factory: ProviderFactory, fixtures: ProviderConformanceFixtures): void {
+  describe('webhooks', () => {
+    for (const action of fixtures.webhookActions ?? ['captured']) {
+      const expectation =
+        action === 'not_supported' ? 'as not_supported, with its event id' : 'with its event id and a decimal-string amount';
+      it(`reads a signed "${action}" webhook ${expectation}`, async () => {
+        await checkWebhookRoundTrip(await factory(), fixtures, newConformanceEvent(action, fixtures.payment));
       });
-      skipped('tamperedBody', 'rejects a body changed after signing (unauthorized)', async () => {
-        await checkRejectsTamperedBody(await factory(), fixtures);
+    }
+    it('keeps the event id of a redelivery and gives different events different ids', async () => {
+      await checkEventIds(await factory(), fixtures, primaryAction(fixtures));
+    });
+    itUnlessSkipped(fixtures, 'tamperedBody', 'rejects a body changed after signing (unauthorized)', async () => {
+      await checkRejectsTamperedBody(await factory(), fixtures);
+    });
+    itUnlessSkipped(fixtures, 'wrongSecret', 'rejects a webhook signed with the wrong secret (unauthorized)', async () => {
+      await checkRejectsWrongSecret(await factory(), fixtures);
+    });
+    if (fixtures.replayToleranceSeconds !== undefined) {
+      it(`rejects a delivery signed more than ${fixtures.replayToleranceSeconds}s ago (unauthorized)`, async () => {
+        await checkRejectsReplay(await factory(), fixtures);
       });
-      skipped('wrongSecret', 'rejects a webhook signed with the wrong secret (unauthorized)', async () => {
-        await checkRejectsWrongSecret(await factory(), fixtures);
-      });
-      if (fixtures.replayToleranceSeconds !== undefined) {
-        it(`rejects a delivery signed more than ${fixtures.replayToleranceSeconds}s ago (unauthorized)`, async () => {
-          await checkRejectsReplay(await factory(), fixtures);
-        });
-      }
-      skipped('missingSignature', 'rejects a webhook without its signature (unauthorized)', async () => {
-        await checkRejectsMissingSignature(await factory(), fixtures);
-      });
+    }
+    itUnlessSkipped(fixtures, 'missingSignature', 'rejects a webhook without its signature (unauthorized)', async () => {
+      await checkRejectsMissingSignature(await factory(), fixtures);
     });
   });
 }

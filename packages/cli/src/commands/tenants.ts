@@ -1,5 +1,5 @@
-import { looksSecret, type ProviderConfigSummary } from '@tender/payment-module';
-import { type Command, GLOBAL_HELP, parseCommandArgs } from '../command.js';
+import { looksSecret, type PaymentModule, type ProviderConfigSummary, type SetProviderConfigInput } from '@tender/payment-module';
+import { type Command, type CommandContext, GLOBAL_HELP, parseCommandArgs } from '../command.js';
 import { UsageError } from '../errors.js';
 import { openModule } from '../host/open-module.js';
 import { formatTable, toJson } from '../output.js';
@@ -41,6 +41,47 @@ function refuseSecretOptions(options: Record<string, unknown>): void {
 
 const providerId = (name: string) => (name.startsWith('pp_') ? name : `pp_${name}`);
 
+async function list(tenant: string | undefined, json: boolean, ctx: CommandContext, payments: PaymentModule) {
+  const rows = await payments.tenants.listProviderConfigs({ tenant });
+  if (json) ctx.out.line(toJson(rows));
+  else if (rows.length === 0) ctx.out.line('No tenant provider configurations stored.');
+  else
+    ctx.out.line(
+      formatTable<ProviderConfigSummary>(rows, [
+        { header: 'tenant', value: (r) => r.tenant },
+        { header: 'provider', value: (r) => r.provider_id },
+        { header: 'options', value: (r) => JSON.stringify(r.options) },
+        { header: 'secrets', value: (r) => r.secret_names.map((n) => `${n}=***`).join(', ') || '—' },
+        { header: 'key id', value: (r) => r.key_id ?? '—' },
+      ]),
+    );
+}
+
+async function set(input: SetProviderConfigInput, json: boolean, ctx: CommandContext, payments: PaymentModule) {
+  const summary = await payments.tenants.setProviderConfig(input);
+  if (json) ctx.out.line(toJson(summary));
+  else
+    ctx.out.line(
+      `Stored ${summary.provider_id} for tenant ${summary.tenant}: options ${JSON.stringify(summary.options)}, ` +
+        `secrets ${summary.secret_names.join(', ') || 'none'}${summary.key_id ? ` (key ${summary.key_id})` : ''}.`,
+    );
+}
+
+/** Resolves to the exit code: 1 when there was nothing to remove. */
+async function remove(tenant: string, provider_id: string, ctx: CommandContext, payments: PaymentModule) {
+  const removed = await payments.tenants.removeProviderConfig({ tenant, provider_id });
+  ctx.out.line(
+    removed ? `Removed ${provider_id} for tenant ${tenant}.` : `Tenant ${tenant} had no configuration for ${provider_id}.`,
+  );
+  return removed ? 0 : 1;
+}
+
+async function rotateKey(json: boolean, ctx: CommandContext, payments: PaymentModule) {
+  const result = await payments.tenants.rotateEncryptionKey();
+  if (json) ctx.out.line(toJson(result));
+  else ctx.out.line(`Re-encrypted ${result.rotated} configuration(s) with key ${result.key_id}.`);
+}
+
 export const tenantsCommand: Command = {
   name: 'tenants',
   summary: "manage tenants' provider configurations (secrets encrypted with TENDER_ENCRYPTION_KEY)",
@@ -76,48 +117,14 @@ ${GLOBAL_HELP}`,
     const options = parseAssignments(values.option, '--option');
     refuseSecretOptions(options);
     const secrets = parseAssignments(values.secret, '--secret');
+    const json = Boolean(values.json);
     const { payments } = await openModule(values, { cwd: ctx.cwd, verbose: ctx.verbose });
     try {
-      if (action === 'list') {
-        const rows = await payments.tenants.listProviderConfigs({ tenant: values.tenant });
-        if (values.json) ctx.out.line(toJson(rows));
-        else if (rows.length === 0) ctx.out.line('No tenant provider configurations stored.');
-        else
-          ctx.out.line(
-            formatTable<ProviderConfigSummary>(rows, [
-              { header: 'tenant', value: (r) => r.tenant },
-              { header: 'provider', value: (r) => r.provider_id },
-              { header: 'options', value: (r) => JSON.stringify(r.options) },
-              { header: 'secrets', value: (r) => r.secret_names.map((n) => `${n}=***`).join(', ') || '—' },
-              { header: 'key id', value: (r) => r.key_id ?? '—' },
-            ]),
-          );
-      } else if (action === 'set') {
-        const summary = await payments.tenants.setProviderConfig({
-          tenant: tenant!,
-          provider_id: providerId(provider!),
-          options,
-          secrets,
-        });
-        if (values.json) ctx.out.line(toJson(summary));
-        else
-          ctx.out.line(
-            `Stored ${summary.provider_id} for tenant ${summary.tenant}: options ${JSON.stringify(summary.options)}, ` +
-              `secrets ${summary.secret_names.join(', ') || 'none'}${summary.key_id ? ` (key ${summary.key_id})` : ''}.`,
-          );
-      } else if (action === 'remove') {
-        const removed = await payments.tenants.removeProviderConfig({ tenant: tenant!, provider_id: providerId(provider!) });
-        ctx.out.line(
-          removed
-            ? `Removed ${providerId(provider!)} for tenant ${tenant}.`
-            : `Tenant ${tenant} had no configuration for ${providerId(provider!)}.`,
-        );
-        return removed ? 0 : 1;
-      } else {
-        const result = await payments.tenants.rotateEncryptionKey();
-        if (values.json) ctx.out.line(toJson(result));
-        else ctx.out.line(`Re-encrypted ${result.rotated} configuration(s) with key ${result.key_id}.`);
-      }
+      if (action === 'list') await list(values.tenant, json, ctx, payments);
+      else if (action === 'set')
+        await set({ tenant: tenant!, provider_id: providerId(provider!), options, secrets }, json, ctx, payments);
+      else if (action === 'remove') return await remove(tenant!, providerId(provider!), ctx, payments);
+      else await rotateKey(json, ctx, payments);
       return 0;
     } finally {
       await payments.close();
