@@ -75,7 +75,7 @@ export class SessionAuthorizer {
    * A merchant's `authorizePaymentSession`: the provider's own authorization. When the provider reports the
    * money already captured (auto-capture), the capture is recorded without a second provider capture.
    */
-  async authorizeForMerchant(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
+  async authorizePaymentSession(sessionId: string, context: ProviderContext = {}): Promise<PaymentDTO> {
     return (await this.authorize(sessionId, context, {})).payment;
   }
 
@@ -85,7 +85,7 @@ export class SessionAuthorizer {
    * it reports is recorded in the same transaction as the new payment. Says whether this call created the
    * payment, so the caller knows what is its own to compensate.
    */
-  authorizeForWebhook(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
+  applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
     const { capture, ...claim } = input;
     return this.authorize(sessionId, {}, { webhook: claim, providerCapture: capture });
   }

@@ -15,7 +15,7 @@ export abstract class PaymentSection extends CollectionSessionSection {
   // Payments
   /** Asks the provider whether the session is authorized and creates its payment. */
   authorizePaymentSession(id: string, context?: ProviderContext): Promise<PaymentDTO> {
-    return this.authorizer.authorizeForMerchant(id, context);
+    return this.authorizer.authorizePaymentSession(id, context);
   }
 
   /**
@@ -26,7 +26,7 @@ export abstract class PaymentSection extends CollectionSessionSection {
    * share their reads and their write: one statement and one commit for all of them.
    */
   applyWebhookAuthorization(sessionId: string, input: WebhookAuthorizationInput): Promise<WebhookAuthorizationResult> {
-    return this.authorizer.authorizeForWebhook(sessionId, input);
+    return this.authorizer.applyWebhookAuthorization(sessionId, input);
   }
 
   capturePayment(input: CapturePaymentInput): Promise<PaymentDTO> {
