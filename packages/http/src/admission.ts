@@ -2,7 +2,7 @@ import type { HeaderValue } from '@tender/core';
 import { acceptsAnything, isAcceptedMediaType, mediaType } from './content-type.js';
 import { BodyTooLargeError, WebhookHttpError } from './http-errors.js';
 import type { ResolvedOptions } from './options.js';
-import type { RouteMatch } from './route.js';
+import type { RouteMatch, WebhookRoute } from './route.js';
 import type { WebhookRequestHead } from './webhook-request.js';
 
 /**
@@ -14,10 +14,18 @@ const ALLOWED_METHODS = ['GET', 'POST'] as const;
 const ALLOW_HEADER = ALLOWED_METHODS.join(', ');
 
 /** The adapters' pre-read verdict: they must not read a body the handler would refuse anyway. */
-export type Inspection =
-  | { kind: 'outside' }
-  | { kind: 'reject'; error: WebhookHttpError }
-  | { kind: 'read-body'; bodyLimit: number };
+export type Inspection = { kind: 'outside' } | { kind: 'reject'; error: WebhookHttpError } | Admitted;
+
+/**
+ * A head that passed: how much body the adapter may read, and what the checks found (the route and the
+ * lower-cased headers), which `handler.receive` takes with the body instead of looking again.
+ */
+export interface Admitted {
+  kind: 'read-body';
+  bodyLimit: number;
+  route: WebhookRoute;
+  headers: Record<string, HeaderValue>;
+}
 
 export function lowerCaseHeaders(headers: Record<string, HeaderValue>): Record<string, HeaderValue> {
   const lowered: Record<string, HeaderValue> = {};
@@ -78,7 +86,7 @@ export function checkHead(
       return { kind: 'reject', error: unsupportedMediaType(type, config.contentTypes) };
     }
   }
-  return { kind: 'read-body', bodyLimit: config.bodyLimit };
+  return { kind: 'read-body', bodyLimit: config.bodyLimit, route, headers };
 }
 
 /** What the head could not tell: a body over the limit, or one sent without a media type. */

@@ -1,5 +1,5 @@
 import type { WebhookReceiver } from '@tender/core';
-import { checkBody, checkHead, type Inspection, lowerCaseHeaders, noWebhookRoute } from './admission.js';
+import { type Admitted, checkBody, checkHead, type Inspection, lowerCaseHeaders, noWebhookRoute } from './admission.js';
 import { type AnswerContext, answerFailure, answerReceipt } from './answer.js';
 import { checkReceiver, resolveOptions, type WebhookHandlerOptions, type WebhookLogger } from './options.js';
 import { splitRequestTarget } from './query.js';
@@ -7,13 +7,18 @@ import type { WebhookHttpResponse } from './responses.js';
 import { matchWebhookRoute } from './route.js';
 import type { WebhookHttpRequest, WebhookRequestHead } from './webhook-request.js';
 
-export type { Inspection } from './admission.js';
+export type { Admitted, Inspection } from './admission.js';
 export type { WebhookHttpRequest, WebhookRequestHead } from './webhook-request.js';
 
 export interface WebhookHandler {
   (request: WebhookHttpRequest): Promise<WebhookHttpResponse>;
   /** Route, method, declared size and content type: the checks that need no body. */
   inspect(head: WebhookRequestHead): Inspection;
+  /**
+   * The request whose head `inspect` admitted, now with its body: what is left to check (the body's own
+   * size and type), then the receiver. The head's checks are not run again.
+   */
+  receive(admitted: Admitted, request: WebhookHttpRequest): Promise<WebhookHttpResponse>;
   /** Answers (and logs, and reports) a failure an adapter met before it had a body. */
   fail(head: WebhookRequestHead, error: unknown): Promise<WebhookHttpResponse>;
   readonly prefix: string;
@@ -25,15 +30,17 @@ interface WebhookEndpoint extends AnswerContext {
 }
 
 async function handle(endpoint: WebhookEndpoint, request: WebhookHttpRequest): Promise<WebhookHttpResponse> {
-  const { config } = endpoint;
-  const startedAt = request.startedAt ?? performance.now();
-  const headers = lowerCaseHeaders(request.headers);
-  const route = matchWebhookRoute(request.path, config.prefix);
-  const verdict = checkHead(config, request, headers, route);
-  if (verdict.kind === 'outside') return answerFailure(endpoint, request, route, noWebhookRoute(), startedAt);
-  if (verdict.kind === 'reject') return answerFailure(endpoint, request, route, verdict.error, startedAt);
-  if (route.kind !== 'webhook') throw new Error('unreachable: checkHead() accepted a non-webhook route');
+  const route = matchWebhookRoute(request.path, endpoint.config.prefix);
+  const verdict = checkHead(endpoint.config, request, lowerCaseHeaders(request.headers), route);
+  if (verdict.kind === 'read-body') return receive(endpoint, verdict, request);
+  const error = verdict.kind === 'outside' ? noWebhookRoute() : verdict.error;
+  return answerFailure(endpoint, request, route, error, request.startedAt ?? performance.now());
+}
 
+async function receive(endpoint: WebhookEndpoint, admitted: Admitted, request: WebhookHttpRequest): Promise<WebhookHttpResponse> {
+  const { config } = endpoint;
+  const { route, headers } = admitted;
+  const startedAt = request.startedAt ?? performance.now();
   const rawBody = request.rawBody ?? Buffer.alloc(0);
   const method = request.method.toUpperCase();
   const refusal = checkBody(config, method, headers, rawBody);
@@ -73,6 +80,7 @@ export function createWebhookHandler(receiver: WebhookReceiver, options: Webhook
   return Object.assign(handler, {
     inspect: (head: WebhookRequestHead) =>
       checkHead(config, head, lowerCaseHeaders(head.headers), matchWebhookRoute(head.path, config.prefix)),
+    receive: (admitted: Admitted, request: WebhookHttpRequest) => receive(endpoint, admitted, request),
     fail: async (head: WebhookRequestHead, error: unknown) =>
       answerFailure(endpoint, head, matchWebhookRoute(head.path, config.prefix), error, head.startedAt ?? performance.now()),
     prefix: config.prefix,

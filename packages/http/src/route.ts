@@ -18,7 +18,14 @@ export type RouteMatch =
   | { kind: 'outside' }
   /** Under the prefix but not a webhook route. */
   | { kind: 'invalid' }
-  | { kind: 'webhook'; provider: string; tenant: string | undefined };
+  | WebhookRoute;
+
+/** A webhook route's segments: the provider's route key and the tenant, if the path names one. */
+export interface WebhookRoute {
+  kind: 'webhook';
+  provider: string;
+  tenant: string | undefined;
+}
 
 /** `/hooks/payment/` → `/hooks/payment`; `/` and `` → `` (routes at the root). */
 export function normalizePrefix(prefix: string): string {

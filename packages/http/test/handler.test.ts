@@ -174,11 +174,36 @@ describe('createWebhookHandler called directly', () => {
     expect(handle.inspect({ method: 'POST', path: '/wh/a_b', headers: JSON_HEADERS })).toEqual({
       kind: 'read-body',
       bodyLimit: 100,
+      route: { kind: 'webhook', provider: 'a_b', tenant: undefined },
+      headers: JSON_HEADERS,
     });
     const tooBig = handle.inspect({ method: 'POST', path: '/wh/a_b', headers: { ...JSON_HEADERS, 'content-length': '101' } });
     expect(tooBig.kind === 'reject' && tooBig.error.status).toBe(413);
     const noType = handle.inspect({ method: 'POST', path: '/wh/a_b', headers: { 'transfer-encoding': 'chunked' } });
     expect(noType.kind === 'reject' && noType.error.status).toBe(415);
+  });
+
+  it('takes an admitted head with its body: the receiver gets what the checks found, the body is still checked', async () => {
+    const receiver = new RecordingReceiver();
+    const handle = createWebhookHandler(receiver, { prefix: '/wh', bodyLimit: 4 });
+    const head = { method: 'post', path: '/wh/a_b/acme', query: {}, headers: { 'Content-Type': 'application/json' } };
+    const admitted = handle.inspect(head);
+    if (admitted.kind !== 'read-body') throw new Error(`expected the head to be admitted, got ${admitted.kind}`);
+
+    expect((await handle.receive(admitted, { ...head, rawBody: Buffer.from('{}') })).status).toBe(200);
+    expect(receiver.calls).toEqual([
+      {
+        provider: 'a_b',
+        tenant: 'acme',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        query: {},
+        rawBody: Buffer.from('{}'),
+      },
+    ]);
+    // A body over the limit that the head did not declare is refused before the receiver sees it.
+    expect((await handle.receive(admitted, { ...head, rawBody: Buffer.from('{"a":1}') })).status).toBe(413);
+    expect(receiver.calls).toHaveLength(1);
   });
 
   it('rejects nonsense options early', () => {

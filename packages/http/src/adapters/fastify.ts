@@ -4,7 +4,7 @@ import { checkOptions, methodsOption, strictOptions } from '@tender/core';
 import { z } from 'zod';
 import { declaresBody } from '../body/declares-body.js';
 import { readNodeBody } from '../body/read-node-body.js';
-import { createWebhookHandler, type WebhookRequestHead } from '../handler.js';
+import { type Admitted, createWebhookHandler, type WebhookRequestHead } from '../handler.js';
 import { WebhookHttpError } from '../http-errors.js';
 import { DEFAULT_PREFIX, type WebhookHandlerOptions, webhookHandlerOptionsShape } from '../options.js';
 import { splitRequestTarget } from '../query.js';
@@ -103,6 +103,8 @@ export const fastifyWebhookPlugin: FastifyWebhookPlugin = async (fastify, option
     prefix: normalizePrefix(`${fastify.prefix}${relativePrefix}`),
   });
   const heads = new WeakMap<FastifyRequestLike, WebhookRequestHead>();
+  // What onRequest's checks admitted, so the handler does not check the head again.
+  const admitted = new WeakMap<FastifyRequestLike, Admitted>();
   const headOf = (request: FastifyRequestLike): WebhookRequestHead => {
     let head = heads.get(request);
     if (!head) {
@@ -132,11 +134,15 @@ export const fastifyWebhookPlugin: FastifyWebhookPlugin = async (fastify, option
     // Refuse before Fastify reads a body: wrong route, method, declared size or media type.
     onRequest: async (request, reply) => {
       const head = headOf(request);
-      if (handler.inspect(head).kind !== 'read-body') return send(request, reply, await handler(head));
+      const verdict = handler.inspect(head);
+      if (verdict.kind !== 'read-body') return send(request, reply, await handler(head));
+      admitted.set(request, verdict);
     },
     handler: async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return send(request, reply, await handler({ ...headOf(request), rawBody }));
+      const verdict = admitted.get(request);
+      const withBody = { ...headOf(request), rawBody };
+      return send(request, reply, await (verdict ? handler.receive(verdict, withBody) : handler(withBody)));
     },
   });
 };

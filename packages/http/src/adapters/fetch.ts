@@ -55,6 +55,6 @@ export function createFetchHandler(
     } catch (error) {
       return toResponse(await handler.fail(head, error));
     }
-    return toResponse(await handler({ ...head, rawBody }));
+    return toResponse(await handler.receive(verdict, { ...head, rawBody }));
   };
 }

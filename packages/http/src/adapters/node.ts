@@ -112,7 +112,7 @@ export async function serveNodeRequest(
     sendNodeResponse(req, res, await handler.fail(head, error));
     return;
   }
-  sendNodeResponse(req, res, await handler({ ...head, rawBody }));
+  sendNodeResponse(req, res, await handler.receive(verdict, { ...head, rawBody }));
 }
 
 /** A whole `node:http` request listener: `http.createServer(createNodeListener(payments))`. */

@@ -126,15 +126,18 @@ export function serveFetch(fetchHandler: (request: Request) => Promise<Response>
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    // Once the handler cancels the stream, the socket's late events must not touch its controller (closed).
+    let canceled = false;
     const body = hasBody
       ? new ReadableStream<Uint8Array>({
           start(controller) {
             req.on('data', (chunk: Buffer) => {
+              if (canceled) return;
               controller.enqueue(new Uint8Array(chunk));
               if ((controller.desiredSize ?? 0) <= 0) req.pause();
             });
-            req.on('end', () => controller.close());
-            req.on('error', (error) => controller.error(error));
+            req.on('end', () => canceled || controller.close());
+            req.on('error', (error) => canceled || controller.error(error));
             req.pause();
           },
           pull() {
@@ -142,6 +145,7 @@ export function serveFetch(fetchHandler: (request: Request) => Promise<Response>
           },
           // The handler stopped reading: stop pulling from the socket and close it once answered.
           cancel() {
+            canceled = true;
             req.pause();
             res.shouldKeepAlive = false;
           },
