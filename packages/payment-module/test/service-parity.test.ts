@@ -190,6 +190,8 @@ describe('payment providers', () => {
     expect(all.map((p) => p.id)).toEqual(['pp_system_default', 'pp_system_second']);
     const [page, total] = await payments.service.listAndCountPaymentProviders({ is_enabled: true }, { skip: 1, take: 5 });
     expect([page.map((p) => p.id), total]).toEqual([['pp_system_second'], 2]);
+    // A registered provider is an enabled one: nothing is kept of a provider that left the configuration.
+    expect(await payments.service.listAndCountPaymentProviders({ is_enabled: false })).toEqual([[], 0]);
     expect(await payments.service.listPaymentProviders({ id: 'pp_system_second' })).toEqual([
       { id: 'pp_system_second', identifier: 'system', route_key: 'system_second', is_enabled: true },
     ]);
