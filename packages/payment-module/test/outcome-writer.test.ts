@@ -39,7 +39,7 @@ async function row(id: string) {
 
 describe('OutcomeWriter', () => {
   it('records concurrent outcomes in fewer statements, each only where this worker still holds the lease', async () => {
-    const writer = new OutcomeWriter(payments.orm);
+    const writer = new OutcomeWriter(payments.orm, payments.logger);
     for (const id of ['whevt_a', 'whevt_b', 'whevt_c']) await claimedRow(id, 'worker-1');
     await claimedRow('whevt_taken', 'worker-2'); // its lease expired and another worker took it over
 

@@ -1,6 +1,7 @@
 import { GroupCommit } from '../concurrency/group-commit.js';
+import type { Announcer } from '../database/announcer.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
-import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { relayAnnouncer, writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, type AuthorizationOutcome, createdEvents, decideUnderLock } from './authorization-decision.js';
 import { insertPaymentsChange, readLockedSessions } from './authorization-rows.js';
 import type { ServiceContext } from './context.js';
@@ -16,9 +17,11 @@ type Written = { kind: 'written'; outcome: AuthorizationOutcome } | { kind: 'fai
  */
 export class AuthorizationWriter {
   private readonly group: GroupCommit<Answered, Written>;
+  private readonly relays: Announcer;
 
   constructor(private readonly ctx: ServiceContext) {
     this.group = new GroupCommit((items) => this.writeAll(items));
+    this.relays = relayAnnouncer(ctx.orm, ctx.logger);
   }
 
   async write(answered: Answered): Promise<AuthorizationOutcome> {
@@ -73,8 +76,9 @@ export class AuthorizationWriter {
     }
   }
 
-  private transaction(answered: Answered[]): Promise<AuthorizationOutcome[]> {
-    return preparedSqlFor(this.ctx.orm).transaction(async (em) => {
+  private async transaction(answered: Answered[]): Promise<AuthorizationOutcome[]> {
+    let wroteEvents = false;
+    const outcomes = await preparedSqlFor(this.ctx.orm).transaction(async (em) => {
       const collections = new Map(
         (
           await lockCollectionRows(
@@ -102,8 +106,11 @@ export class AuthorizationWriter {
       // The payments and their events in one statement: they commit together.
       const change = insertPaymentsChange(outcomes.flatMap((o) => (o.kind === 'created' ? [o.write] : [])));
       const events = outcomes.flatMap(createdEvents);
-      if (change || events.length > 0) await writeOutboxEvents(em, events, change);
+      if (change || events.length > 0) await writeOutboxEvents(em, events, change, { notifyAtCommit: false });
+      wroteEvents = events.length > 0;
       return outcomes;
     });
+    if (wroteEvents) this.relays.announce();
+    return outcomes;
   }
 }

@@ -10,14 +10,26 @@ export const OUTBOX_CHANNEL = 'tender_outbox_events';
 /** Statuses of an event some subscriber still has to get: they hold back the collection's later events. */
 const OPEN = `('pending', 'processing', 'failed')`;
 
+/** What an outbox insert does besides appending its events (see `insertOutboxEventsSql`). */
+export interface OutboxInsertShape {
+  change?: string;
+  recorded?: string;
+  notifyAtCommit?: boolean;
+}
+
 /**
- * Appends `count` events in order (`seq` follows it) and NOTIFYs at commit, after `change` (data-modifying CTEs
- * `name as (update …)`, whose parameters come first); per event: id, name, schema version, tenant (default: the
- * collection's), collection, payload, dedupe key, ordinal; returns `ids`, those written (a repeated dedupe key is not).
+ * Appends `count` events in order (`seq` follows it), after `change` (data-modifying CTEs `name as (update …)`,
+ * whose parameters come first); per event: id, name, schema version, tenant (default: the collection's),
+ * collection, payload, dedupe key, ordinal; returns `ids`, those written (a repeated dedupe key is not).
  * With `recorded`, the name of a CTE of `change` that returns `id`s, each event has one more parameter, its
  * cause: it is written only if its cause is among those ids, which the statement returns as `recorded`.
+ * With `notifyAtCommit`, the statement also NOTIFYs the relays (at its transaction's commit); without it, the
+ * writer announces its commit itself (`Announcer`).
  */
-export function insertOutboxEventsSql(count: number, change?: string, recorded?: string): string {
+export function insertOutboxEventsSql(
+  count: number,
+  { change, recorded, notifyAtCommit = false }: OutboxInsertShape = {},
+): string {
   const columns = `id, name, schema_version, tenant, collection, payload, dedupe_key, ord${recorded ? ', cause' : ''}`;
   const row = `(?::text, ?::text, ?::int, ?::text, ?::text, ?::jsonb, ?::text, ?::int${recorded ? ', ?::text' : ''})`;
   return `
@@ -40,7 +52,7 @@ with ${
   on conflict (dedupe_key) do nothing
   returning id
 )
-select w.ids, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', '')::text end as notified${
+select w.ids${notifyAtCommit ? `, case when w.ids is not null then pg_notify('${OUTBOX_CHANNEL}', '')::text end as notified` : ''}${
     recorded ? `, (select array_agg(id) from ${recorded}) as recorded` : ''
   }
   from (select array_agg(id) as ids from written) w`;

@@ -22,9 +22,6 @@ export function existingEventsSql(count: number): string {
            where (tenant, provider_id, event_id) in (${placeholders(count, '(?, ?, ?)')})`;
 }
 
-/** Wakes the workers listening for new inbox rows; parameters: the channel, the payload. */
-export const NOTIFY_INBOX_SQL = 'select pg_notify(?, ?)';
-
 // Each status is read apart, oldest first along `webhook_event_due`, so a claim reads about a batch of rows
 // however many are waiting (one scan for all three statuses sorted the whole backlog on every claim).
 function dueRows(where: string): string {

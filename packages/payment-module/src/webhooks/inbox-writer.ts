@@ -1,11 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { TenderError } from '@tender/core';
 import { GroupCommit } from '../concurrency/group-commit.js';
+import { Announcer } from '../database/announcer.js';
 import { isConnectionError } from '../database/connection-errors.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import { generateId, IdPrefix } from '../ids.js';
 import type { Logger } from '../logger.js';
-import { existingEventsSql, insertWebhookEventsSql, NOTIFY_INBOX_SQL } from '../sql/webhook-event.js';
+import { existingEventsSql, insertWebhookEventsSql } from '../sql/webhook-event.js';
 import { INBOX_CHANNEL } from './inbox-notifications.js';
 import { storableJson, storableText } from './storable-values.js';
 
@@ -61,19 +62,21 @@ export class InboxWriter {
   statements = 0;
   private readonly group: GroupCommit<NewWebhookEvent, RowAnswer>;
   private closed = false;
-  private announcing: Promise<void> | undefined;
-  /** Rows committed while a notification was in flight: one more goes once it is done. */
-  private announceAgain = false;
+  /** Wakes worker processes listening on the inbox channel once a batch with new rows has committed. */
+  private readonly announcer: Announcer;
   private readonly orm: MikroORM;
   private readonly logger: Logger;
-  private readonly channel: string;
-  private readonly sender: string;
 
   constructor(setup: InboxWriterSetup) {
     this.orm = setup.orm;
     this.logger = setup.logger;
-    this.channel = setup.channel ?? INBOX_CHANNEL;
-    this.sender = setup.sender ?? '';
+    this.announcer = new Announcer({
+      orm: setup.orm,
+      logger: setup.logger,
+      channel: setup.channel ?? INBOX_CHANNEL,
+      payload: setup.sender,
+      onFailure: 'could not notify workers; they will find the events by polling',
+    });
     this.group = new GroupCommit((rows) => this.writeBatch(rows), setup.maxBatch ?? 64);
   }
 
@@ -89,39 +92,7 @@ export class InboxWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.group.flushed();
-    while (this.announcing) await this.announcing;
-  }
-
-  /**
-   * Wakes worker processes listening on the inbox channel. A separate statement after the rows have
-   * committed, and not awaited by the callers: a failing NOTIFY (its queue full, say) must not cost a
-   * stored webhook its 2xx. Workers then find the rows at their next poll. One notification at a time: rows
-   * committed while one is in flight are announced by a single next one, sent after it (so after their
-   * commit); a listener claims every due row when woken, so one notification covers them all. Not in the
-   * insert's own statement: a transaction that NOTIFYs holds PostgreSQL's notify lock from its commit until
-   * the commit is flushed, so every notifying commit of the cluster (the payment writes' outbox rows among
-   * them) would wait behind the inbox's fsyncs.
-   */
-  private announce(): void {
-    if (this.announcing) {
-      this.announceAgain = true;
-      return;
-    }
-    this.announcing = preparedSqlFor(this.orm)
-      .execute(NOTIFY_INBOX_SQL, [this.channel, this.sender])
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.logger.warn({ err: error }, 'could not notify workers; they will find the events by polling');
-        },
-      )
-      .finally(() => {
-        this.announcing = undefined;
-        if (this.announceAgain) {
-          this.announceAgain = false;
-          this.announce();
-        }
-      });
+    await this.announcer.settled();
   }
 
   /** One outcome per row, never a rejection: a bad row must not fail the other requests of its batch. */
@@ -158,7 +129,7 @@ export class InboxWriter {
   }
 
   /**
-   * One statement inserts the rows (a new pending row among them then wakes the workers, see `announce`);
+   * One statement inserts the rows (a new pending row among them then wakes the workers, see `Announcer`);
    * rows already stored get their ids from one follow-up select. Fills
    * `answers` as it learns them, so when it throws, the rows it has not answered are the ones to retry.
    */
@@ -195,7 +166,7 @@ export class InboxWriter {
     this.statements++;
     const db = preparedSqlFor(this.orm);
     const returned = await db.execute<{ id: string; status: string }[]>(insertWebhookEventsSql(groups.length), params);
-    if (returned.some((r) => r.status === 'pending')) this.announce();
+    if (returned.some((r) => r.status === 'pending')) this.announcer.announce();
     const inserted = new Set(returned.map((r) => r.id));
     const stored: number[][] = [];
     for (const [g, group] of groups.entries()) {

@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../concurrency/group-commit.js';
+import type { Announcer } from '../database/announcer.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
-import { writeRecordedWithEvents } from '../outbox/write-outbox-events.js';
+import type { Logger } from '../logger.js';
+import { relayAnnouncer, writeRecordedWithEvents } from '../outbox/write-outbox-events.js';
 import { recordOutcomesSql } from '../sql/webhook-event.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
@@ -28,8 +30,10 @@ export interface EventOutcome {
  */
 export class OutcomeWriter {
   private readonly group: GroupCommit<EventOutcome, boolean>;
+  private readonly relays: Announcer;
 
-  constructor(orm: MikroORM) {
+  constructor(orm: MikroORM, logger: Logger) {
+    this.relays = relayAnnouncer(orm, logger);
     this.group = new GroupCommit(async (outcomes) => {
       const params = outcomes.flatMap((o) => [
         o.id,
@@ -42,15 +46,18 @@ export class OutcomeWriter {
       const events = outcomes.flatMap((o) => (o.events ?? []).map((event) => ({ cause: o.id, event })));
       // The outcomes and their events in one statement: an event is written only if its outcome is recorded.
       const db = preparedSqlFor(orm);
-      const recorded =
-        events.length > 0
-          ? await writeRecordedWithEvents(
-              db,
-              { ctes: `recorded as (${recordOutcomesSql(outcomes.length)})`, params },
-              'recorded',
-              events,
-            )
-          : await this.update(db, outcomes, params);
+      if (events.length === 0) {
+        const recorded = await this.update(db, outcomes, params);
+        return outcomes.map((o) => recorded.has(o.id));
+      }
+      const recorded = await writeRecordedWithEvents(
+        db,
+        { ctes: `recorded as (${recordOutcomesSql(outcomes.length)})`, params },
+        'recorded',
+        events,
+      );
+      // Autocommit: the events have committed (if any outcome that causes one was recorded).
+      if (events.some(({ cause }) => recorded.has(cause))) this.relays.announce();
       return outcomes.map((o) => recorded.has(o.id));
     });
   }
@@ -66,5 +73,11 @@ export class OutcomeWriter {
 
   get batches(): number {
     return this.group.batches;
+  }
+
+  /** Resolves once the outcomes submitted are recorded and their relays' wake-up is sent. */
+  async settled(): Promise<void> {
+    await this.group.flushed();
+    await this.relays.settled();
   }
 }

@@ -63,7 +63,7 @@ export class WebhookWorker {
     this.databaseUrl = setup.databaseUrl;
     this.ownNotifications = setup.ownNotifications;
     this.options = { ...WORKER_DEFAULTS, ...checkWorkerOptions(setup.options ?? {}) };
-    this.outcomes = new OutcomeWriter(this.orm);
+    this.outcomes = new OutcomeWriter(this.orm, this.logger);
     this.heartbeat = new LeaseHeartbeat({
       renew: () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
       holding: () => this.busy > 0,
@@ -105,6 +105,7 @@ export class WebhookWorker {
     const finished = !this.loop || (await Promise.race([this.loop.then(() => true), timedOut.then(() => false)]));
     clearTimeout(timer);
     if (!finished) this.logger.warn({ worker: this.id, timeout_ms: timeoutMs }, 'webhook worker stopped with events in flight');
+    else await this.outcomes.settled();
     await this.heartbeat.stop();
   }
 
