@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { thrown } from '@tender/core/testing';
+import { optionsRefusal } from '@tender/core/testing';
 import { HmacPaymentProvider } from '@tender/provider-hmac';
-
-/** The TenderError validateOptions refuses `options` with. */
-const rejection = (options: unknown) => thrown(() => HmacPaymentProvider.validateOptions(options));
 
 describe('HMAC provider options', () => {
   it('fills in the documented defaults', () => {
@@ -99,7 +96,7 @@ describe('HMAC provider options', () => {
       /timestamp: timestamp applies to scheme "x-signature" only/,
     ],
   ])('rejects %s, naming the option', (_label, options, message) => {
-    const error = rejection(options);
+    const error = optionsRefusal(HmacPaymentProvider, options);
     expect(error.type).toBe('invalid_data');
     expect(error.message).toMatch(/^Invalid options for payment provider "hmac"/);
     expect(error.message).toMatch(message);

@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { thrown } from '@tender/core/testing';
+import { optionsRefusal } from '@tender/core/testing';
 import { IFTHENPAY_API_URL, IfthenpayPaymentProvider } from '@tender/provider-ifthenpay';
 
 const valid = { antiPhishingKey: 'anti-phishing-key', mbKey: 'ABC-123456' };
-
-/** The TenderError validateOptions refuses `options` with. */
-const rejection = (options: unknown) => thrown(() => IfthenpayPaymentProvider.validateOptions(options));
 
 describe('Ifthenpay provider options', () => {
   it('applies defaults: Multibanco on the Ifthenpay API', () => {
@@ -16,14 +13,20 @@ describe('Ifthenpay provider options', () => {
   });
 
   it('names a missing anti-phishing key as required', () => {
-    const error = rejection({ mbKey: 'ABC-123456' });
+    const error = optionsRefusal(IfthenpayPaymentProvider, { mbKey: 'ABC-123456' });
     expect(error.type).toBe('invalid_data');
     expect(error.message).toContain('antiPhishingKey: required');
   });
 
   it('requires the key of the configured method', () => {
-    expect(rejection({ antiPhishingKey: 'anti-phishing-key' }).message).toContain('mbKey: required');
-    const mbway = rejection({ antiPhishingKey: 'anti-phishing-key', method: 'mbway', mbKey: 'ABC-1' });
+    expect(optionsRefusal(IfthenpayPaymentProvider, { antiPhishingKey: 'anti-phishing-key' }).message).toContain(
+      'mbKey: required',
+    );
+    const mbway = optionsRefusal(IfthenpayPaymentProvider, {
+      antiPhishingKey: 'anti-phishing-key',
+      method: 'mbway',
+      mbKey: 'ABC-1',
+    });
     expect(mbway.message).toContain('mbWayKey: required');
     expect(
       IfthenpayPaymentProvider.validateOptions({ antiPhishingKey: 'anti-phishing-key', method: 'mbway', mbWayKey: 'X-1' }),
@@ -33,13 +36,15 @@ describe('Ifthenpay provider options', () => {
   });
 
   it('rejects a short anti-phishing key, an unknown method and a bad URL', () => {
-    expect(rejection({ ...valid, antiPhishingKey: 'short' }).message).toMatch(
+    expect(optionsRefusal(IfthenpayPaymentProvider, { ...valid, antiPhishingKey: 'short' }).message).toMatch(
       /antiPhishingKey: the secret is 5 bytes, fewer than the 16 .*openssl rand -hex 32/,
     );
     // Eight characters were enough before: a key an attacker could guess.
-    expect(rejection({ ...valid, antiPhishingKey: 'abcd1234' }).message).toMatch(/antiPhishingKey: the secret is 8 bytes/);
-    expect(rejection({ ...valid, method: 'payshop' }).message).toContain('method');
-    expect(rejection({ ...valid, apiBaseUrl: 'nope' }).message).toContain('apiBaseUrl');
+    expect(optionsRefusal(IfthenpayPaymentProvider, { ...valid, antiPhishingKey: 'abcd1234' }).message).toMatch(
+      /antiPhishingKey: the secret is 8 bytes/,
+    );
+    expect(optionsRefusal(IfthenpayPaymentProvider, { ...valid, method: 'payshop' }).message).toContain('method');
+    expect(optionsRefusal(IfthenpayPaymentProvider, { ...valid, apiBaseUrl: 'nope' }).message).toContain('apiBaseUrl');
   });
 
   it('declares that the payment module must verify the callback amount', () => {

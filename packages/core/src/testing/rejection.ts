@@ -25,3 +25,8 @@ export function thrown(run: () => unknown): TenderError {
   }
   throw new Error('expected a TenderError, but nothing was thrown');
 }
+
+/** The TenderError a provider's `validateOptions` refuses `options` with (see `thrown`). */
+export function optionsRefusal(provider: { validateOptions(options: unknown): unknown }, options: unknown): TenderError {
+  return thrown(() => provider.validateOptions(options));
+}
