@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestPaymentModule, type TestPaymentModule } from '@tender/payment-module/testing';
+import { relayAnnouncer } from '../src/outbox/write-outbox-events.js';
 import { OutcomeWriter } from '../src/webhooks/outcome-writer.js';
 
 let payments: TestPaymentModule;
@@ -39,7 +40,7 @@ async function row(id: string) {
 
 describe('OutcomeWriter', () => {
   it('records concurrent outcomes in fewer statements, each only where this worker still holds the lease', async () => {
-    const writer = new OutcomeWriter(payments.orm, payments.logger);
+    const writer = new OutcomeWriter(payments.orm, relayAnnouncer(payments.orm, payments.logger));
     for (const id of ['whevt_a', 'whevt_b', 'whevt_c']) await claimedRow(id, 'worker-1');
     await claimedRow('whevt_taken', 'worker-2'); // its lease expired and another worker took it over
 

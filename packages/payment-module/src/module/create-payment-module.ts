@@ -6,6 +6,7 @@ import type { DomainEventsApi } from '../events/domain-events-api.js';
 import { generateId } from '../ids.js';
 import { createLogger, type Logger } from '../logger.js';
 import { startOutbox } from '../outbox/start-outbox.js';
+import { relayAnnouncer } from '../outbox/write-outbox-events.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import type { ServiceContext } from '../services/context.js';
 import { PaymentModuleService } from '../services/payment-module-service.js';
@@ -55,7 +56,7 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
   const keyring = createKeyring(options);
   const { orm, databaseUrl, embedded } = await openModuleDatabase(options, logger);
 
-  const ctx: ServiceContext = { orm, registry, logger };
+  const ctx: ServiceContext = { orm, registry, logger, relays: relayAnnouncer(orm, logger) };
   const service = new PaymentModuleService(ctx);
   const tenants = new TenantConfigStore(ctx, keyring);
   registry.setTenantOptionsLoader((tenant, providerId) => tenants.optionsFor(tenant, providerId));
@@ -86,6 +87,8 @@ export async function createPaymentModule(options: PaymentModuleOptions = {}): P
       // Webhooks already waiting for their insert are stored (and answered) before the pool goes away.
       await pipeline.inboxWriter.close();
       await pipeline.worker?.stop();
+      // The wake-up of the last commits with events goes out before the pool closes.
+      await ctx.relays.settled();
       await outbox.close();
       await orm.close(true);
       await embedded?.stop();
@@ -136,7 +139,16 @@ function startWebhookPipeline(setup: WebhookPipelineSetup) {
   const sender = generateId('ibx');
   const createWorker = (workerOptions?: WorkerOptions): WebhookWorker => {
     if (!processor) throw new Error('No workflow configured: pass `workflow: processPaymentWorkflow` to createPaymentModule.');
-    return new WebhookWorker({ orm, processor, metrics, logger, options: workerOptions, databaseUrl, ownNotifications: sender });
+    return new WebhookWorker({
+      orm,
+      processor,
+      metrics,
+      logger,
+      options: workerOptions,
+      databaseUrl,
+      ownNotifications: sender,
+      relays: ctx.relays,
+    });
   };
   let worker: WebhookWorker | undefined;
   if (processor && options.worker !== false) {

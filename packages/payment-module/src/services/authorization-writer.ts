@@ -1,7 +1,6 @@
 import { GroupCommit } from '../concurrency/group-commit.js';
-import type { Announcer } from '../database/announcer.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
-import { relayAnnouncer, writeOutboxEvents } from '../outbox/write-outbox-events.js';
+import { writeOutboxEvents } from '../outbox/write-outbox-events.js';
 import { type Answered, type AuthorizationOutcome, createdEvents, decideUnderLock } from './authorization-decision.js';
 import { insertPaymentsChange, readLockedSessions } from './authorization-rows.js';
 import type { ServiceContext } from './context.js';
@@ -17,11 +16,9 @@ type Written = { kind: 'written'; outcome: AuthorizationOutcome } | { kind: 'fai
  */
 export class AuthorizationWriter {
   private readonly group: GroupCommit<Answered, Written>;
-  private readonly relays: Announcer;
 
   constructor(private readonly ctx: ServiceContext) {
     this.group = new GroupCommit((items) => this.writeAll(items));
-    this.relays = relayAnnouncer(ctx.orm, ctx.logger);
   }
 
   async write(answered: Answered): Promise<AuthorizationOutcome> {
@@ -110,7 +107,7 @@ export class AuthorizationWriter {
       wroteEvents = events.length > 0;
       return outcomes;
     });
-    if (wroteEvents) this.relays.announce();
+    if (wroteEvents) this.ctx.relays.announce();
     return outcomes;
   }
 }

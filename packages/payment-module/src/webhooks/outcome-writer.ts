@@ -3,8 +3,7 @@ import { GroupCommit } from '../concurrency/group-commit.js';
 import type { Announcer } from '../database/announcer.js';
 import { preparedSqlFor, type SqlExecutor } from '../database/prepared-sql.js';
 import type { NewDomainEvent } from '../events/event-bus.js';
-import type { Logger } from '../logger.js';
-import { relayAnnouncer, writeRecordedWithEvents } from '../outbox/write-outbox-events.js';
+import { writeRecordedWithEvents } from '../outbox/write-outbox-events.js';
 import { recordOutcomesSql } from '../sql/webhook-event.js';
 
 /** What processing an inbox row came to, as the worker that holds its lease records it. */
@@ -30,10 +29,12 @@ export interface EventOutcome {
  */
 export class OutcomeWriter {
   private readonly group: GroupCommit<EventOutcome, boolean>;
-  private readonly relays: Announcer;
 
-  constructor(orm: MikroORM, logger: Logger) {
-    this.relays = relayAnnouncer(orm, logger);
+  /** `relays`: wakes the outbox relays once outcomes with events have committed. */
+  constructor(
+    orm: MikroORM,
+    private readonly relays: Announcer,
+  ) {
     this.group = new GroupCommit(async (outcomes) => {
       const params = outcomes.flatMap((o) => [
         o.id,

@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { settleWithLimit } from '../concurrency/settle-with-limit.js';
+import type { Announcer } from '../database/announcer.js';
 import { preparedSqlFor } from '../database/prepared-sql.js';
 import { type NewDomainEvent, PaymentEvents } from '../events/event-bus.js';
 import { generateId } from '../ids.js';
 import { LeaseHeartbeat } from '../leases/heartbeat.js';
 import type { Logger } from '../logger.js';
+import { relayAnnouncer } from '../outbox/write-outbox-events.js';
 import { CLAIM_SQL, claimParams, RELEASE_SQL, RENEW_LEASES_SQL } from '../sql/webhook-event.js';
 import { retryDelayMs } from './backoff.js';
 import { InboxListener } from './inbox-notifications.js';
@@ -26,6 +28,11 @@ export interface WebhookWorkerSetup {
   databaseUrl?: string;
   /** The `sender` of this process's inbox writer, whose notifications the worker skips (it is told directly). */
   ownNotifications?: string;
+  /**
+   * Wakes the outbox relays once outcomes with events have committed: the module passes the one its other
+   * writers share (default: the worker's own).
+   */
+  relays?: Announcer;
 }
 
 /**
@@ -63,7 +70,7 @@ export class WebhookWorker {
     this.databaseUrl = setup.databaseUrl;
     this.ownNotifications = setup.ownNotifications;
     this.options = { ...WORKER_DEFAULTS, ...checkWorkerOptions(setup.options ?? {}) };
-    this.outcomes = new OutcomeWriter(this.orm, this.logger);
+    this.outcomes = new OutcomeWriter(this.orm, setup.relays ?? relayAnnouncer(this.orm, this.logger));
     this.heartbeat = new LeaseHeartbeat({
       renew: () => preparedSqlFor(this.orm).execute(RENEW_LEASES_SQL, [this.options.leaseMs, this.id]),
       holding: () => this.busy > 0,
